@@ -1,0 +1,5 @@
+"""The five Puskesmas clusters (klaster)."""
+
+from ilp._vocabulary import Cluster
+
+__all__ = ["Cluster"]

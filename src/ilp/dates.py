@@ -1,0 +1,214 @@
+"""Calendar dates, ages and durations, as ``../shared/domain/decisions.md`` ("Time") fixes them.
+
+Dates are calendar dates with no time of day. Everything that enters ilp is
+turned into a :class:`pendulum.Date` by :func:`as_date`; the evaluators work
+on integer day numbers (proleptic Gregorian ordinals, ``date.toordinal()``)
+and convert back only at the edge.
+
+Month arithmetic is pendulum's: 31 January + 1 month is 28 (or 29) February.
+"At age N months" is the date of birth plus N months, so a child born on
+31 January is one month old on 28 February. Completed age in months is the
+largest N with ``birth + N months <= on``; completed years are completed
+months divided by 12 (a child born on 29 February 2024 turns one on
+28 February 2025).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from functools import lru_cache
+from typing import Final
+
+import attrs
+import pendulum
+
+from ilp.errors import InvalidDateError
+
+__all__ = [
+    "DateLike",
+    "Duration",
+    "GestationalAge",
+    "add_months",
+    "age_in_days",
+    "age_in_months",
+    "age_in_years",
+    "as_date",
+    "from_day",
+    "gestational_age",
+    "to_day",
+    "trimester",
+]
+
+#: What ilp accepts wherever it wants a date.
+DateLike = _dt.date | str
+
+_ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def as_date(value: object, *, field: str = "date") -> pendulum.Date:
+    """Return *value* as a :class:`pendulum.Date`.
+
+    Accepts ``datetime.date``, ``pendulum.Date``, a ``datetime`` at exactly
+    midnight, and ISO ``YYYY-MM-DD`` strings. A datetime with a time of day,
+    an impossible date (``2024-02-30``) or anything else raises
+    :class:`~ilp.errors.InvalidDateError` naming *field* and the value.
+    """
+    if isinstance(value, _dt.datetime):
+        if value.time() != _dt.time(0) or value.tzinfo is not None:
+            msg = f"{field}: {value.isoformat()!r} has a time of day; give a calendar date"
+            raise InvalidDateError(msg, field=field, value=value)
+        return pendulum.Date(value.year, value.month, value.day)
+    if isinstance(value, pendulum.Date):
+        return value
+    if isinstance(value, _dt.date):
+        return pendulum.Date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        match = _ISO_DATE.fullmatch(value.strip())
+        if match is None:
+            msg = f"{field}: {value!r} is not a date in the form YYYY-MM-DD"
+            raise InvalidDateError(msg, field=field, value=value)
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return pendulum.Date(year, month, day)
+        except ValueError:
+            msg = f"{field}: {value!r} is not a date that exists"
+            raise InvalidDateError(msg, field=field, value=value) from None
+    msg = f"{field}: expected a date, got {type(value).__name__} {value!r}"
+    raise InvalidDateError(msg, field=field, value=value)
+
+
+def to_day(date: _dt.date) -> int:
+    """Day number of *date* (``date.toordinal()``), the unit the evaluators work in."""
+    return date.toordinal()
+
+
+def from_day(day: int) -> pendulum.Date:
+    """The date of day number *day*."""
+    d = _dt.date.fromordinal(day)
+    return pendulum.Date(d.year, d.month, d.day)
+
+
+@lru_cache(maxsize=1 << 18)
+def _add_months_day(day: int, months: int) -> int:
+    d = _dt.date.fromordinal(day)
+    y, m0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    last = calendar.monthrange(y, m0 + 1)[1]
+    return _dt.date(y, m0 + 1, min(d.day, last)).toordinal()
+
+
+def add_months(date: _dt.date, months: int) -> pendulum.Date:
+    """*date* plus *months* calendar months, clamped to the month's last day."""
+    return from_day(_add_months_day(date.toordinal(), months))
+
+
+def _check_order(birth: _dt.date, on: _dt.date) -> None:
+    if on < birth:
+        msg = f"on: {on.isoformat()} is before the date of birth {birth.isoformat()}"
+        raise InvalidDateError(msg, field="on", value=on)
+
+
+def age_in_days(birth: _dt.date, on: _dt.date) -> int:
+    """Completed days from *birth* to *on* (0 on the day of birth)."""
+    _check_order(birth, on)
+    return on.toordinal() - birth.toordinal()
+
+
+def _months_between(b: int, o: int) -> int:
+    bd, od = _dt.date.fromordinal(b), _dt.date.fromordinal(o)
+    months = (od.year - bd.year) * 12 + od.month - bd.month
+    if _add_months_day(b, months) > o:
+        months -= 1
+    return months
+
+
+def age_in_months(birth: _dt.date, on: _dt.date) -> int:
+    """Completed months: the largest N with ``birth + N months <= on``."""
+    _check_order(birth, on)
+    return _months_between(birth.toordinal(), on.toordinal())
+
+
+def age_in_years(birth: _dt.date, on: _dt.date) -> int:
+    """Completed years: completed months divided by 12."""
+    return age_in_months(birth, on) // 12
+
+
+@attrs.frozen(order=True)
+class GestationalAge:
+    """Gestational age in completed weeks and days since the HPHT (LMP)."""
+
+    weeks: int
+    days: int
+
+    @property
+    def total_days(self) -> int:
+        """Whole days since the first day of the last menstrual period."""
+        return self.weeks * 7 + self.days
+
+    def __str__(self) -> str:
+        return f"{self.weeks}w{self.days}d"
+
+
+def gestational_age(lmp: _dt.date, on: _dt.date) -> GestationalAge:
+    """Gestational age on *on* for a pregnancy whose HPHT (LMP) is *lmp*."""
+    if on < lmp:
+        msg = f"on: {on.isoformat()} is before the HPHT (LMP) {lmp.isoformat()}"
+        raise InvalidDateError(msg, field="on", value=on)
+    weeks, days = divmod(on.toordinal() - lmp.toordinal(), 7)
+    return GestationalAge(weeks, days)
+
+
+def trimester(lmp: _dt.date, on: _dt.date) -> int:
+    """Trimester (1, 2 or 3): weeks 0–12, >12–24, >24 (decisions.md, "Time")."""
+    total = gestational_age(lmp, on).total_days
+    if total <= 12 * 7 + 6:
+        return 1
+    if total <= 24 * 7 + 6:
+        return 2
+    return 3
+
+
+_DURATION: Final = re.compile(r"(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?")
+
+
+@attrs.frozen
+class Duration:
+    """A span written as in the catalogue: ``"2m"``, ``"6m29d"``, ``"4w"``, ``"1y"``, ``"0d"``.
+
+    Years and months are calendar months (``1y`` is ``12m``); weeks are
+    7 days. Adding a duration adds the months first, then the days.
+    """
+
+    months: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    days: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Read ``"1y2m3w4d"``-style text (each part optional, in that order)."""
+        if not isinstance(text, str) or not text or (m := _DURATION.fullmatch(text)) is None:
+            msg = f"{text!r} is not a duration such as '2m', '6m29d', '4w' or '1y'"
+            raise ValueError(msg)
+        y, mo, w, d = (int(g) if g else 0 for g in m.groups())
+        return cls(months=y * 12 + mo, days=w * 7 + d)
+
+    def after(self, day: int) -> int:
+        """Day number *day* plus this duration."""
+        return _add_months_day(day, self.months) + self.days if self.months else day + self.days
+
+    def add_to(self, date: _dt.date) -> pendulum.Date:
+        """*date* plus this duration."""
+        return from_day(self.after(date.toordinal()))
+
+    def __str__(self) -> str:
+        y, mo = divmod(self.months, 12)
+        w, d = divmod(self.days, 7)
+        if mo == 0 and y == 0 and w == 0 and d == 0:
+            return "0d"
+        # keep months whole when they do not make whole years (18m reads better than 1y6m)
+        parts = [f"{y}y"] if y and not mo else ([f"{self.months}m"] if self.months else [])
+        if d == 0 and w:
+            parts.append(f"{w}w")
+        elif self.days:
+            parts.append(f"{self.days}d")
+        return "".join(parts)

@@ -1,0 +1,108 @@
+"""Life-cycle stages (siklus hidup) and which of them a person is in on a date."""
+
+from __future__ import annotations
+
+import enum
+
+import pendulum
+
+from ilp._vocabulary import Cluster, Label
+from ilp.dates import _months_between, as_date
+from ilp.errors import InvalidDateError
+from ilp.people import Person
+
+__all__ = ["LifeStage", "stages_of"]
+
+#: Postpartum (nifas) lasts through this many days after delivery (KMK §IV, KF4 29–42 days).
+NIFAS_DAYS = 42
+#: Newborn (neonatus) through this many days of age (KMK §IV, 0–28 days).
+NEONATE_DAYS = 28
+
+
+class LifeStage(enum.Enum):
+    """A life-cycle stage. Stages overlap: a person may be in several at once.
+
+    Boundaries follow the KMK as settled in ``decisions.md`` ("Life-cycle stages").
+    """
+
+    IBU_HAMIL = "ibu_hamil"  #: pregnant: from the HPHT to the day before delivery
+    IBU_BERSALIN = "ibu_bersalin"  #: giving birth: the day of delivery
+    IBU_NIFAS = "ibu_nifas"  #: postpartum: delivery day through day 42
+    NEONATUS = "neonatus"  #: newborn (bayi baru lahir): 0–28 days
+    BAYI = "bayi"  #: infant: 0–11 months
+    BALITA = "balita"  #: under five: 0–59 months
+    PRASEKOLAH = "prasekolah"  #: pre-school: 60–83 months (5–6 years)
+    USIA_SEKOLAH = "usia_sekolah"  #: school age: 6 to under 18 years
+    REMAJA = "remaja"  #: adolescent: 10 to under 18 years
+    DEWASA = "dewasa"  #: adult: 18–59 years
+    LANSIA = "lansia"  #: elderly: 60 years and over
+
+    @property
+    def label(self) -> Label:
+        """The stage's name in Indonesian and English."""
+        return _LABELS[self]
+
+    @property
+    def cluster(self) -> Cluster:
+        """The Puskesmas cluster that serves this stage (2 or 3)."""
+        return Cluster.ADULT_ELDERLY if self in _ADULT else Cluster.MOTHER_CHILD
+
+
+_ADULT = frozenset({LifeStage.DEWASA, LifeStage.LANSIA})
+
+_LABELS = {
+    LifeStage.IBU_HAMIL: Label("Ibu hamil", "Pregnant woman"),
+    LifeStage.IBU_BERSALIN: Label("Ibu bersalin", "Woman giving birth"),
+    LifeStage.IBU_NIFAS: Label("Ibu nifas", "Postpartum woman"),
+    LifeStage.NEONATUS: Label("Bayi baru lahir", "Newborn"),
+    LifeStage.BAYI: Label("Bayi", "Infant"),
+    LifeStage.BALITA: Label("Balita", "Child under five"),
+    LifeStage.PRASEKOLAH: Label("Anak prasekolah", "Pre-school child"),
+    LifeStage.USIA_SEKOLAH: Label("Anak usia sekolah", "School-age child"),
+    LifeStage.REMAJA: Label("Remaja", "Adolescent"),
+    LifeStage.DEWASA: Label("Usia dewasa", "Adult"),
+    LifeStage.LANSIA: Label("Lanjut usia", "Older person"),
+}
+
+# (stage, first month of age, first month no longer in it); None = no upper bound
+_AGE_STAGES: tuple[tuple[LifeStage, int, int | None], ...] = (
+    (LifeStage.BAYI, 0, 12),
+    (LifeStage.BALITA, 0, 60),
+    (LifeStage.PRASEKOLAH, 60, 84),
+    (LifeStage.USIA_SEKOLAH, 72, 216),
+    (LifeStage.REMAJA, 120, 216),
+    (LifeStage.DEWASA, 216, 720),
+    (LifeStage.LANSIA, 720, None),
+)
+
+
+def stages_of(person: Person, on: pendulum.Date | str) -> frozenset[LifeStage]:
+    """The life-cycle stages *person* is in on date *on*.
+
+    Empty after the date of death. A date before birth raises
+    :class:`~ilp.errors.InvalidDateError`.
+    """
+    day = as_date(on, field="on")
+    if day < person.birth_date:
+        msg = (
+            f"on: {day.isoformat()} is before the date of birth "
+            f"{person.birth_date.isoformat()} of person {person.id!r}"
+        )
+        raise InvalidDateError(msg, field="on", value=day)
+    if person.death_date is not None and day > person.death_date:
+        return frozenset()
+    d, b = day.toordinal(), person.birth_date.toordinal()
+    months = _months_between(b, d)
+    found = {s for s, lo, hi in _AGE_STAGES if lo <= months and (hi is None or months < hi)}
+    if d - b <= NEONATE_DAYS:
+        found.add(LifeStage.NEONATUS)
+    for p in person.pregnancies:
+        if p.lmp <= day <= p.last_pregnant_day:
+            found.add(LifeStage.IBU_HAMIL)
+        if p.is_birth and p.delivery_date is not None:
+            after = d - p.delivery_date.toordinal()
+            if after == 0:
+                found.add(LifeStage.IBU_BERSALIN)
+            if 0 <= after <= NIFAS_DAYS:
+                found.add(LifeStage.IBU_NIFAS)
+    return frozenset(found)

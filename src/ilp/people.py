@@ -1,0 +1,566 @@
+"""People, pregnancies, service records and families (keluarga).
+
+Everything here is a frozen attrs class whose validators refuse impossible
+values with an :class:`~ilp.errors.ILPError` subclass that names the field
+and the value. Change is ``attrs.evolve``. Entities (:class:`Person`,
+:class:`Family`) compare by id; values (:class:`Pregnancy`,
+:class:`ServiceRecord`) by value.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+import pendulum
+
+from ilp.dates import as_date
+from ilp.errors import (
+    ILPError,
+    InvalidDateError,
+    InvalidFamilyError,
+    InvalidPersonError,
+    InvalidRecordError,
+)
+
+__all__ = [
+    "Condition",
+    "Family",
+    "Household",
+    "Member",
+    "Outcome",
+    "Person",
+    "Pregnancy",
+    "Relation",
+    "School",
+    "ServiceRecord",
+    "Sex",
+    "mask_nik",
+    "validate_history",
+]
+
+#: Days from the HPHT (LMP) to the expected delivery date when none is given (Naegele).
+EDD_DAYS: Final = 280
+#: An ongoing pregnancy with no delivery recorded counts as ongoing this many days past its EDD.
+POSTTERM_DAYS: Final = 14
+#: A birth (live or still) earlier than this many days after the HPHT is refused as implausible.
+MIN_BIRTH_DAYS: Final = 20 * 7
+#: A pregnancy ending later than this many days after the HPHT is refused as implausible.
+MAX_PREGNANCY_DAYS: Final = 45 * 7
+#: The youngest age, in years, at which a pregnancy is accepted.
+MIN_PREGNANCY_AGE_YEARS: Final = 10
+
+_NIK: Final = re.compile(r"\d{16}")
+_CODE: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+
+class Sex(enum.Enum):
+    """Sex at birth, as recorded."""
+
+    FEMALE = "female"  #: perempuan (P)
+    MALE = "male"  #: laki-laki (L)
+
+    @classmethod
+    def parse(cls, value: object) -> Sex:
+        """Read ``female``/``male``, ``F``/``M`` or Indonesian ``P``/``L`` (any case)."""
+        if isinstance(value, Sex):
+            return value
+        key = value.strip().lower() if isinstance(value, str) else None
+        found = _SEX_WORDS.get(key) if key is not None else None
+        if found is None:
+            msg = f"sex: {value!r} is not one of female/male, F/M, P/L"
+            raise InvalidPersonError(msg, field="sex", value=value)
+        return found
+
+
+_SEX_WORDS: Final = {
+    "female": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "p": Sex.FEMALE,
+    "perempuan": Sex.FEMALE,
+    "male": Sex.MALE,
+    "m": Sex.MALE,
+    "l": Sex.MALE,
+    "laki-laki": Sex.MALE,
+}
+
+
+class Condition(enum.Enum):
+    """A long-term condition that changes which services a person is due."""
+
+    HYPERTENSION = "hypertension"  #: hipertensi: monthly follow-up (HT-CONTROL)
+    DIABETES = "diabetes"  #: diabetes melitus: monthly follow-up (DM-CONTROL)
+    TUBERCULOSIS = "tuberculosis"  #: TBC under treatment
+    HIV = "hiv"  #: HIV infection
+    HEPATITIS_B = "hepatitis_b"  #: chronic hepatitis B (HBsAg positive)
+    SEVERE_MENTAL_DISORDER = "severe_mental_disorder"  #: ODGJ berat (schizophrenia, psychosis)
+    DISABILITY = "disability"  #: penyandang disabilitas
+    OBESITY = "obesity"  #: obesitas: a PTM risk factor
+    SMOKER = "smoker"  #: current tobacco use: a PTM risk factor
+
+    @classmethod
+    def parse(cls, value: object) -> Condition:
+        """Read a condition from its code (``"hypertension"``) or the member itself."""
+        if isinstance(value, Condition):
+            return value
+        try:
+            return cls(value.strip().lower() if isinstance(value, str) else value)
+        except ValueError:
+            known = ", ".join(c.value for c in cls)
+            msg = f"conditions: {value!r} is not a known condition ({known})"
+            raise InvalidPersonError(msg, field="conditions", value=value) from None
+
+
+class Outcome(enum.Enum):
+    """How a pregnancy ended."""
+
+    LIVE_BIRTH = "live_birth"  #: lahir hidup
+    STILLBIRTH = "stillbirth"  #: lahir mati (at or after 20 weeks)
+    MISCARRIAGE = "miscarriage"  #: abortus (before 20 weeks)
+
+
+def _optional_date(field: str) -> Any:
+    def convert(value: object) -> pendulum.Date | None:
+        return None if value is None else as_date(value, field=field)
+
+    return convert
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """A NIK with all but its last four digits hidden (``************1234``)."""
+    return None if nik is None else "*" * 12 + nik[-4:]
+
+
+@attrs.frozen
+class Pregnancy:
+    """A pregnancy: HPHT (LMP), expected date (HPL/EDD) and, once it ends, how and when."""
+
+    #: First day of the last menstrual period (HPHT).
+    lmp: pendulum.Date = attrs.field(converter=lambda v: as_date(v, field="lmp"))
+    #: Expected delivery date (HPL); HPHT + 280 days when not given.
+    edd: pendulum.Date = attrs.field(
+        default=None,
+        converter=_optional_date("edd"),  # type: ignore[misc]
+    )
+    #: The day the pregnancy ended (delivery, stillbirth or miscarriage); None while ongoing.
+    delivery_date: pendulum.Date | None = attrs.field(
+        default=None, converter=_optional_date("delivery_date")
+    )
+    #: How it ended; None while ongoing, or when unknown (then a delivery is assumed).
+    outcome: Outcome | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(Outcome),
+    )
+    #: Whether the delivery took place in a health facility (PIS-PK indicator 2); None if unknown.
+    in_facility: bool | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        if self.edd is None:
+            object.__setattr__(self, "edd", self.lmp.add(days=EDD_DAYS))
+        span = self.edd.toordinal() - self.lmp.toordinal()
+        if not 36 * 7 <= span <= 44 * 7:
+            msg = (
+                f"edd: {self.edd.isoformat()} is {span} days after the HPHT "
+                f"{self.lmp.isoformat()}; expected 252 to 308"
+            )
+            raise InvalidPersonError(msg, field="edd", value=self.edd)
+        if self.delivery_date is None:
+            if self.outcome is not None:
+                msg = f"outcome: {self.outcome.value!r} given without a delivery_date"
+                raise InvalidPersonError(msg, field="outcome", value=self.outcome.value)
+            return
+        days = self.delivery_date.toordinal() - self.lmp.toordinal()
+        if days < 0:
+            msg = (
+                f"delivery_date: {self.delivery_date.isoformat()} is before the HPHT "
+                f"{self.lmp.isoformat()}"
+            )
+            raise InvalidPersonError(msg, field="delivery_date", value=self.delivery_date)
+        if days > MAX_PREGNANCY_DAYS:
+            msg = (
+                f"delivery_date: {self.delivery_date.isoformat()} is {days} days after the "
+                f"HPHT {self.lmp.isoformat()}; a pregnancy lasts at most {MAX_PREGNANCY_DAYS}"
+            )
+            raise InvalidPersonError(msg, field="delivery_date", value=self.delivery_date)
+        if self.outcome is Outcome.MISCARRIAGE:
+            if days >= MIN_BIRTH_DAYS:
+                msg = (
+                    f"outcome: a miscarriage (abortus) ends before 20 weeks, but "
+                    f"delivery_date {self.delivery_date.isoformat()} is at {days // 7} weeks"
+                )
+                raise InvalidPersonError(msg, field="outcome", value=self.outcome.value)
+        elif days < MIN_BIRTH_DAYS:
+            msg = (
+                f"delivery_date: {self.delivery_date.isoformat()} is only {days // 7} weeks "
+                f"after the HPHT {self.lmp.isoformat()}; a birth before 20 weeks is a "
+                "miscarriage (outcome: miscarriage)"
+            )
+            raise InvalidPersonError(msg, field="delivery_date", value=self.delivery_date)
+
+    @property
+    def is_birth(self) -> bool:
+        """True when the pregnancy ended in a delivery (live or still birth, or not stated)."""
+        return self.delivery_date is not None and self.outcome is not Outcome.MISCARRIAGE
+
+    @property
+    def last_pregnant_day(self) -> pendulum.Date:
+        """The last day the woman counts as pregnant.
+
+        The day before delivery once it is recorded; otherwise the EDD plus
+        14 days (42 weeks), after which an open pregnancy record is stale.
+        """
+        if self.delivery_date is not None:
+            return self.delivery_date.subtract(days=1)
+        return self.edd.add(days=POSTTERM_DAYS)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Pregnancy:
+        """Build a pregnancy from a mapping such as one read from YAML or JSON."""
+        return _from_mapping(cls, data, "pregnancy", InvalidPersonError)
+
+
+@attrs.frozen
+class School:
+    """A school grade (kelas 1–12) and the school year it was recorded for.
+
+    ``year`` is the calendar year in which that school year starts (July);
+    ``None`` means the grade is the one at whatever date is asked.
+    """
+
+    grade: int = attrs.field(validator=attrs.validators.instance_of(int))
+    year: int | None = attrs.field(default=None)
+
+    @grade.validator
+    def _check_grade(self, _: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not 1 <= value <= 12:
+            msg = f"school_grade: {value!r} is not a grade from 1 to 12"
+            raise InvalidPersonError(msg, field="school_grade", value=value)
+
+    def grade_on(self, on: pendulum.Date) -> int | None:
+        """The grade on date *on*, moving up one grade each July; None once past grade 12."""
+        if self.year is None:
+            return self.grade
+        current = on.year if on.month >= 7 else on.year - 1
+        grade = self.grade + current - self.year
+        return grade if 1 <= grade <= 12 else None
+
+
+def _check_nik(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or _NIK.fullmatch(value) is None):
+        shown = value if not isinstance(value, str) else (mask_nik(value) if len(value) > 4 else value)
+        msg = f"nik: {shown!r} is not a NIK of 16 digits"
+        raise InvalidPersonError(msg, field="nik", value=shown)
+
+
+def _check_id(field: str, error: type[ILPError]) -> Any:
+    def check(_: object, __: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            msg = f"{field}: {value!r} is not a non-empty text id"
+            raise error(msg, field=field, value=value)
+
+    return check
+
+
+def _sorted_pregnancies(value: Iterable[Pregnancy | Mapping[str, Any]]) -> tuple[Pregnancy, ...]:
+    items = [p if isinstance(p, Pregnancy) else Pregnancy.from_mapping(p) for p in value]
+    return tuple(sorted(items, key=lambda p: p.lmp))
+
+
+def _conditions(value: Iterable[Condition | str]) -> frozenset[Condition]:
+    if isinstance(value, str):
+        value = [value]
+    return frozenset(Condition.parse(c) for c in value)
+
+
+def _school(value: School | int | None) -> School | None:
+    if value is None or isinstance(value, School):
+        return value
+    return School(value)
+
+
+@attrs.frozen(eq=False)
+class Person:
+    """A person in the catchment area of a Puskesmas.
+
+    Compares and hashes by ``id``. The NIK (national id number) is never
+    shown whole: ``repr`` masks all but its last four digits.
+    """
+
+    id: str = attrs.field(validator=_check_id("id", InvalidPersonError))
+    sex: Sex = attrs.field(converter=Sex.parse)
+    birth_date: pendulum.Date = attrs.field(converter=lambda v: as_date(v, field="birth_date"))
+    name: str | None = attrs.field(default=None, kw_only=True)
+    nik: str | None = attrs.field(default=None, kw_only=True, validator=_check_nik, repr=mask_nik)
+    death_date: pendulum.Date | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_date("death_date")
+    )
+    conditions: frozenset[Condition] = attrs.field(
+        factory=frozenset, kw_only=True, converter=_conditions
+    )
+    pregnancies: tuple[Pregnancy, ...] = attrs.field(
+        default=(), kw_only=True, converter=_sorted_pregnancies
+    )
+    school: School | None = attrs.field(default=None, kw_only=True, converter=_school)
+    #: Area id (dusun/RW or desa code) of the home; the network resolves it.
+    residence: str | None = attrs.field(default=None, kw_only=True)
+    #: Whether the person has ever had sexual contact (cervical screening); None if unknown.
+    ever_sexually_active: bool | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.death_date is not None and self.death_date < self.birth_date:
+            msg = (
+                f"death_date: {self.death_date.isoformat()} is before the date of birth "
+                f"{self.birth_date.isoformat()}"
+            )
+            raise InvalidPersonError(msg, field="death_date", value=self.death_date)
+        self._check_pregnancies()
+
+    def _check_pregnancies(self) -> None:
+        if not self.pregnancies:
+            return
+        if self.sex is not Sex.FEMALE:
+            msg = f"pregnancies: person {self.id!r} is {self.sex.value} and cannot be pregnant"
+            raise InvalidPersonError(msg, field="pregnancies", value=self.sex.value)
+        youngest = self.birth_date.add(years=MIN_PREGNANCY_AGE_YEARS)
+        previous: Pregnancy | None = None
+        for p in self.pregnancies:
+            if p.lmp < youngest:
+                msg = (
+                    f"pregnancies: HPHT {p.lmp.isoformat()} of person {self.id!r} is before "
+                    f"age {MIN_PREGNANCY_AGE_YEARS} (born {self.birth_date.isoformat()})"
+                )
+                raise InvalidPersonError(msg, field="pregnancies", value=p.lmp)
+            if self.death_date is not None and p.lmp > self.death_date:
+                msg = (
+                    f"pregnancies: HPHT {p.lmp.isoformat()} is after the death_date "
+                    f"{self.death_date.isoformat()}"
+                )
+                raise InvalidPersonError(msg, field="pregnancies", value=p.lmp)
+            if previous is not None and (
+                previous.delivery_date is None or previous.delivery_date > p.lmp
+            ):
+                ended = previous.delivery_date.isoformat() if previous.delivery_date else "no end"
+                msg = (
+                    f"pregnancies: HPHT {p.lmp.isoformat()} overlaps the pregnancy with HPHT "
+                    f"{previous.lmp.isoformat()} ({ended})"
+                )
+                raise InvalidPersonError(msg, field="pregnancies", value=p.lmp)
+            previous = p
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Person):
+            return NotImplemented
+        return self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash(("Person", self.id))
+
+    def is_alive(self, on: pendulum.Date) -> bool:
+        """True from the date of birth through the date of death."""
+        return self.birth_date <= on and (self.death_date is None or on <= self.death_date)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Person:
+        """Build a person from a mapping (YAML/JSON), with ``school_grade``/``school_year`` keys.
+
+        Unknown keys and missing required keys raise
+        :class:`~ilp.errors.InvalidPersonError` naming the key.
+        """
+        if not isinstance(data, Mapping):
+            msg = f"person: expected a mapping of fields, got {type(data).__name__}"
+            raise InvalidPersonError(msg, field="person", value=data)
+        data = dict(data)
+        grade = data.pop("school_grade", None)
+        year = data.pop("school_year", None)
+        if grade is not None:
+            if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+                msg = f"school_year: {year!r} is not a year such as 2025"
+                raise InvalidPersonError(msg, field="school_year", value=year)
+            data["school"] = School(grade, year)
+        elif year is not None:
+            msg = "school_year: given without a school_grade"
+            raise InvalidPersonError(msg, field="school_year", value=year)
+        if "id" in data and not isinstance(data["id"], str) and isinstance(data["id"], int):
+            data["id"] = str(data["id"])
+        return _from_mapping(cls, data, "person", InvalidPersonError)
+
+
+def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: type[ILPError]) -> Any:
+    if not isinstance(data, Mapping):
+        msg = f"{what}: expected a mapping of fields, got {type(data).__name__} {data!r}"
+        raise error(msg, field=what, value=data)
+    fields = attrs.fields_dict(cls)
+    unknown = sorted(str(k) for k in data if k not in fields)
+    if unknown:
+        msg = f"{what}: unknown field {unknown[0]!r} (known: {', '.join(sorted(fields))})"
+        raise error(msg, field=unknown[0], value=data[unknown[0]])
+    missing = [n for n, f in fields.items() if f.default is attrs.NOTHING and n not in data]
+    if missing:
+        msg = f"{what}: missing required field {missing[0]!r}"
+        raise error(msg, field=missing[0], value=None)
+    try:
+        return cls(**data)
+    except ILPError:
+        raise
+    except (TypeError, ValueError) as exc:
+        msg = f"{what}: {exc}"
+        raise error(msg, field=what, value=data) from None
+
+
+def _check_code(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or _CODE.fullmatch(value) is None:
+        msg = f"code: {value!r} is not a service code such as 'BCG' or 'DPT-HB-HIB-1'"
+        raise InvalidRecordError(msg, field="code", value=value)
+
+
+def _record_date(value: object) -> pendulum.Date:
+    try:
+        return as_date(value, field="date")
+    except InvalidDateError as exc:
+        raise InvalidRecordError(exc.msg, field="date", value=value) from None
+
+
+@attrs.frozen(order=False)
+class ServiceRecord:
+    """A service given: its code, the date, and optionally where, by whom, and the result."""
+
+    code: str = attrs.field(validator=_check_code)
+    date: pendulum.Date = attrs.field(converter=_record_date)
+    #: Facility id where it was given (Puskesmas, Pustu, Posyandu, …).
+    place: str | None = attrs.field(default=None, kw_only=True)
+    #: Who gave it (a staff id or a provider type such as ``bidan``).
+    provider: str | None = attrs.field(default=None, kw_only=True)
+    #: A coded or free-text result, such as ``normal`` or ``positive``.
+    result: str | None = attrs.field(default=None, kw_only=True)
+    #: A measured value, such as a weight in kg or a blood pressure systole.
+    value: float | None = attrs.field(default=None, kw_only=True)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> ServiceRecord:
+        """Build a record from a mapping such as ``{"code": "BCG", "date": "2024-02-15"}``."""
+        return _from_mapping(cls, data, "record", InvalidRecordError)
+
+
+def validate_history(person: Person, history: Iterable[ServiceRecord]) -> tuple[ServiceRecord, ...]:
+    """*history* sorted by date, after checking every record falls within the person's life.
+
+    A record dated before birth or after death raises
+    :class:`~ilp.errors.InvalidRecordError` naming the code and date.
+    """
+    records = tuple(history)
+    for r in records:
+        if not isinstance(r, ServiceRecord):
+            msg = f"history: expected ServiceRecord items, got {type(r).__name__} {r!r}"
+            raise InvalidRecordError(msg, field="history", value=r)
+        if r.date < person.birth_date:
+            msg = (
+                f"history: {r.code} on {r.date.isoformat()} is before the date of birth "
+                f"{person.birth_date.isoformat()} of person {person.id!r}"
+            )
+            raise InvalidRecordError(msg, field="date", value=r.date)
+        if person.death_date is not None and r.date > person.death_date:
+            msg = (
+                f"history: {r.code} on {r.date.isoformat()} is after the death_date "
+                f"{person.death_date.isoformat()} of person {person.id!r}"
+            )
+            raise InvalidRecordError(msg, field="date", value=r.date)
+    return tuple(sorted(records, key=lambda r: (r.date, r.code)))
+
+
+class Relation(enum.Enum):
+    """A member's place in the family, as on the family card (Kartu Keluarga)."""
+
+    HEAD = "head"  #: kepala keluarga
+    SPOUSE = "spouse"  #: istri/suami
+    CHILD = "child"  #: anak
+    PARENT = "parent"  #: orang tua / mertua
+    OTHER = "other"  #: famili lain, pembantu, lainnya
+
+
+@attrs.frozen
+class Member:
+    """A person and their relation to the head of the family."""
+
+    person: Person = attrs.field(validator=attrs.validators.instance_of(Person))
+    relation: Relation = attrs.field(converter=Relation)
+
+
+@attrs.frozen
+class Household:
+    """Household facts the family card does not hold, from the PIS-PK family survey.
+
+    Each is ``True``/``False`` when asked, ``None`` when not known.
+    """
+
+    #: The couple of reproductive age uses family planning (KB).
+    family_planning: bool | None = None
+    #: Nobody in the family smokes.
+    no_smoker: bool | None = None
+    #: Every member is enrolled in JKN (national health insurance).
+    jkn: bool | None = None
+    #: The family has access to clean water.
+    clean_water: bool | None = None
+    #: The family has and uses a healthy latrine.
+    healthy_latrine: bool | None = None
+    #: Infants 7–23 months were exclusively breastfed for their first 6 months.
+    exclusive_breastfeeding: bool | None = None
+
+
+def _check_kk(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or _NIK.fullmatch(value) is None:
+        msg = f"kk_number: {value!r} is not a family card number (no. KK) of 16 digits"
+        raise InvalidFamilyError(msg, field="kk_number", value=value)
+
+
+def _members(value: Iterable[Member]) -> tuple[Member, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(eq=False)
+class Family:
+    """A family (keluarga) as on its family card: exactly one head, unique member ids."""
+
+    kk_number: str = attrs.field(validator=_check_kk)
+    members: tuple[Member, ...] = attrs.field(converter=_members)
+    household: Household = attrs.field(factory=Household, kw_only=True)
+    #: Area id of the home (dusun/RW), shared by the members unless they say otherwise.
+    residence: str | None = attrs.field(default=None, kw_only=True)
+    #: Street address, for kader home-visit lists.
+    address: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        for m in self.members:
+            if not isinstance(m, Member):
+                msg = f"members: expected Member items, got {type(m).__name__} {m!r}"
+                raise InvalidFamilyError(msg, field="members", value=m)
+        heads = [m.person.id for m in self.members if m.relation is Relation.HEAD]
+        if len(heads) != 1:
+            msg = f"members: family {self.kk_number} has {len(heads)} heads {heads}; needs one"
+            raise InvalidFamilyError(msg, field="members", value=heads)
+        seen: set[str] = set()
+        for m in self.members:
+            if m.person.id in seen:
+                msg = f"members: person id {m.person.id!r} appears twice in {self.kk_number}"
+                raise InvalidFamilyError(msg, field="members", value=m.person.id)
+            seen.add(m.person.id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Family):
+            return NotImplemented
+        return self.kk_number == other.kk_number
+
+    def __hash__(self) -> int:
+        return hash(("Family", self.kk_number))
+
+    @property
+    def head(self) -> Person:
+        """The head of the family (kepala keluarga)."""
+        return next(m.person for m in self.members if m.relation is Relation.HEAD)
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        """The members' persons, in card order."""
+        return tuple(m.person for m in self.members)
