@@ -1,5 +1,59 @@
 """Life-cycle stages, the service catalogue and the due-services engine."""
 
+from ilp.lifecycle._engine import DueItem, DueList, Region, Status, due
+from ilp.lifecycle._loader import dump_catalogue, load_catalogue, national, parse_catalogue
+from ilp.lifecycle._model import (
+    BirthdayRule,
+    CalendarRule,
+    Catalogue,
+    Contact,
+    Dose,
+    Eligibility,
+    Entry,
+    FollowupRule,
+    Limit,
+    OnceRule,
+    PostnatalRule,
+    PregnancyRule,
+    RecurringRule,
+    Rule,
+    RuleKind,
+    SchoolRule,
+    SeriesRule,
+    Service,
+    Visit,
+)
 from ilp.lifecycle._stages import LifeStage, stages_of
 
-__all__ = ["LifeStage", "stages_of"]
+__all__ = [
+    "BirthdayRule",
+    "CalendarRule",
+    "Catalogue",
+    "Contact",
+    "Dose",
+    "DueItem",
+    "DueList",
+    "Eligibility",
+    "Entry",
+    "FollowupRule",
+    "LifeStage",
+    "Limit",
+    "OnceRule",
+    "PostnatalRule",
+    "PregnancyRule",
+    "RecurringRule",
+    "Region",
+    "Rule",
+    "RuleKind",
+    "SchoolRule",
+    "SeriesRule",
+    "Service",
+    "Status",
+    "Visit",
+    "due",
+    "dump_catalogue",
+    "load_catalogue",
+    "national",
+    "parse_catalogue",
+    "stages_of",
+]

@@ -1,0 +1,245 @@
+"""The ``ilp`` command: due services for a person file, the catalogue, and the demo.
+
+Bad input never shows a traceback: it exits with status 2 and one line
+``error: ...`` on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any, NoReturn, TextIO
+
+import pendulum
+
+import ilp
+from ilp.dates import age_in_months, as_date
+from ilp.errors import ILPError
+from ilp.files import read_family_file, read_person_file
+from ilp.lifecycle import Catalogue, DueList, Status, due, load_catalogue, national, stages_of
+from ilp.lifecycle._loader import dump_catalogue
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one ``error:`` line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see '{self.prog} --help')\n")
+
+
+def _date_arg(text: str) -> pendulum.Date:
+    return as_date(text, field="--on")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ilp", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"ilp {ilp.__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    d = sub.add_parser("due", help="services a person is due on a date")
+    d.add_argument("file", help="person file (YAML or JSON): person, history, region")
+    d.add_argument("--on", required=True, help="the date asked, YYYY-MM-DD")
+    d.add_argument("--horizon", type=int, default=30, help="days ahead to list upcoming items")
+    d.add_argument("--format", choices=("table", "json"), default="table")
+    d.add_argument("--lang", choices=("id", "en"), default="en", help="language of reasons")
+    d.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
+    d.add_argument("--all", action="store_true", help="also list completed items (table)")
+
+    c = sub.add_parser("catalogue", help="list, show or validate service catalogues")
+    csub = c.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    cl = csub.add_parser("list", help="every service code with its label and cluster")
+    cl.add_argument("--on", help="only entries in force on this date")
+    cl.add_argument("--format", choices=("table", "json"), default="table")
+    cl.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
+    cs = csub.add_parser("show", help="one service: its rule, eligibility and source")
+    cs.add_argument("code")
+    cs.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
+    cv = csub.add_parser("validate", help="check a catalogue file; lists every problem")
+    cv.add_argument("file")
+
+    m = sub.add_parser("demo", help="the shipped sample family: stages, due services, PIS-PK")
+    m.add_argument("--on", help="the date asked (default: the sample's own date)")
+    m.add_argument("--format", choices=("table", "json"), default="table")
+    m.add_argument("--lang", choices=("id", "en"), default="en")
+    return p
+
+
+def _catalogue(path: str | None) -> Catalogue:
+    return national() if path is None else load_catalogue(path)
+
+
+def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    if not rows:
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for r in rows:
+        cells = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)] + [r[-1]]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _due_rows(items: DueList, lang: str, *, show_completed: bool) -> list[list[str]]:
+    rows = [["code", "status", "recommended", "window", "cl", "where", "reason"]]
+    for i in items:
+        if i.status is Status.COMPLETED and not show_completed:
+            continue
+        window = f"{i.earliest}..{i.latest or ''}"
+        places = ",".join(p.value for p in i.points_of_care)
+        rows.append(
+            [
+                i.code,
+                i.status.value,
+                str(i.recommended),
+                window,
+                str(int(i.cluster)),
+                places,
+                i.reason[lang],
+            ]
+        )
+    return rows
+
+
+def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
+    pf = read_person_file(args.file)
+    on = _date_arg(args.on)
+    items = due(
+        pf.person,
+        on,
+        history=pf.history,
+        catalogue=_catalogue(args.catalogue),
+        region=pf.region,
+        horizon=args.horizon,
+    )
+    if args.format == "json":
+        out.write(items.to_json(indent=2) + "\n")
+        return 0
+    p = pf.person
+    stages = ", ".join(s.label[args.lang] for s in sorted(stages_of(p, on), key=lambda s: s.value))
+    out.write(f"{p.id}  born {p.birth_date}  on {on}  stages: {stages or '-'}\n\n")
+    rows = _due_rows(items, args.lang, show_completed=args.all)
+    if len(rows) == 1:
+        out.write("nothing due, overdue or upcoming\n")
+    else:
+        _table(rows, out)
+    return 0
+
+
+def _cmd_catalogue(args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "validate":
+        cat = load_catalogue(args.file)
+        n = sum(len(e.services) for e in cat.entries)
+        out.write(f"ok: {args.file}: catalogue {cat.id!r}, {len(cat.entries)} entries, {n} services\n")
+        return 0
+    cat = _catalogue(args.catalogue)
+    if args.action == "show":
+        entries = [e for e in cat.entries if any(s.code == args.code for s in e.services)]
+        if not entries:
+            cat.service(args.code)  # raises UnknownServiceError naming the code
+        shown = type(cat)(cat.id, cat.title, cat.edition, tuple(entries), origin=cat.origin)
+        text = dump_catalogue(shown)
+        out.write(text.split("services:\n", 1)[1])
+        return 0
+    entries = cat.entries_on(_date_arg(args.on)) if args.on else cat.entries
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        for s in e.services:
+            rows.append(
+                {
+                    "code": s.code,
+                    "label": s.label.as_dict(),
+                    "cluster": int(s.cluster),
+                    "kind": e.rule.kind.value,
+                    "effective_from": e.effective_from.isoformat() if e.effective_from else None,
+                    "effective_before": e.effective_before.isoformat()
+                    if e.effective_before
+                    else None,
+                    "confirmed": s.confirmed,
+                }
+            )
+    if args.format == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    table = [["code", "cl", "kind", "in force", "label"]]
+    for r in rows:
+        span = f"{r['effective_from'] or ''}..{r['effective_before'] or ''}"
+        mark = "" if r["confirmed"] else " (unconfirmed)"
+        table.append([r["code"], str(r["cluster"]), r["kind"], span, r["label"]["en"] + mark])
+    _table(table, out)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from ilp.pispk import assess_family  # noqa: PLC0415 - only the demo needs it
+
+    ref = resources.files("ilp").joinpath("data/demo/family.yaml")
+    with resources.as_file(ref) as path:
+        ff = read_family_file(path)
+    on = _date_arg(args.on or ff.as_of or "2025-11-01")
+    fam = ff.family
+    results = []
+    for m in fam.members:
+        p = m.person
+        if not p.is_alive(on) or on < p.birth_date:
+            continue
+        items = due(p, on, history=ff.histories.get(p.id, ()), region=ff.region)
+        results.append((m, stages_of(p, on), items))
+    pispk = assess_family(fam, on, records=ff.histories)
+    if args.format == "json":
+        data = {
+            "on": on.isoformat(),
+            "family": fam.kk_number,
+            "members": [
+                {
+                    "person": m.person.id,
+                    "name": m.person.name,
+                    "relation": m.relation.value,
+                    "stages": sorted(s.value for s in st),
+                    "due": items.as_dict()["items"],
+                }
+                for m, st, items in results
+            ],
+            "pispk": pispk.as_dict(),
+        }
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    lang = args.lang
+    out.write(f"Keluarga {fam.kk_number}  {fam.address or ''}  on {on}\n")
+    for m, st, items in results:
+        p = m.person
+        months = age_in_months(p.birth_date, on)
+        age = f"{months // 12}y{months % 12}m"
+        stages = ", ".join(s.label[lang] for s in sorted(st, key=lambda s: s.value))
+        out.write(f"\n{p.name or p.id} ({m.relation.value}, {p.sex.value}, {age}): {stages}\n")
+        rows = _due_rows(items, lang, show_completed=False)
+        if len(rows) == 1:
+            out.write("  nothing due, overdue or upcoming\n")
+        else:
+            _table([["", *r] for r in rows], out)
+    out.write("\n" + pispk.summary(lang) + "\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the ``ilp`` command with *argv*; returns the exit status."""
+    stdout = out or sys.stdout
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "due":
+            return _cmd_due(args, stdout)
+        if args.command == "catalogue":
+            return _cmd_catalogue(args, stdout)
+        return _cmd_demo(args, stdout)
+    except ILPError as exc:
+        sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

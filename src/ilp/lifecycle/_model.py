@@ -1,0 +1,338 @@
+"""The catalogue as Python values: services, eligibility and the closed vocabulary of rules.
+
+Nothing here reads files: :mod:`ilp.lifecycle._loader` builds these from
+YAML. Ages and intervals are :class:`~ilp.dates.Duration` values; limits
+carry whether they are inclusive.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from typing import Final
+
+import attrs
+import pendulum
+
+from ilp._vocabulary import Cluster, Label, PointOfCare
+from ilp.dates import Duration
+from ilp.errors import UnknownServiceError
+from ilp.lifecycle._stages import LifeStage
+from ilp.people import Condition, Sex
+
+__all__ = [
+    "BirthdayRule",
+    "CalendarRule",
+    "Catalogue",
+    "Contact",
+    "Dose",
+    "Eligibility",
+    "Entry",
+    "FollowupRule",
+    "Limit",
+    "OnceRule",
+    "PostnatalRule",
+    "PregnancyRule",
+    "RecurringRule",
+    "Rule",
+    "RuleKind",
+    "SchoolRule",
+    "SeriesRule",
+    "Service",
+    "Visit",
+]
+
+
+class RuleKind(enum.Enum):
+    """The closed vocabulary of rule kinds (``docs/catalogue.md``)."""
+
+    ONCE = "once"  #: a once-only age window
+    SERIES = "series"  #: doses with minimum ages and intervals
+    RECURRING = "recurring"  #: every interval within the eligibility
+    CALENDAR = "calendar"  #: given months of the year
+    FOLLOWUP = "followup"  #: every period, for people with a condition
+    PREGNANCY = "pregnancy"  #: contacts counted from the HPHT
+    POSTNATAL = "postnatal"  #: windows counted from a delivery or birth
+    SCHOOL = "school"  #: a school grade and month
+    BIRTHDAY = "birthday"  #: a window after each birthday
+
+
+@attrs.frozen
+class Limit:
+    """An upper limit: a duration after an anchor, inclusive or exclusive (``_before``)."""
+
+    duration: Duration
+    exclusive: bool = False
+
+    def day(self, anchor: int) -> int:
+        """The last day number within the limit, counted from day number *anchor*."""
+        return self.duration.after(anchor) - (1 if self.exclusive else 0)
+
+    def __str__(self) -> str:
+        return f"before {self.duration}" if self.exclusive else str(self.duration)
+
+
+@attrs.frozen
+class Eligibility:
+    """Who a service applies to, and for how long it is reported (its scope)."""
+
+    sex: Sex | None = None
+    age_from: Duration | None = None
+    age_to: Limit | None = None
+    stages: frozenset[LifeStage] = frozenset()
+    conditions: frozenset[Condition] = frozenset()
+    region: str | None = None
+    born_from: pendulum.Date | None = None
+    born_before: pendulum.Date | None = None
+    #: Requires ``ever_sexually_active`` not to be False (unknown counts as yes).
+    sexually_active: bool = False
+
+
+@attrs.frozen
+class OnceRule:
+    """A once-only window by age."""
+
+    earliest: Duration
+    recommended: Duration | None = None
+    overdue: Duration | None = None
+    latest: Limit | None = None
+
+    kind = RuleKind.ONCE
+
+
+@attrs.frozen
+class Dose:
+    """One dose of a series: ages from birth, intervals from the previous dose."""
+
+    code: str
+    number: int
+    earliest: Duration = Duration()
+    min_interval: Duration | None = None
+    recommended: Duration | None = None
+    recommended_interval: Duration | None = None
+    overdue: Duration | None = None
+    latest: Limit | None = None
+
+
+@attrs.frozen
+class SeriesRule:
+    """Doses given in order; only the first not yet given is actionable."""
+
+    doses: tuple[Dose, ...]
+
+    kind = RuleKind.SERIES
+
+
+@attrs.frozen
+class RecurringRule:
+    """Due again *interval* after the last record, overdue *grace* later."""
+
+    interval: Duration
+    grace: Duration = Duration(months=1)
+    since_pregnancy: bool = False
+
+    kind = RuleKind.RECURRING
+
+
+@attrs.frozen
+class CalendarRule:
+    """Due in listed months of each year; *limit* records complete it for good."""
+
+    months: tuple[int, ...]
+    limit: int | None = None
+
+    kind = RuleKind.CALENDAR
+
+
+@attrs.frozen
+class FollowupRule:
+    """Once per period of *every* months (periods start in January), for a condition."""
+
+    every: int
+
+    kind = RuleKind.FOLLOWUP
+
+
+@attrs.frozen
+class Contact:
+    """An antenatal contact: a window of gestational age from the HPHT."""
+
+    code: str
+    number: int
+    start: Duration
+    end: Limit | None = None
+    recommended: Duration | None = None
+    overdue: Duration | None = None
+    min_interval: Duration | None = None
+    doctor: bool = False
+
+
+@attrs.frozen
+class PregnancyRule:
+    """Contacts of a pregnancy, in order, each in its gestational window."""
+
+    contacts: tuple[Contact, ...]
+
+    kind = RuleKind.PREGNANCY
+
+
+@attrs.frozen
+class Visit:
+    """A visit due within days after a delivery or a birth."""
+
+    code: str
+    number: int
+    start: Duration
+    end: Limit
+
+
+@attrs.frozen
+class PostnatalRule:
+    """Visits counted from the woman's latest delivery or from the child's birth."""
+
+    anchor: str  # "delivery" or "birth"
+    visits: tuple[Visit, ...]
+
+    kind = RuleKind.POSTNATAL
+
+
+@attrs.frozen
+class SchoolRule:
+    """Given in school grade(s) in a month of the school year (BIAS, HPV, school screening)."""
+
+    grades: tuple[int, ...]
+    months: tuple[int, ...]
+    after: str | None = None
+    min_interval: Duration | None = None
+
+    kind = RuleKind.SCHOOL
+
+
+@attrs.frozen
+class BirthdayRule:
+    """A window opening on each birthday in the eligibility (CKG)."""
+
+    window: Duration
+
+    kind = RuleKind.BIRTHDAY
+
+
+Rule = (
+    OnceRule
+    | SeriesRule
+    | RecurringRule
+    | CalendarRule
+    | FollowupRule
+    | PregnancyRule
+    | PostnatalRule
+    | SchoolRule
+    | BirthdayRule
+)
+
+
+@attrs.frozen
+class Service:
+    """A service of the catalogue, identified by its stable code (a value: compares by value)."""
+
+    code: str
+    label: Label
+    group: str
+    stages: frozenset[LifeStage]
+    cluster: Cluster
+    points_of_care: tuple[PointOfCare, ...]
+    providers: tuple[str, ...]
+    source: str
+    confirmed: bool = True
+    note: str | None = None
+    #: Dose or contact number within its series, or None for a single service.
+    dose: int | None = None
+    #: Series id (``RV``, ``ANC``) for doses, None for a single service.
+    series: str | None = None
+
+
+@attrs.frozen
+class Entry:
+    """One catalogue entry: one service or one series, its eligibility, rule and edition."""
+
+    key: str
+    services: tuple[Service, ...]
+    rule: Rule
+    eligibility: Eligibility = Eligibility()
+    effective_from: pendulum.Date | None = None
+    effective_before: pendulum.Date | None = None
+    #: Line in the source file where the entry starts (for messages), or None.
+    line: int | None = attrs.field(default=None, eq=False)
+
+    def in_force(self, on: pendulum.Date) -> bool:
+        """True when the entry's edition applies on *on*."""
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_before is None or on < self.effective_before
+        )
+
+
+_ORDINAL_CACHE_SIZE: Final = 4096
+
+
+@attrs.frozen(eq=False)
+class Catalogue:
+    """A validated catalogue: entries by edition, and every code's service."""
+
+    id: str
+    title: Label
+    edition: str
+    entries: tuple[Entry, ...]
+    #: Where it was loaded from, for messages.
+    origin: str = attrs.field(default="<memory>")
+    _by_code: dict[str, tuple[Service, ...]] = attrs.field(init=False, repr=False)
+    _in_force: dict[int, tuple[Entry, ...]] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_code: dict[str, list[Service]] = {}
+        for e in self.entries:
+            for s in e.services:
+                by_code.setdefault(s.code, []).append(s)
+        object.__setattr__(self, "_by_code", {k: tuple(v) for k, v in by_code.items()})
+        object.__setattr__(self, "_in_force", {})
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every service code, in catalogue order."""
+        return tuple(self._by_code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def __iter__(self) -> Iterator[Service]:
+        """Each code's first service, in catalogue order."""
+        return (v[0] for v in self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def service(self, code: str, on: pendulum.Date | None = None) -> Service:
+        """The service *code* (in force on *on* when given); unknown codes raise UnknownServiceError."""
+        found = self._by_code.get(code)
+        if found is None:
+            msg = f"service code {code!r} is not in catalogue {self.id!r}"
+            raise UnknownServiceError(msg, field="code", value=code)
+        if on is not None:
+            for e in self.entries_on(on):
+                for s in e.services:
+                    if s.code == code:
+                        return s
+        return found[-1]
+
+    def entries_on(self, on: pendulum.Date) -> tuple[Entry, ...]:
+        """The entries in force on *on* (cached per day)."""
+        day = on.toordinal()
+        cached = self._in_force.get(day)
+        if cached is None:
+            cached = tuple(e for e in self.entries if e.in_force(on))
+            if len(self._in_force) >= _ORDINAL_CACHE_SIZE:
+                self._in_force.clear()
+            self._in_force[day] = cached
+        return cached
+
+    def by_code(self) -> Mapping[str, tuple[Service, ...]]:
+        """Every code with its services (one per edition)."""
+        return dict(self._by_code)
