@@ -17,7 +17,7 @@ import pendulum
 
 import ilp
 from ilp.dates import age_in_months, as_date
-from ilp.errors import ILPError
+from ilp.errors import CatalogueError, ILPError
 from ilp.files import read_family_file, read_person_file
 from ilp.lifecycle import Catalogue, DueList, Status, due, load_catalogue, national, stages_of
 from ilp.lifecycle._loader import dump_catalogue
@@ -132,9 +132,16 @@ def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_catalogue(args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "validate":
-        cat = load_catalogue(args.file)
+        try:
+            cat = load_catalogue(args.file)
+        except CatalogueError as exc:
+            for problem in exc.problems:
+                sys.stderr.write(f"error: {problem}\n")
+            return EXIT_USAGE
         n = sum(len(e.services) for e in cat.entries)
-        out.write(f"ok: {args.file}: catalogue {cat.id!r}, {len(cat.entries)} entries, {n} services\n")
+        out.write(
+            f"ok: {args.file}: catalogue {cat.id!r}, {len(cat.entries)} entries, {n} services\n"
+        )
         return 0
     cat = _catalogue(args.catalogue)
     if args.action == "show":
@@ -145,23 +152,20 @@ def _cmd_catalogue(args: argparse.Namespace, out: TextIO) -> int:
         text = dump_catalogue(shown)
         out.write(text.split("services:\n", 1)[1])
         return 0
-    entries = cat.entries_on(_date_arg(args.on)) if args.on else cat.entries
-    rows: list[dict[str, Any]] = []
-    for e in entries:
-        for s in e.services:
-            rows.append(
-                {
-                    "code": s.code,
-                    "label": s.label.as_dict(),
-                    "cluster": int(s.cluster),
-                    "kind": e.rule.kind.value,
-                    "effective_from": e.effective_from.isoformat() if e.effective_from else None,
-                    "effective_before": e.effective_before.isoformat()
-                    if e.effective_before
-                    else None,
-                    "confirmed": s.confirmed,
-                }
-            )
+    listed = cat.entries_on(_date_arg(args.on)) if args.on else cat.entries
+    rows: list[dict[str, Any]] = [
+        {
+            "code": s.code,
+            "label": s.label.as_dict(),
+            "cluster": int(s.cluster),
+            "kind": e.rule.kind.value,
+            "effective_from": e.effective_from.isoformat() if e.effective_from else None,
+            "effective_before": e.effective_before.isoformat() if e.effective_before else None,
+            "confirmed": s.confirmed,
+        }
+        for e in listed
+        for s in e.services
+    ]
     if args.format == "json":
         out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return 0

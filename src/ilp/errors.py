@@ -14,6 +14,7 @@ __all__ = [
     "CatalogueError",
     "ILPError",
     "InputFileError",
+    "InvalidAssessmentError",
     "InvalidDateError",
     "InvalidFamilyError",
     "InvalidPersonError",
@@ -54,6 +55,10 @@ class InvalidRecordError(ILPError, ValueError):
 
 class InvalidFamilyError(ILPError, ValueError):
     """A family (keluarga) whose card number or members are not valid."""
+
+
+class InvalidAssessmentError(ILPError, ValueError):
+    """A PIS-PK result, IKS value or list of results that is not valid."""
 
 
 class UnknownServiceError(ILPError, KeyError):

@@ -75,7 +75,9 @@ def _located(exc: ILPError, path: str, where: str) -> InputFileError:
     return InputFileError(f"{where}: {exc.msg}", path=path, key=exc.field, value=exc.value)
 
 
-def _mapping(data: Any, path: str, where: str, allowed: set[str], required: set[str]) -> Mapping[str, Any]:
+def _mapping(
+    data: Any, path: str, where: str, allowed: set[str], required: set[str]
+) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         msg = f"{where}: expected a mapping, got {type(data).__name__}"
         raise InputFileError(msg, path=path, key=where)
@@ -154,7 +156,9 @@ def read_family_file(path: str | Path) -> FamilyFile:
         try:
             members.append(Member(person, mm["relation"]))
         except ValueError:
-            msg = f"{where}.relation: {mm['relation']!r} is not head, spouse, child, parent or other"
+            msg = (
+                f"{where}.relation: {mm['relation']!r} is not head, spouse, child, parent or other"
+            )
             raise InputFileError(msg, path=p, key="relation", value=mm["relation"]) from None
         histories[person.id] = _history(mm.get("history"), p, f"{where}.history")
     try:
@@ -172,4 +176,6 @@ def read_family_file(path: str | Path) -> FamilyFile:
     except ILPError as exc:
         raise _located(exc, p, "family") from None
     as_of = top.get("as_of")
-    return FamilyFile(family, histories, _region(top.get("region"), p), None if as_of is None else str(as_of))
+    return FamilyFile(
+        family, histories, _region(top.get("region"), p), None if as_of is None else str(as_of)
+    )

@@ -122,11 +122,43 @@ class Outcome(enum.Enum):
     MISCARRIAGE = "miscarriage"  #: abortus (before 20 weeks)
 
 
-def _optional_date(field: str) -> Any:
-    def convert(value: object) -> pendulum.Date | None:
-        return None if value is None else as_date(value, field=field)
+def _outcome(value: object) -> Outcome | None:
+    if value is None or isinstance(value, Outcome):
+        return value
+    try:
+        return Outcome(value)
+    except ValueError:
+        known = ", ".join(o.value for o in Outcome)
+        msg = f"outcome: {value!r} is not one of {known}"
+        raise InvalidPersonError(msg, field="outcome", value=value) from None
 
-    return convert
+
+def _sex(value: object) -> Sex:
+    return Sex.parse(value)
+
+
+def _lmp(value: object) -> pendulum.Date:
+    return as_date(value, field="lmp")
+
+
+def _edd(value: object) -> pendulum.Date:
+    return as_date(value, field="edd")
+
+
+def _delivery_date(value: object) -> pendulum.Date | None:
+    return None if value is None else as_date(value, field="delivery_date")
+
+
+def _birth_date(value: object) -> pendulum.Date:
+    return as_date(value, field="birth_date")
+
+
+def _death_date(value: object) -> pendulum.Date | None:
+    return None if value is None else as_date(value, field="death_date")
+
+
+def _nik_repr(nik: str | None) -> str:
+    return repr(mask_nik(nik))
 
 
 def mask_nik(nik: str | None) -> str | None:
@@ -139,27 +171,23 @@ class Pregnancy:
     """A pregnancy: HPHT (LMP), expected date (HPL/EDD) and, once it ends, how and when."""
 
     #: First day of the last menstrual period (HPHT).
-    lmp: pendulum.Date = attrs.field(converter=lambda v: as_date(v, field="lmp"))
+    lmp: pendulum.Date = attrs.field(converter=_lmp)
     #: Expected delivery date (HPL); HPHT + 280 days when not given.
     edd: pendulum.Date = attrs.field(
-        default=None,
-        converter=_optional_date("edd"),  # type: ignore[misc]
+        default=attrs.Factory(lambda self: self.lmp.add(days=EDD_DAYS), takes_self=True),
+        converter=_edd,
     )
     #: The day the pregnancy ended (delivery, stillbirth or miscarriage); None while ongoing.
-    delivery_date: pendulum.Date | None = attrs.field(
-        default=None, converter=_optional_date("delivery_date")
-    )
+    delivery_date: pendulum.Date | None = attrs.field(default=None, converter=_delivery_date)
     #: How it ended; None while ongoing, or when unknown (then a delivery is assumed).
     outcome: Outcome | None = attrs.field(
         default=None,
-        converter=attrs.converters.optional(Outcome),
+        converter=_outcome,
     )
     #: Whether the delivery took place in a health facility (PIS-PK indicator 2); None if unknown.
     in_facility: bool | None = attrs.field(default=None)
 
     def __attrs_post_init__(self) -> None:
-        if self.edd is None:
-            object.__setattr__(self, "edd", self.lmp.add(days=EDD_DAYS))
         span = self.edd.toordinal() - self.lmp.toordinal()
         if not 36 * 7 <= span <= 44 * 7:
             msg = (
@@ -219,7 +247,8 @@ class Pregnancy:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Pregnancy:
         """Build a pregnancy from a mapping such as one read from YAML or JSON."""
-        return _from_mapping(cls, data, "pregnancy", InvalidPersonError)
+        made: Pregnancy = _from_mapping(cls, data, "pregnancy", InvalidPersonError)
+        return made
 
 
 @attrs.frozen
@@ -230,12 +259,12 @@ class School:
     ``None`` means the grade is the one at whatever date is asked.
     """
 
-    grade: int = attrs.field(validator=attrs.validators.instance_of(int))
+    grade: int = attrs.field()
     year: int | None = attrs.field(default=None)
 
     @grade.validator
     def _check_grade(self, _: attrs.Attribute[int], value: int) -> None:
-        if isinstance(value, bool) or not 1 <= value <= 12:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
             msg = f"school_grade: {value!r} is not a grade from 1 to 12"
             raise InvalidPersonError(msg, field="school_grade", value=value)
 
@@ -250,7 +279,8 @@ class School:
 
 def _check_nik(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
     if value is not None and (not isinstance(value, str) or _NIK.fullmatch(value) is None):
-        shown = value if not isinstance(value, str) else (mask_nik(value) if len(value) > 4 else value)
+        text = value if isinstance(value, str) else str(value)
+        shown = mask_nik(text) if len(text) > 4 else value
         msg = f"nik: {shown!r} is not a NIK of 16 digits"
         raise InvalidPersonError(msg, field="nik", value=shown)
 
@@ -290,12 +320,12 @@ class Person:
     """
 
     id: str = attrs.field(validator=_check_id("id", InvalidPersonError))
-    sex: Sex = attrs.field(converter=Sex.parse)
-    birth_date: pendulum.Date = attrs.field(converter=lambda v: as_date(v, field="birth_date"))
+    sex: Sex = attrs.field(converter=_sex)
+    birth_date: pendulum.Date = attrs.field(converter=_birth_date)
     name: str | None = attrs.field(default=None, kw_only=True)
-    nik: str | None = attrs.field(default=None, kw_only=True, validator=_check_nik, repr=mask_nik)
+    nik: str | None = attrs.field(default=None, kw_only=True, validator=_check_nik, repr=_nik_repr)
     death_date: pendulum.Date | None = attrs.field(
-        default=None, kw_only=True, converter=_optional_date("death_date")
+        default=None, kw_only=True, converter=_death_date
     )
     conditions: frozenset[Condition] = attrs.field(
         factory=frozenset, kw_only=True, converter=_conditions
@@ -385,7 +415,8 @@ class Person:
             raise InvalidPersonError(msg, field="school_year", value=year)
         if "id" in data and not isinstance(data["id"], str) and isinstance(data["id"], int):
             data["id"] = str(data["id"])
-        return _from_mapping(cls, data, "person", InvalidPersonError)
+        made: Person = _from_mapping(cls, data, "person", InvalidPersonError)
+        return made
 
 
 def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: type[ILPError]) -> Any:
@@ -441,7 +472,8 @@ class ServiceRecord:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ServiceRecord:
         """Build a record from a mapping such as ``{"code": "BCG", "date": "2024-02-15"}``."""
-        return _from_mapping(cls, data, "record", InvalidRecordError)
+        made: ServiceRecord = _from_mapping(cls, data, "record", InvalidRecordError)
+        return made
 
 
 def validate_history(person: Person, history: Iterable[ServiceRecord]) -> tuple[ServiceRecord, ...]:
@@ -480,12 +512,21 @@ class Relation(enum.Enum):
     OTHER = "other"  #: famili lain, pembantu, lainnya
 
 
+def _relation(value: object) -> Relation:
+    try:
+        return Relation(value)
+    except ValueError:
+        known = ", ".join(r.value for r in Relation)
+        msg = f"relation: {value!r} is not one of {known}"
+        raise InvalidFamilyError(msg, field="relation", value=value) from None
+
+
 @attrs.frozen
 class Member:
     """A person and their relation to the head of the family."""
 
     person: Person = attrs.field(validator=attrs.validators.instance_of(Person))
-    relation: Relation = attrs.field(converter=Relation)
+    relation: Relation = attrs.field(converter=_relation)
 
 
 @attrs.frozen

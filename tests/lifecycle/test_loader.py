@@ -140,7 +140,9 @@ class TestBadCatalogues:
         """An eligibility age range that ends before it starts is refused."""
         err = _fails(
             HEADER
-            + entry("- code: A\neligibility: {age: {from: 5y, before: 1y}}\nrule: {kind: once, earliest: 0d}")
+            + entry(
+                "- code: A\neligibility: {age: {from: 5y, before: 1y}}\nrule: {kind: once, earliest: 0d}"
+            )
         )
         assert "eligibility.age" in str(err)
 
@@ -151,7 +153,9 @@ class TestBadCatalogues:
 
     def test_unconfirmed_without_note(self) -> None:
         """confirmed: false needs a note."""
-        err = _fails(HEADER + entry("- code: A\nconfirmed: false\nrule: {kind: once, earliest: 0d}"))
+        err = _fails(
+            HEADER + entry("- code: A\nconfirmed: false\nrule: {kind: once, earliest: 0d}")
+        )
         assert "note" in str(err)
 
     def test_all_problems_are_collected(self) -> None:
@@ -176,7 +180,9 @@ class TestBadCatalogues:
 
     def test_unsupported_format(self) -> None:
         """Only format 1 is read."""
-        err = _fails(HEADER.replace("format: 1", "format: 2") + entry("- code: A\nrule: {kind: once}"))
+        err = _fails(
+            HEADER.replace("format: 1", "format: 2") + entry("- code: A\nrule: {kind: once}")
+        )
         assert "format" in str(err)
 
     def test_code_and_series_together(self) -> None:

@@ -79,7 +79,9 @@ class TestOnce:
 
     def test_given_is_completed(self) -> None:
         """A record makes a once service completed, with its date."""
-        items = due(child(), "2024-03-01", history=[ServiceRecord("HB0", "2024-01-31")], catalogue=ONCE)
+        items = due(
+            child(), "2024-03-01", history=[ServiceRecord("HB0", "2024-01-31")], catalogue=ONCE
+        )
         item = items.get("HB0")
         assert item is not None
         assert item.status is Status.COMPLETED
@@ -126,7 +128,9 @@ class TestSeries:
 
     def test_missed_is_reported_while_eligible_then_not(self) -> None:
         """Missed rotavirus shows while the child is under five, and not after."""
-        assert _one(due(child("2024-01-15"), "2029-01-14", catalogue=RV), "RV-1")[0] is Status.MISSED
+        assert (
+            _one(due(child("2024-01-15"), "2029-01-14", catalogue=RV), "RV-1")[0] is Status.MISSED
+        )
         assert due(child("2024-01-15"), "2029-01-15", catalogue=RV).get("RV-1") is None
 
     def test_birth_cohort_before_the_start_is_not_eligible(self) -> None:
@@ -146,7 +150,9 @@ class TestSeries:
 
     def test_region_age_override(self) -> None:
         """A region may move a dose's recommended age."""
-        item = due(child("2024-01-15"), "2024-02-27", catalogue=RV, region=Region(ages={"RV-1": "7w"}))
+        item = due(
+            child("2024-01-15"), "2024-02-27", catalogue=RV, region=Region(ages={"RV-1": "7w"})
+        )
         assert item.get("RV-1").recommended.isoformat() == "2024-03-04"  # type: ignore[union-attr]
 
 
@@ -170,10 +176,22 @@ class TestRecurring:
         """Screened on 10 Oct 2024: completed until 9 Oct 2025, due from 10 Oct 2025."""
         old = Person("e", "F", "1955-02-02")
         hist = [ServiceRecord("SKILAS", "2024-10-10")]
-        assert _one(due(old, "2025-08-01", history=hist, catalogue=self.CAT), "SKILAS")[0] is Status.COMPLETED
-        assert _one(due(old, "2025-09-10", history=hist, catalogue=self.CAT), "SKILAS")[0] is Status.UPCOMING
-        assert _one(due(old, "2025-10-10", history=hist, catalogue=self.CAT), "SKILAS")[0] is Status.DUE
-        assert _one(due(old, "2025-11-10", history=hist, catalogue=self.CAT), "SKILAS")[0] is Status.OVERDUE
+        assert (
+            _one(due(old, "2025-08-01", history=hist, catalogue=self.CAT), "SKILAS")[0]
+            is Status.COMPLETED
+        )
+        assert (
+            _one(due(old, "2025-09-10", history=hist, catalogue=self.CAT), "SKILAS")[0]
+            is Status.UPCOMING
+        )
+        assert (
+            _one(due(old, "2025-10-10", history=hist, catalogue=self.CAT), "SKILAS")[0]
+            is Status.DUE
+        )
+        assert (
+            _one(due(old, "2025-11-10", history=hist, catalogue=self.CAT), "SKILAS")[0]
+            is Status.OVERDUE
+        )
 
     def test_since_pregnancy_ignores_records_before_the_hpht(self) -> None:
         """Iron tablets in pregnancy count only from the current HPHT."""
@@ -209,13 +227,19 @@ class TestCalendar:
         """A capsule given in August completes August."""
         kid = Person("c", "M", "2022-01-01")
         hist = [ServiceRecord("VITA-RED", "2025-08-12")]
-        assert _one(due(kid, "2025-08-20", history=hist, catalogue=self.CAT), "VITA-RED")[0] is Status.COMPLETED
+        assert (
+            _one(due(kid, "2025-08-20", history=hist, catalogue=self.CAT), "VITA-RED")[0]
+            is Status.COMPLETED
+        )
 
     def test_limit_completes_for_good(self) -> None:
         """One blue capsule completes the 6–11 month service for good."""
         kid = Person("c", "F", "2024-09-01")
         hist = [ServiceRecord("VITA-BLUE", "2025-03-10")]
-        assert _one(due(kid, "2025-08-05", history=hist, catalogue=self.CAT), "VITA-BLUE")[0] is Status.COMPLETED
+        assert (
+            _one(due(kid, "2025-08-05", history=hist, catalogue=self.CAT), "VITA-BLUE")[0]
+            is Status.COMPLETED
+        )
 
 
 class TestFollowup:
@@ -232,11 +256,17 @@ class TestFollowup:
             "2025-11-30",
         )
         hist = [ServiceRecord("HT-CONTROL", "2025-11-03")]
-        assert _one(due(p, "2025-11-05", history=hist, catalogue=self.CAT, horizon=0), "HT-CONTROL")[0] is Status.COMPLETED
+        assert (
+            _one(due(p, "2025-11-05", history=hist, catalogue=self.CAT, horizon=0), "HT-CONTROL")[0]
+            is Status.COMPLETED
+        )
 
     def test_no_condition_no_followup(self) -> None:
         """Without hypertension there is no follow-up."""
-        assert due(Person("h", "M", "1978-04-12"), "2025-11-01", catalogue=self.CAT).get("HT-CONTROL") is None
+        assert (
+            due(Person("h", "M", "1978-04-12"), "2025-11-01", catalogue=self.CAT).get("HT-CONTROL")
+            is None
+        )
 
 
 class TestPregnancy:
@@ -260,7 +290,10 @@ class TestPregnancy:
         """K1 is due from the HPHT to week 12 day 6 (day 90), with a doctor."""
         item = due(self.woman(), "2025-02-01", catalogue=self.CAT).get("ANC-K1")
         assert item is not None
-        assert (item.status, item.latest.isoformat() if item.latest else None) == (Status.DUE, "2025-04-01")
+        assert (item.status, item.latest.isoformat() if item.latest else None) == (
+            Status.DUE,
+            "2025-04-01",
+        )
         assert "doctor" in item.reason.en
 
     def test_missed_first_contact_does_not_block_the_second(self) -> None:
@@ -273,7 +306,9 @@ class TestPregnancy:
     def test_interval_between_contacts(self) -> None:
         """K3 waits 4 weeks after K2."""
         hist = [ServiceRecord("ANC-K1", "2025-02-01"), ServiceRecord("ANC-K2", "2025-04-10")]
-        item = due(self.woman(), "2025-04-20", history=hist, catalogue=self.CAT, horizon=60).get("ANC-K3")
+        item = due(self.woman(), "2025-04-20", history=hist, catalogue=self.CAT, horizon=60).get(
+            "ANC-K3"
+        )
         assert item is not None
         assert item.status is Status.UPCOMING
         assert item.earliest.isoformat() == "2025-05-08"
@@ -295,8 +330,17 @@ class TestPostnatal:
 
     def test_windows_count_from_delivery(self) -> None:
         """KF1 days 0–2, KF2 days 3–7 after delivery on 5 Oct 2025."""
-        w = Person("w", "F", "1995-01-01", pregnancies=[Pregnancy("2025-01-01", delivery_date="2025-10-05")])
-        assert _one(due(w, "2025-10-07", catalogue=self.CAT), "KF-1") == (Status.DUE, "2025-10-05", "2025-10-07")
+        w = Person(
+            "w",
+            "F",
+            "1995-01-01",
+            pregnancies=[Pregnancy("2025-01-01", delivery_date="2025-10-05")],
+        )
+        assert _one(due(w, "2025-10-07", catalogue=self.CAT), "KF-1") == (
+            Status.DUE,
+            "2025-10-05",
+            "2025-10-07",
+        )
         items = due(w, "2025-10-08", catalogue=self.CAT)
         assert _one(items, "KF-1")[0] is Status.MISSED
         assert _one(items, "KF-2") == (Status.DUE, "2025-10-08", "2025-10-12")
@@ -312,7 +356,11 @@ class TestSchool:
     def test_grade_one_in_august(self) -> None:
         """A grade-1 pupil is due BIAS MR in August of that school year."""
         kid = Person("k", "M", "2018-03-01", school=1)
-        assert _one(due(kid, "2025-08-10", catalogue=self.CAT), "BIAS-MR") == (Status.DUE, "2025-08-01", "2025-08-31")
+        assert _one(due(kid, "2025-08-10", catalogue=self.CAT), "BIAS-MR") == (
+            Status.DUE,
+            "2025-08-01",
+            "2025-08-31",
+        )
 
     def test_grade_estimated_from_age(self) -> None:
         """With no grade recorded, a child who is 7 on 1 July is taken to be in grade 1."""
@@ -326,7 +374,10 @@ class TestSchool:
         girl = Person("g", "F", "2013-03-01")  # grade 6 in 2025/26 by age
         assert due(girl, "2025-08-10", catalogue=self.CAT).get("HPV-2") is None
         hist = [ServiceRecord("HPV-1", "2024-08-10")]
-        assert _one(due(girl, "2025-08-10", history=hist, catalogue=self.CAT), "HPV-2")[0] is Status.DUE
+        assert (
+            _one(due(girl, "2025-08-10", history=hist, catalogue=self.CAT), "HPV-2")[0]
+            is Status.DUE
+        )
 
 
 class TestBirthday:
@@ -337,9 +388,15 @@ class TestBirthday:
     def test_window_from_birthday_to_thirty_days_after(self) -> None:
         """The birthday check runs from the birthday to 30 days after it."""
         p = Person("a", "F", "1990-05-10")
-        assert _one(due(p, "2025-05-10", catalogue=self.CAT), "CKG") == (Status.DUE, "2025-05-10", "2025-06-09")
+        assert _one(due(p, "2025-05-10", catalogue=self.CAT), "CKG") == (
+            Status.DUE,
+            "2025-05-10",
+            "2025-06-09",
+        )
         assert _one(due(p, "2025-06-10", catalogue=self.CAT), "CKG")[0] is Status.MISSED
 
     def test_not_before_the_programme_starts(self) -> None:
         """No birthday check before 10 February 2025."""
-        assert due(Person("a", "F", "1990-01-10"), "2025-01-20", catalogue=self.CAT).get("CKG") is None
+        assert (
+            due(Person("a", "F", "1990-01-10"), "2025-01-20", catalogue=self.CAT).get("CKG") is None
+        )

@@ -411,9 +411,16 @@ def _eligible(el: Eligibility, ctx: _Ctx) -> bool:
     return True
 
 
-def _scope(el: Eligibility, ctx: _Ctx) -> tuple[int, int | None]:
-    """First and last day of the eligibility by age (last None when open)."""
+def _scope(entry: Entry, ctx: _Ctx) -> tuple[int, int | None]:
+    """First and last day of the eligibility by age (last None when open).
+
+    Nothing starts before the entry's edition takes effect: a programme that
+    began on 10 February 2025 has no occurrence, and nothing overdue, before it.
+    """
+    el = entry.eligibility
     start = ctx.b if el.age_from is None else el.age_from.after(ctx.b)
+    if entry.effective_from is not None:
+        start = max(start, entry.effective_from.toordinal())
     end = None if el.age_to is None else el.age_to.day(ctx.b)
     return start, end
 
@@ -440,7 +447,8 @@ def _once(entry: Entry, rule: OnceRule, ctx: _Ctx, out: list[_Raw]) -> None:
 
 
 def _series(entry: Entry, rule: SeriesRule, ctx: _Ctx, out: list[_Raw]) -> None:
-    b, used = ctx.b, {}
+    b = ctx.b
+    used: dict[str, int] = {}
     prev: int | None = None
     for svc, dose in zip(entry.services, rule.doses, strict=True):
         records = ctx.recs.get(dose.code, ())
@@ -481,7 +489,7 @@ def _current_pregnancy(person: Person, d: int) -> Pregnancy | None:
 
 def _recurring(entry: Entry, rule: RecurringRule, ctx: _Ctx, out: list[_Raw]) -> None:
     svc = entry.services[0]
-    start, end = _scope(entry.eligibility, ctx)
+    start, end = _scope(entry, ctx)
     records = ctx.recs.get(svc.code, ())
     if rule.since_pregnancy:
         p = _current_pregnancy(ctx.person, ctx.d)
@@ -511,7 +519,7 @@ def _month_span(year: int, month: int) -> tuple[int, int]:
     return first, _add_months_day(first, 1) - 1
 
 
-def _occurrences(
+def _occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
     svc: Service,
     windows: Iterable[tuple[int, int]],
     ctx: _Ctx,
@@ -524,8 +532,8 @@ def _occurrences(
     d = ctx.d
     records = ctx.recs.get(svc.code, ())
     prev = cur = nxt = None
-    for lo, hi in windows:  # in date order
-        lo, hi = max(lo, start), hi if end is None else min(hi, end)
+    for first, last in windows:  # in date order
+        lo, hi = max(first, start), last if end is None else min(last, end)
         if lo > hi:
             continue
         if hi < d:
@@ -563,7 +571,7 @@ def _given_in(records: Sequence[int], lo: int, hi: int) -> int | None:
 
 def _calendar(entry: Entry, rule: CalendarRule, ctx: _Ctx, out: list[_Raw]) -> None:
     svc = entry.services[0]
-    start, end = _scope(entry.eligibility, ctx)
+    start, end = _scope(entry, ctx)
     if rule.limit is not None:
         records = [r for r in ctx.recs.get(svc.code, ()) if r >= start]
         if len(records) >= rule.limit:
@@ -577,7 +585,7 @@ def _calendar(entry: Entry, rule: CalendarRule, ctx: _Ctx, out: list[_Raw]) -> N
 
 def _followup(entry: Entry, rule: FollowupRule, ctx: _Ctx, out: list[_Raw]) -> None:
     svc = entry.services[0]
-    start, end = _scope(entry.eligibility, ctx)
+    start, end = _scope(entry, ctx)
     year = _dt.date.fromordinal(ctx.d).year
     windows = []
     for y in (year - 1, year, year + 1):
@@ -589,7 +597,7 @@ def _followup(entry: Entry, rule: FollowupRule, ctx: _Ctx, out: list[_Raw]) -> N
 
 def _birthday(entry: Entry, rule: BirthdayRule, ctx: _Ctx, out: list[_Raw]) -> None:
     svc = entry.services[0]
-    start, end = _scope(entry.eligibility, ctx)
+    start, end = _scope(entry, ctx)
     years = ctx.months // 12
     windows = []
     for n in (years - 1, years, years + 1):
@@ -638,7 +646,7 @@ def _school(entry: Entry, rule: SchoolRule, ctx: _Ctx, out: list[_Raw]) -> None:
         if prev is not None and rule.min_interval is not None:
             lo = max(lo, rule.min_interval.after(prev))
         windows.append((lo, hi))
-    start, end = _scope(entry.eligibility, ctx)
+    start, end = _scope(entry, ctx)
     _occurrences(svc, windows, ctx, start, end, why, out)
 
 
@@ -652,8 +660,8 @@ def _pregnancy(entry: Entry, rule: PregnancyRule, ctx: _Ctx, out: list[_Raw]) ->
         given = _given_in(ctx.recs.get(c.code, ()), lmp, d)
         why = ("contact", c, lmp, prev)
         e = c.start.after(lmp)
-        if prev is not None and c.min_interval is not None:
-            e = max(e, c.min_interval.after(prev))
+        if prev is not None:
+            e = max(e, (c.min_interval or _ONE_DAY).after(prev))
         latest = min(c.end.day(lmp), last_day) if c.end is not None else last_day
         r = max(c.recommended.after(lmp), e) if c.recommended is not None else e
         o = max(c.overdue.after(lmp), e) if c.overdue is not None else None
@@ -750,7 +758,10 @@ def due(
     recs: dict[str, list[int]] = {}
     for r in records:
         if r.code not in catalogue:
-            msg = f"history: service code {r.code!r} (on {r.date.isoformat()}) is not in catalogue {catalogue.id!r}"
+            msg = (
+                f"history: service code {r.code!r} (on {r.date.isoformat()}) "
+                f"is not in catalogue {catalogue.id!r}"
+            )
             raise UnknownServiceError(msg, field="code", value=r.code)
         rd = r.date.toordinal()
         if rd <= d:
@@ -790,6 +801,8 @@ def _words(dur: Duration | None, lang: str) -> str:
     w, d = divmod(dur.days, 7)
     if dur.days and not d:
         parts.append((w, w_))
+    elif dur.days > 28:  # 24w6d reads better as weeks and days than as 174 days
+        parts += [(w, w_), (d, d_)]
     elif dur.days:
         parts.append((dur.days, d_))
     if not parts:

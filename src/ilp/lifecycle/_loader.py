@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -113,7 +113,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     return out
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(text: str, *, origin: str, error: type[ILPError] = CatalogueError) -> Any:
@@ -123,7 +123,7 @@ def read_yaml(text: str, *, origin: str, error: type[ILPError] = CatalogueError)
     file and line.
     """
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -659,10 +659,17 @@ def _entry(r: _Reader, value: Any, where: str, line: int | None) -> Entry | None
             f"rule kind {rule.kind.value} defines several codes: use 'series'",
         )
         return None
-    if None in (key, label, group, cluster, places, source, rule) or not codes:
+    if (
+        key is None
+        or label is None
+        or group is None
+        or cluster is None
+        or places is None
+        or source is None
+        or rule is None
+        or not codes
+    ):
         return None
-    assert label is not None and cluster is not None and places is not None and source is not None
-    assert group is not None and key is not None and rule is not None
     is_series = "series" in m
     services = tuple(
         Service(
@@ -764,7 +771,10 @@ def _overlap(a: Entry, b: Entry) -> bool:
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
-    """Load and validate a catalogue YAML file; problems raise :class:`~ilp.errors.CatalogueError`."""
+    """Load and validate a catalogue YAML file.
+
+    Every problem found raises one :class:`~ilp.errors.CatalogueError`.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -791,7 +801,7 @@ def _dur(d: Duration | None) -> str | None:
 
 
 def _put(out: dict[str, Any], key: str, value: Any) -> None:
-    if value is not None and value != () and value != [] and value is not False:
+    if value is not None and value not in ((), []) and value is not False:
         out[key] = value
 
 
@@ -930,4 +940,3 @@ def dump_catalogue(catalogue: Catalogue) -> str:
     }
     header = "# ilp service catalogue (format: docs/catalogue.md), written by ilp.dump_catalogue\n"
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-

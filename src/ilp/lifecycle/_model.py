@@ -310,7 +310,10 @@ class Catalogue:
         return len(self._by_code)
 
     def service(self, code: str, on: pendulum.Date | None = None) -> Service:
-        """The service *code* (in force on *on* when given); unknown codes raise UnknownServiceError."""
+        """The service *code* (in force on *on* when given).
+
+        An unknown code raises :class:`~ilp.errors.UnknownServiceError`.
+        """
         found = self._by_code.get(code)
         if found is None:
             msg = f"service code {code!r} is not in catalogue {self.id!r}"

@@ -1,0 +1,110 @@
+"""Benchmark: time of ilp.due() per person over the full national catalogue.
+
+Run by hand (never in CI):  python benchmarks/bench_due.py [--people N] [--seed S]
+
+It builds realistic persons of every age from a seeded generator: the
+age/sex structure of Indonesia (WPP 2024, shared/domain/data), pregnancies for
+women 15–49, conditions at published prevalence, and service histories made
+by following the schedule itself with gaps (each due item given on a monthly
+visit with probability 0.85, so some doses come late and some never). It then
+times due() for each person on the reference date and reports the median
+and 95th percentile, with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import time
+from collections.abc import Iterator
+
+import pendulum
+
+import ilp
+from ilp import Condition, Person, Pregnancy, ServiceRecord
+from ilp.lifecycle import Status, due, national
+
+ON = pendulum.Date(2025, 11, 1)
+# share of the population by 5-year age group, 0-4 ... 80+ (rounded WPP 2024, Indonesia)
+AGE_SHARES = [8.0, 8.2, 8.3, 8.1, 7.9, 7.8, 7.6, 7.4, 7.2, 6.7, 6.0, 5.3, 4.4, 3.4, 2.5, 1.6, 1.6]
+
+
+def _person(rng: random.Random, i: int) -> Person:
+    group = rng.choices(range(len(AGE_SHARES)), weights=AGE_SHARES)[0]
+    age_days = rng.randrange(group * 5 * 365, (group * 5 + 5) * 365)
+    birth = ON.subtract(days=age_days)
+    sex = rng.choice(("F", "M"))
+    years = age_days // 365
+    conditions = []
+    if years >= 18 and rng.random() < 0.30:
+        conditions.append(Condition.HYPERTENSION)
+    if years >= 15 and rng.random() < 0.11:
+        conditions.append(Condition.DIABETES)
+    pregnancies = []
+    if sex == "F" and 18 <= years < 45 and rng.random() < 0.08:
+        pregnancies.append(Pregnancy(ON.subtract(days=rng.randrange(0, 270))))
+    elif sex == "F" and 18 <= years < 45 and rng.random() < 0.03:
+        lmp = ON.subtract(days=rng.randrange(290, 320))
+        pregnancies.append(Pregnancy(lmp, delivery_date=lmp.add(days=rng.randrange(266, 285))))
+    return Person(f"p{i}", sex, birth, conditions=conditions, pregnancies=pregnancies)
+
+
+def _history(rng: random.Random, person: Person) -> tuple[ServiceRecord, ...]:
+    """Follow the schedule on monthly visits over the last 6 years, giving due items with gaps."""
+    start = max(person.birth_date, ON.subtract(years=6))
+    records: list[ServiceRecord] = []
+    day = start
+    while day < ON:
+        for item in due(person, day, history=records, horizon=0):
+            if item.status in (Status.DUE, Status.OVERDUE) and rng.random() < 0.85:
+                records.append(ServiceRecord(item.code, day))
+        day = day.add(days=rng.randrange(25, 40))
+    return tuple(records)
+
+
+def _people(n: int, seed: int) -> Iterator[tuple[Person, tuple[ServiceRecord, ...]]]:
+    rng = random.Random(seed)
+    for i in range(n):
+        p = _person(rng, i)
+        yield p, _history(rng, p)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=20251101)
+    parser.add_argument("--repeat", type=int, default=5, help="timed calls per person (min kept)")
+    args = parser.parse_args()
+
+    cat = national()
+    t0 = time.perf_counter()
+    population = list(_people(args.people, args.seed))
+    built = time.perf_counter() - t0
+    records = sum(len(h) for _, h in population)
+    times, items = [], 0
+    for person, history in population:
+        best = float("inf")
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            result = due(person, ON, history=history, catalogue=cat)
+            best = min(best, time.perf_counter() - t)
+        items += len(result)
+        times.append(best * 1e6)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"ilp {ilp.__version__}, Python {platform.python_version()}, {platform.machine()}")
+    print(f"catalogue: {len(cat)} codes in {len(cat.entries)} entries")
+    print(
+        f"people: {len(population)} (histories: {records} records, built in {built:.1f} s); "
+        f"items returned: {items} ({items / len(population):.1f} per person)"
+    )
+    print(
+        f"due() per person, best of {args.repeat}: median {statistics.median(times):.1f} µs, "
+        f"p95 {p95:.1f} µs, max {times[-1]:.1f} µs"
+    )
+
+
+if __name__ == "__main__":
+    main()
