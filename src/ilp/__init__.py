@@ -1,10 +1,15 @@
-"""ilp: Indonesia's Integrasi Layanan Primer (integrated primary care) as a library."""
+"""ilp: Indonesia's Integrasi Layanan Primer (integrated primary care) as a library.
+
+The question at its heart: on this date, which services is this person due,
+where, and from which Puskesmas cluster? See :func:`due`.
+"""
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp.errors import (
     CatalogueError,
     ILPError,
     InputFileError,
+    InvalidAssessmentError,
     InvalidDateError,
     InvalidFamilyError,
     InvalidPersonError,
@@ -12,7 +17,21 @@ from ilp.errors import (
     NetworkError,
     UnknownServiceError,
 )
-from ilp.lifecycle import LifeStage, stages_of
+from ilp.files import FamilyFile, PersonFile, read_family_file, read_person_file
+from ilp.lifecycle import (
+    Catalogue,
+    DueItem,
+    DueList,
+    LifeStage,
+    Region,
+    Service,
+    Status,
+    due,
+    dump_catalogue,
+    load_catalogue,
+    national,
+    stages_of,
+)
 from ilp.people import (
     Condition,
     Family,
@@ -26,17 +45,34 @@ from ilp.people import (
     ServiceRecord,
     Sex,
 )
+from ilp.pispk import (
+    Answer,
+    IKSCategory,
+    Indicator,
+    PISPKResult,
+    PISPKSummary,
+    aggregate,
+    assess_family,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Answer",
+    "Catalogue",
     "CatalogueError",
     "Cluster",
     "Condition",
+    "DueItem",
+    "DueList",
     "Family",
+    "FamilyFile",
     "Household",
+    "IKSCategory",
     "ILPError",
+    "Indicator",
     "InputFileError",
+    "InvalidAssessmentError",
     "InvalidDateError",
     "InvalidFamilyError",
     "InvalidPersonError",
@@ -46,14 +82,28 @@ __all__ = [
     "Member",
     "NetworkError",
     "Outcome",
+    "PISPKResult",
+    "PISPKSummary",
     "Person",
+    "PersonFile",
     "PointOfCare",
     "Pregnancy",
+    "Region",
     "Relation",
     "School",
+    "Service",
     "ServiceRecord",
     "Sex",
+    "Status",
     "UnknownServiceError",
     "__version__",
+    "aggregate",
+    "assess_family",
+    "due",
+    "dump_catalogue",
+    "load_catalogue",
+    "national",
+    "read_family_file",
+    "read_person_file",
     "stages_of",
 ]
