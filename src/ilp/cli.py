@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -243,6 +244,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except ILPError as exc:
         sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
         return EXIT_USAGE
+    except BrokenPipeError:  # `ilp catalogue list | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
