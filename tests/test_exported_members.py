@@ -22,9 +22,7 @@ def test_every_listed_name_exists() -> None:
 def test_every_public_attribute_is_listed() -> None:
     """No public class or function of ilp is missing from __all__ (modules aside)."""
     public = {
-        n
-        for n, v in vars(ilp).items()
-        if not n.startswith("_") and not isinstance(v, type(sys))
+        n for n, v in vars(ilp).items() if not n.startswith("_") and not isinstance(v, type(sys))
     }
     assert public <= set(ilp.__all__)
 
@@ -36,7 +34,9 @@ def test_import_is_silent_and_loads_no_catalogue() -> None:
         "assert l.national.cache_info().currsize == 0;"
         "import sys; assert 'numpy' not in sys.modules"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == ""

@@ -44,7 +44,7 @@ __all__ = [
 #: What ilp accepts wherever it wants a date.
 DateLike = _dt.date | str
 
-_ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
 def as_date(value: object, *, field: str = "date") -> pendulum.Date:
@@ -57,7 +57,8 @@ def as_date(value: object, *, field: str = "date") -> pendulum.Date:
     """
     if isinstance(value, _dt.datetime):
         if value.time() != _dt.time(0) or value.tzinfo is not None:
-            msg = f"{field}: {value.isoformat()!r} has a time of day; give a calendar date"
+            what = "has a time of day" if value.time() != _dt.time(0) else "has a time zone"
+            msg = f"{field}: {value.isoformat()!r} {what}; give a calendar date"
             raise InvalidDateError(msg, field=field, value=value)
         return pendulum.Date(value.year, value.month, value.day)
     if isinstance(value, pendulum.Date):
@@ -169,7 +170,7 @@ def trimester(lmp: _dt.date, on: _dt.date) -> int:
     return 3
 
 
-_DURATION: Final = re.compile(r"(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?")
+_DURATION: Final = re.compile(r"(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)w)?(?:(\d+)d)?", re.ASCII)
 
 
 @attrs.frozen

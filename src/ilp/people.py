@@ -424,6 +424,12 @@ def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: typ
         msg = f"{what}: expected a mapping of fields, got {type(data).__name__} {data!r}"
         raise error(msg, field=what, value=data)
     fields = attrs.fields_dict(cls)
+    # an optional field given as null (YAML `edd: null`) means "not given"
+    data = {
+        k: v
+        for k, v in data.items()
+        if not (v is None and k in fields and fields[k].default is not attrs.NOTHING)
+    }
     unknown = sorted(str(k) for k in data if k not in fields)
     if unknown:
         msg = f"{what}: unknown field {unknown[0]!r} (known: {', '.join(sorted(fields))})"
