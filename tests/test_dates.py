@@ -64,7 +64,7 @@ class TestAsDate:
     )
     def test_datetime_with_time_of_day_or_zone_is_refused(self, value: dt.datetime) -> None:
         """A datetime that is not a naive midnight is refused, naming its ISO form."""
-        with pytest.raises(InvalidDateError, match="time of day|time zone") as info:
+        with pytest.raises(InvalidDateError, match=r"time of day|time zone") as info:
             as_date(value)
         assert value.isoformat() in str(info.value)
         assert info.value.value == value

@@ -36,7 +36,7 @@ class TestBadArguments:
 
     def test_date_before_birth(self) -> None:
         """Asking about a day before birth names both dates."""
-        with pytest.raises(InvalidDateError, match="2024-01-14.*2024-01-15"):
+        with pytest.raises(InvalidDateError, match=r"2024-01-14.*2024-01-15"):
             due(BABY, "2024-01-14")
 
     @pytest.mark.parametrize("horizon", [-1, 1.5, True, "30"])
