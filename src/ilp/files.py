@@ -25,9 +25,17 @@ import attrs
 from ilp.errors import ILPError, InputFileError
 from ilp.lifecycle._engine import Region
 from ilp.lifecycle._loader import read_yaml
-from ilp.people import Family, Household, Member, Person, ServiceRecord
+from ilp.people import Family, Household, Member, Person, Pregnancy, ServiceRecord
 
-__all__ = ["FamilyFile", "PersonFile", "load_data", "read_family_file", "read_person_file"]
+__all__ = [
+    "FamilyFile",
+    "FamilyRegister",
+    "PersonFile",
+    "load_data",
+    "read_family_file",
+    "read_person_file",
+    "read_register",
+]
 
 
 @attrs.frozen
@@ -134,37 +142,34 @@ def read_person_file(path: str | Path) -> PersonFile:
     )
 
 
-def read_family_file(path: str | Path) -> FamilyFile:
-    """Read a family file: ``family`` (card number, household facts, members with histories)."""
-    p = str(path)
-    top = _mapping(load_data(path), p, "file", {"family", "region", "as_of"}, {"family"})
+def _family_from(data: Any, p: str, where: str) -> FamilyFile:
     fam = _mapping(
-        top["family"],
+        data,
         p,
-        "family",
+        where,
         {"kk_number", "household", "residence", "address", "members"},
         {"kk_number", "members"},
     )
     members, histories = [], {}
     raw_members = fam["members"]
     if not isinstance(raw_members, list):
-        raise InputFileError("family.members: expected a list", path=p, key="members")
+        raise InputFileError(f"{where}.members: expected a list", path=p, key="members")
     for i, m in enumerate(raw_members):
-        where = f"family.members[{i}]"
-        mm = _mapping(m, p, where, {"relation", "person", "history"}, {"relation", "person"})
-        person = _person(mm["person"], p, f"{where}.person")
+        at = f"{where}.members[{i}]"
+        mm = _mapping(m, p, at, {"relation", "person", "history"}, {"relation", "person"})
+        person = _person(mm["person"], p, f"{at}.person")
         try:
             members.append(Member(person, mm["relation"]))
-        except ValueError:
-            msg = (
-                f"{where}.relation: {mm['relation']!r} is not head, spouse, child, parent or other"
-            )
-            raise InputFileError(msg, path=p, key="relation", value=mm["relation"]) from None
-        histories[person.id] = _history(mm.get("history"), p, f"{where}.history")
+        except ILPError as exc:
+            raise _located(exc, p, at) from None
+        histories[person.id] = _history(mm.get("history"), p, f"{at}.history")
+    household_data = fam.get("household") or {}
+    if not isinstance(household_data, Mapping):
+        raise InputFileError(f"{where}.household: expected a mapping", path=p, key="household")
     try:
-        household = Household(**(fam.get("household") or {}))
+        household = Household(**household_data)
     except TypeError as exc:
-        raise InputFileError(f"family.household: {exc}", path=p, key="household") from None
+        raise InputFileError(f"{where}.household: {exc}", path=p, key="household") from None
     try:
         family = Family(
             str(fam["kk_number"]),
@@ -174,8 +179,289 @@ def read_family_file(path: str | Path) -> FamilyFile:
             address=fam.get("address"),
         )
     except ILPError as exc:
-        raise _located(exc, p, "family") from None
+        raise _located(exc, p, where) from None
+    return FamilyFile(family, histories)
+
+
+def read_family_file(path: str | Path) -> FamilyFile:
+    """Read a family file: ``family`` (card number, household facts, members with histories)."""
+    p = str(path)
+    top = _mapping(load_data(path), p, "file", {"family", "region", "as_of"}, {"family"})
+    ff = _family_from(top["family"], p, "family")
     as_of = top.get("as_of")
     return FamilyFile(
-        family, histories, _region(top.get("region"), p), None if as_of is None else str(as_of)
+        ff.family,
+        ff.histories,
+        _region(top.get("region"), p),
+        None if as_of is None else str(as_of),
     )
+
+
+# ---------------------------------------------------------------------------
+# family registers: many families with their members' histories
+
+
+@attrs.frozen(eq=False)
+class FamilyRegister:
+    """Families of a catchment with every member's service history (a register of households)."""
+
+    families: tuple[Family, ...]
+    histories: Mapping[str, tuple[ServiceRecord, ...]]
+    #: The date the data describe, if the source says.
+    as_of: str | None = None
+    _family_of: dict[str, Family] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, Family] = {}
+        for f in self.families:
+            for m in f.members:
+                if m.person.id in index:
+                    other = index[m.person.id].kk_number
+                    msg = f"person id {m.person.id!r} is in families {other} and {f.kk_number}"
+                    raise InputFileError(msg, key=m.person.id, value=m.person.id)
+                index[m.person.id] = f
+        object.__setattr__(self, "_family_of", index)
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        """Every member of every family, in order."""
+        return tuple(m.person for f in self.families for m in f.members)
+
+    def family_of(self, person_id: str) -> Family:
+        """The family a person belongs to."""
+        try:
+            return self._family_of[person_id]
+        except KeyError:
+            msg = f"person id {person_id!r} is in no family of the register"
+            raise InputFileError(msg, key=person_id, value=person_id) from None
+
+    def residence_of(self, person: Person) -> str | None:
+        """The person's own residence, else their family's."""
+        return person.residence or self.family_of(person.id).residence
+
+    def history(self, person_id: str) -> tuple[ServiceRecord, ...]:
+        """The person's records (empty when none)."""
+        return self.histories.get(person_id, ())
+
+
+_CSV_FILES = ("households.csv", "people.csv", "pregnancies.csv", "records.csv")
+
+
+def _rows(path: Path, required: set[str], optional: set[str]) -> list[tuple[int, dict[str, str]]]:
+    import csv  # noqa: PLC0415 - only registers in CSV need it
+
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = set(reader.fieldnames or ())
+            missing = sorted(required - header)
+            if missing:
+                known = ", ".join(sorted(required | optional))
+                msg = f"missing column {missing[0]!r} (columns: {known})"
+                raise InputFileError(msg, path=str(path), line=1, key=missing[0])
+            unknown = sorted(header - required - optional)
+            if unknown:
+                known = ", ".join(sorted(required | optional))
+                msg = f"unknown column {unknown[0]!r} (columns: {known})"
+                raise InputFileError(msg, path=str(path), line=1, key=unknown[0])
+            return [
+                (
+                    reader.line_num,
+                    {k: v.strip() for k, v in row.items() if v is not None and v.strip()},
+                )
+                for row in reader
+            ]
+    except FileNotFoundError:
+        raise InputFileError("no such file", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputFileError("is not UTF-8 text", path=str(path)) from None
+    except csv.Error as exc:
+        raise InputFileError(f"invalid CSV: {exc}", path=str(path)) from None
+
+
+_TRUE = {"true": True, "yes": True, "ya": True, "1": True, "y": True}
+_FALSE = {"false": False, "no": False, "tidak": False, "0": False, "n": False, "t": False}
+
+
+def _flag(value: str | None, path: Path, line: int, column: str) -> bool | None:
+    if value is None:
+        return None
+    key = value.lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    msg = f"{column}: {value!r} is not true/false (also yes/no, ya/tidak, 1/0)"
+    raise InputFileError(msg, path=str(path), line=line, key=column, value=value)
+
+
+def _int_cell(value: str | None, path: Path, line: int, column: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        msg = f"{column}: {value!r} is not a whole number"
+        raise InputFileError(msg, path=str(path), line=line, key=column, value=value) from None
+
+
+def _csv_register(folder: Path) -> FamilyRegister:
+    hh_path, people_path, preg_path, rec_path = (folder / n for n in _CSV_FILES)
+    households = {}
+    for line, row in _rows(
+        hh_path,
+        {"kk_number"},
+        {
+            "address",
+            "residence",
+            "family_planning",
+            "no_smoker",
+            "jkn",
+            "clean_water",
+            "healthy_latrine",
+            "exclusive_breastfeeding",
+        },
+    ):
+        facts = {
+            k: _flag(row.get(k), hh_path, line, k)
+            for k in (
+                "family_planning",
+                "no_smoker",
+                "jkn",
+                "clean_water",
+                "healthy_latrine",
+                "exclusive_breastfeeding",
+            )
+        }
+        households[row["kk_number"]] = (row, Household(**facts), line)
+    pregnancies: dict[str, list[Pregnancy]] = {}
+    if preg_path.exists():
+        for line, row in _rows(
+            preg_path, {"person_id", "lmp"}, {"edd", "delivery_date", "outcome", "in_facility"}
+        ):
+            data: dict[str, Any] = {
+                k: row[k] for k in ("lmp", "edd", "delivery_date", "outcome") if k in row
+            }
+            data["in_facility"] = _flag(row.get("in_facility"), preg_path, line, "in_facility")
+            try:
+                pregnancies.setdefault(row["person_id"], []).append(Pregnancy.from_mapping(data))
+            except ILPError as exc:
+                raise InputFileError(
+                    exc.msg, path=str(preg_path), line=line, key=exc.field, value=exc.value
+                ) from None
+    members: dict[str, list[Member]] = {}
+    person_cols = {
+        "name",
+        "nik",
+        "death_date",
+        "residence",
+        "conditions",
+        "school_grade",
+        "school_year",
+        "ever_sexually_active",
+    }
+    for line, row in _rows(
+        people_path, {"person_id", "kk_number", "relation", "sex", "birth_date"}, person_cols
+    ):
+        data = {
+            "id": row["person_id"],
+            "sex": row["sex"],
+            "birth_date": row["birth_date"],
+            "name": row.get("name"),
+            "nik": row.get("nik"),
+            "death_date": row.get("death_date"),
+            "residence": row.get("residence"),
+            "conditions": [c for c in row.get("conditions", "").split(";") if c.strip()],
+            "school_grade": _int_cell(row.get("school_grade"), people_path, line, "school_grade"),
+            "school_year": _int_cell(row.get("school_year"), people_path, line, "school_year"),
+            "ever_sexually_active": _flag(
+                row.get("ever_sexually_active"), people_path, line, "ever_sexually_active"
+            ),
+            "pregnancies": pregnancies.pop(row["person_id"], []),
+        }
+        if row["kk_number"] not in households:
+            kk, pid = row["kk_number"], row["person_id"]
+            msg = f"kk_number {kk!r} of person {pid!r} is not in households.csv"
+            raise InputFileError(
+                msg, path=str(people_path), line=line, key="kk_number", value=row["kk_number"]
+            )
+        try:
+            person = Person.from_mapping(data)
+            member = Member(person, row["relation"])
+        except ILPError as exc:
+            raise InputFileError(
+                exc.msg, path=str(people_path), line=line, key=exc.field, value=exc.value
+            ) from None
+        members.setdefault(row["kk_number"], []).append(member)
+    if pregnancies:
+        orphan = next(iter(pregnancies))
+        msg = f"pregnancy of person {orphan!r}, who is not in people.csv"
+        raise InputFileError(msg, path=str(preg_path), key="person_id", value=orphan)
+    families = []
+    for kk, (row, household, line) in households.items():
+        try:
+            families.append(
+                Family(
+                    kk,
+                    members.get(kk, ()),
+                    household=household,
+                    residence=row.get("residence"),
+                    address=row.get("address"),
+                )
+            )
+        except ILPError as exc:
+            raise InputFileError(
+                exc.msg, path=str(hh_path), line=line, key=exc.field, value=exc.value
+            ) from None
+    known = {m.person.id for f in families for m in f.members}
+    histories: dict[str, list[ServiceRecord]] = {}
+    if rec_path.exists():
+        for line, row in _rows(
+            rec_path, {"person_id", "code", "date"}, {"place", "provider", "result", "value"}
+        ):
+            if row["person_id"] not in known:
+                msg = f"record for person {row['person_id']!r}, who is not in people.csv"
+                raise InputFileError(
+                    msg, path=str(rec_path), line=line, key="person_id", value=row["person_id"]
+                )
+            data = {k: row[k] for k in ("code", "date", "place", "provider", "result") if k in row}
+            if "value" in row:
+                try:
+                    data["value"] = float(row["value"])
+                except ValueError:
+                    msg = f"value: {row['value']!r} is not a number"
+                    raise InputFileError(
+                        msg, path=str(rec_path), line=line, key="value", value=row["value"]
+                    ) from None
+            try:
+                histories.setdefault(row["person_id"], []).append(ServiceRecord.from_mapping(data))
+            except ILPError as exc:
+                raise InputFileError(
+                    exc.msg, path=str(rec_path), line=line, key=exc.field, value=exc.value
+                ) from None
+    return FamilyRegister(tuple(families), {k: tuple(v) for k, v in histories.items()})
+
+
+def read_register(path: str | Path) -> FamilyRegister:
+    """Read a family register: a folder of CSV files, or a YAML/JSON file of families.
+
+    A folder holds ``households.csv``, ``people.csv`` and optionally
+    ``pregnancies.csv`` and ``records.csv`` (``docs/files.md``). A YAML or
+    JSON file holds ``families:``, a list in the family-file shape, and an
+    optional ``as_of``.
+    """
+    p = Path(path)
+    if p.is_dir():
+        return _csv_register(p)
+    top = _mapping(load_data(p), str(p), "file", {"families", "as_of"}, {"families"})
+    items = top["families"]
+    if not isinstance(items, list):
+        raise InputFileError("families: expected a list of families", path=str(p), key="families")
+    families: list[Family] = []
+    histories: dict[str, tuple[ServiceRecord, ...]] = {}
+    for i, item in enumerate(items):
+        ff = _family_from(item, str(p), f"families[{i}]")
+        families.append(ff.family)
+        histories.update(ff.histories)
+    as_of = top.get("as_of")
+    return FamilyRegister(tuple(families), histories, None if as_of is None else str(as_of))
