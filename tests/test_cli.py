@@ -83,6 +83,11 @@ class TestDue:
 BAD_PEOPLE = {
     "bad_yaml": ("person: {id: [\n", "invalid YAML"),
     "impossible_date": ("person: {id: a, sex: F, birth_date: '2024-02-30'}\n", "2024-02-30"),
+    "impossible_unquoted_date": ("person: {id: a, sex: F, birth_date: 2024-02-30}\n", "2024-02-30"),
+    "record_value_not_a_number": (
+        "person: {id: a, sex: F, birth_date: 2024-01-15}\nhistory: [{code: BCG, date: 2024-02-01, value: heavy}]\n",
+        "'heavy'",
+    ),
     "record_before_birth": (
         "person: {id: a, sex: F, birth_date: 2024-01-15}\nhistory: [{code: BCG, date: 2023-12-01}]\n",
         "before the date of birth",

@@ -7,10 +7,10 @@ A person file holds one person, their history and optionally their region::
       - {code: BCG, date: 2024-02-15}
     region: {je_endemic: true}
 
-A family file holds one family card with its members, each with a history.
-Bad files raise :class:`~ilp.errors.InputFileError` (unreadable, bad YAML,
-wrong shape) or the error of the object that is wrong
-(:class:`~ilp.errors.InvalidPersonError`, ...), naming the file.
+A family file holds one family card with its members, each with a history;
+a family register holds many (a folder of CSV files, or YAML/JSON). Every
+problem raises :class:`~ilp.errors.InputFileError` naming the file, the
+place in it and the offending value.
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ def load_data(path: str | Path) -> Any:
 
 
 def _located(exc: ILPError, path: str, where: str) -> InputFileError:
-    return InputFileError(f"{where}: {exc.msg}", path=path, key=exc.field, value=exc.value)
+    head = where.rsplit(".", 1)[-1].split("[", 1)[0]
+    msg = exc.msg if exc.msg.startswith(f"{head}:") and where == head else f"{where}: {exc.msg}"
+    return InputFileError(msg, path=path, key=exc.field, value=exc.value)
 
 
 def _mapping(

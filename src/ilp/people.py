@@ -460,6 +460,19 @@ def _record_date(value: object) -> pendulum.Date:
         raise InvalidRecordError(exc.msg, field="date", value=value) from None
 
 
+def _record_value(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        msg = f"value: {value!r} is not a number"
+        raise InvalidRecordError(msg, field="value", value=value)
+    try:
+        return float(value)
+    except ValueError:
+        msg = f"value: {value!r} is not a number"
+        raise InvalidRecordError(msg, field="value", value=value) from None
+
+
 @attrs.frozen(order=False)
 class ServiceRecord:
     """A service given: its code, the date, and optionally where, by whom, and the result."""
@@ -473,7 +486,7 @@ class ServiceRecord:
     #: A coded or free-text result, such as ``normal`` or ``positive``.
     result: str | None = attrs.field(default=None, kw_only=True)
     #: A measured value, such as a weight in kg or a blood pressure systole.
-    value: float | None = attrs.field(default=None, kw_only=True)
+    value: float | None = attrs.field(default=None, kw_only=True, converter=_record_value)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ServiceRecord:

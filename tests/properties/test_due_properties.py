@@ -160,7 +160,7 @@ def _walk(
                 history.append(ServiceRecord(item.code, day))
         deliveries = [p.delivery_date for p in person.pregnancies if p.delivery_date]
         fresh = day.toordinal() - person.birth_date.toordinal() < 30 or any(
-            0 <= day.toordinal() - d.toordinal() < 45 for d in deliveries
+            -40 <= day.toordinal() - d.toordinal() < 45 for d in deliveries
         )
         day = day.add(days=1 if fresh else rng.randrange(26, 35))
 

@@ -293,7 +293,8 @@ class DueList(Sequence[DueItem]):
 
     def __repr__(self) -> str:
         lines = [f"DueList({self.person_id!r} on {self.on}: {len(self.items)} items)"]
-        lines += [f"  {i.code:<16} {i.status.value:<9} {i.recommended}" for i in self.items]
+        width = max((len(i.code) for i in self.items), default=0)
+        lines += [f"  {i.code:<{width}}  {i.status.value:<9} {i.recommended}" for i in self.items]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -385,11 +386,11 @@ def _eligible(el: Eligibility, ctx: _Ctx) -> bool:
     if el.sex is not None and p.sex is not el.sex:
         return False
     if el.age_from is not None:
+        # a person who enters the age band within the horizon is listed as upcoming
         f = el.age_from
-        if f.days == 0:
-            if ctx.months < f.months:
-                return False
-        elif f.after(ctx.b) > ctx.d:
+        if f.days == 0 and ctx.months >= f.months:
+            pass
+        elif f.after(ctx.b) > ctx.d + ctx.horizon:
             return False
     if el.age_to is not None and el.age_to.day(ctx.b) < ctx.d:
         return False
@@ -433,7 +434,7 @@ def _once(entry: Entry, rule: OnceRule, ctx: _Ctx, out: list[_Raw]) -> None:
     svc = entry.services[0]
     given = ctx.recs.get(svc.code)
     b = ctx.b
-    e = rule.earliest.after(b)
+    e = max(rule.earliest.after(b), _scope(entry, ctx)[0])
     rec_age = ctx.region.ages.get(svc.code, rule.recommended)
     r = max(rec_age.after(b), e) if rec_age is not None else e
     o = max(rule.overdue.after(b), e) if rule.overdue is not None else None
@@ -448,9 +449,12 @@ def _once(entry: Entry, rule: OnceRule, ctx: _Ctx, out: list[_Raw]) -> None:
 
 def _series(entry: Entry, rule: SeriesRule, ctx: _Ctx, out: list[_Raw]) -> None:
     b = ctx.b
+    start = _scope(entry, ctx)[0]
     used: dict[str, int] = {}
     prev: int | None = None
     for svc, dose in zip(entry.services, rule.doses, strict=True):
+        if dose.born_from is not None and ctx.person.birth_date < dose.born_from:
+            return  # this dose is not for the person's birth cohort
         records = ctx.recs.get(dose.code, ())
         k = used.get(dose.code, 0)
         if k < len(records):
@@ -460,7 +464,7 @@ def _series(entry: Entry, rule: SeriesRule, ctx: _Ctx, out: list[_Raw]) -> None:
             out.append((svc, Status.COMPLETED, e, e, None, None, given, ("dose",)))
             prev = given
             continue
-        e = dose.earliest.after(b)
+        e = max(dose.earliest.after(b), start)
         if prev is not None:
             e = max(e, (dose.min_interval or _ONE_DAY).after(prev))
         rec_age = ctx.region.ages.get(dose.code, dose.recommended)
@@ -624,7 +628,7 @@ def _school(entry: Entry, rule: SchoolRule, ctx: _Ctx, out: list[_Raw]) -> None:
     svc = entry.services[0]
     records = ctx.recs.get(svc.code, ())
     why: tuple[Any, ...] = ("school", rule)
-    if records:
+    if records and not rule.each_grade:
         first = records[0]
         out.append((svc, Status.COMPLETED, first, first, None, None, first, why))
         return
@@ -637,6 +641,7 @@ def _school(entry: Entry, rule: SchoolRule, ctx: _Ctx, out: list[_Raw]) -> None:
     day = _dt.date.fromordinal(ctx.d)
     sy = day.year if day.month >= 7 else day.year - 1
     windows = []
+    done: _Raw | None = None
     for year in (sy - 1, sy, sy + 1):
         if _grade_in(ctx, year) not in rule.grades:
             continue
@@ -645,9 +650,26 @@ def _school(entry: Entry, rule: SchoolRule, ctx: _Ctx, out: list[_Raw]) -> None:
         hi = _month_span(year if ordered[-1] >= 7 else year + 1, ordered[-1])[1]
         if prev is not None and rule.min_interval is not None:
             lo = max(lo, rule.min_interval.after(prev))
+        if rule.each_grade:
+            # given at any time in that school year counts for that grade
+            year_start = _dt.date(year, 7, 1).toordinal()
+            given = _given_in(
+                records, year_start, min(ctx.d, _dt.date(year + 1, 6, 30).toordinal())
+            )
+            if given is not None:
+                if year_start <= ctx.d:
+                    done = (svc, Status.COMPLETED, lo, lo, None, hi, given, why)
+                continue
         windows.append((lo, hi))
     start, end = _scope(entry, ctx)
+    count = len(out)
     _occurrences(svc, windows, ctx, start, end, why, out)
+    if done is not None:
+        # a grade already done stands unless something newer is open or upcoming
+        if len(out) == count:
+            out.append(done)
+        elif out[-1][1] is Status.MISSED and done[2] > out[-1][2]:
+            out[-1] = done
 
 
 def _pregnancy(entry: Entry, rule: PregnancyRule, ctx: _Ctx, out: list[_Raw]) -> None:
@@ -801,7 +823,7 @@ def _words(dur: Duration | None, lang: str) -> str:
     w, d = divmod(dur.days, 7)
     if dur.days and not d:
         parts.append((w, w_))
-    elif dur.days > 28:  # 24w6d reads better as weeks and days than as 174 days
+    elif dur.days >= 84:  # 24w6d reads better as weeks and days than as 174 days
         parts += [(w, w_), (d, d_)]
     elif dur.days:
         parts.append((dur.days, d_))

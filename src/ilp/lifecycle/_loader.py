@@ -116,6 +116,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# dates stay text: ilp reads them with as_date, which quotes an impossible date in its
+# message instead of failing inside the YAML library
+def _construct_date_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_text)
+
+
 def read_yaml(text: str, *, origin: str, error: type[ILPError] = CatalogueError) -> Any:
     """Parse YAML *text* safely, mappings keeping their line numbers.
 
@@ -395,7 +404,7 @@ _KIND_KEYS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "followup": (("every",), ()),
     "pregnancy": (("contacts",), ()),
     "postnatal": (("anchor", "visits"), ()),
-    "school": (("grades", "months"), ("after", "min_interval")),
+    "school": (("grades", "months"), ("after", "min_interval", "each_grade")),
     "birthday": (("window",), ()),
 }
 _DOSE_KEYS: Final = (
@@ -407,6 +416,7 @@ _DOSE_KEYS: Final = (
     "overdue",
     "latest",
     "latest_before",
+    "born_from",
 )
 _CONTACT_KEYS: Final = (
     "label",
@@ -481,6 +491,7 @@ def _rule(r: _Reader, m: _Map, where: str) -> tuple[Rule | None, list[tuple[str,
                 recommended_interval=r.get(d, "recommended_interval", dw, _duration, "a duration"),
                 overdue=r.get(d, "overdue", dw, _duration, "a duration"),
                 latest=latest,
+                born_from=r.get(d, "born_from", dw, _date, "a date"),
             )
             doses.append(dose)
             services.append((dose.code, _label(r, d, dw)))
@@ -569,9 +580,12 @@ def _rule(r: _Reader, m: _Map, where: str) -> tuple[Rule | None, list[tuple[str,
         months = r.get(rm, "months", w, _list_of(_month), "a list of months 1–12")
         after = r.get(rm, "after", w, _code, "a service code")
         gap = r.get(rm, "min_interval", w, _duration, "a duration")
+        each = r.get(rm, "each_grade", w, _bool, "true or false")
         if not grades or not months:
             return None, services
-        return SchoolRule(tuple(grades), tuple(sorted(set(months))), after, gap), services
+        return SchoolRule(
+            tuple(grades), tuple(sorted(set(months))), after, gap, each_grade=bool(each)
+        ), services
     # birthday
     window = r.get(rm, "window", w, _duration, "a duration")
     return (BirthdayRule(window), services) if window is not None else (None, services)
@@ -830,6 +844,7 @@ def _rule_data(entry: Entry) -> dict[str, Any]:
             for key in ("min_interval", "recommended", "recommended_interval", "overdue"):
                 _put(dd, key, _dur(getattr(d, key)))
             _put_limit(dd, "latest", d.latest)
+            _put(dd, "born_from", d.born_from.isoformat() if d.born_from else None)
             doses.append(dd)
         out["doses"] = doses
     elif isinstance(rule, RecurringRule):
@@ -873,6 +888,7 @@ def _rule_data(entry: Entry) -> dict[str, Any]:
         out["months"] = list(rule.months)
         _put(out, "after", rule.after)
         _put(out, "min_interval", _dur(rule.min_interval))
+        _put(out, "each_grade", rule.each_grade)
     else:
         out["window"] = str(rule.window)
     return out

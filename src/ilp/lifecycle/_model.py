@@ -112,6 +112,8 @@ class Dose:
     recommended_interval: Duration | None = None
     overdue: Duration | None = None
     latest: Limit | None = None
+    #: Children born before this date do not get this dose (nor later ones).
+    born_from: pendulum.Date | None = None
 
 
 @attrs.frozen
@@ -204,6 +206,8 @@ class SchoolRule:
     months: tuple[int, ...]
     after: str | None = None
     min_interval: Duration | None = None
+    #: Given once in each listed grade (Hb in grades 7 and 10), not once ever.
+    each_grade: bool = False
 
     kind = RuleKind.SCHOOL
 
