@@ -51,6 +51,11 @@ class Cluster(enum.IntEnum):
         """The cluster's name in Indonesian and English."""
         return _CLUSTER_LABELS[self]
 
+    @property
+    def scope(self) -> Label:
+        """What the cluster does (KMK Tabel 1), in Indonesian and English."""
+        return _CLUSTER_SCOPES[self]
+
 
 _CLUSTER_LABELS = {
     Cluster.MANAGEMENT: Label("Klaster 1: Manajemen", "Cluster 1: Management"),
@@ -66,6 +71,36 @@ _CLUSTER_LABELS = {
     ),
     Cluster.CROSS_CLUSTER: Label(
         "Lintas Klaster", "Cross-cluster: emergency, inpatient, pharmacy, laboratory"
+    ),
+}
+
+
+_CLUSTER_SCOPES = {
+    Cluster.MANAGEMENT: Label(
+        "Ketatausahaan, manajemen sumber daya, manajemen Puskesmas (P1-P2-P3), mutu dan "
+        "keselamatan pasien, manajemen jejaring, sistem informasi dan dasbor PWS",
+        "Administration, resources, Puskesmas management (planning, implementation, "
+        "monitoring), quality and patient safety, network management, information "
+        "system and the PWS dashboard",
+    ),
+    Cluster.MOTHER_CHILD: Label(
+        "Ibu hamil, bersalin dan nifas; bayi, balita dan anak prasekolah; anak usia "
+        "sekolah dan remaja",
+        "Pregnant, birthing and postpartum women; infants, under-fives and pre-school "
+        "children; school-age children and adolescents",
+    ),
+    Cluster.ADULT_ELDERLY: Label(
+        "Usia dewasa (18-59 tahun) dan lanjut usia (60 tahun ke atas)",
+        "Adults (18-59 years) and older people (60 and over)",
+    ),
+    Cluster.COMMUNICABLE_DISEASE: Label(
+        "Pencegahan, kewaspadaan dini dan respon penyakit menular; surveilans kualitas lingkungan",
+        "Prevention, early warning and response for communicable disease; environmental "
+        "quality surveillance",
+    ),
+    Cluster.CROSS_CLUSTER: Label(
+        "Gawat darurat, rawat inap, kefarmasian, laboratorium",
+        "Emergency care, inpatient care, pharmacy, laboratory",
     ),
 }
 

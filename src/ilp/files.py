@@ -25,7 +25,15 @@ import attrs
 from ilp.errors import ILPError, InputFileError
 from ilp.lifecycle._engine import Region
 from ilp.lifecycle._loader import read_yaml
-from ilp.people import Family, Household, Member, Person, Pregnancy, ServiceRecord
+from ilp.people import (
+    Family,
+    FamilyRegister,
+    Household,
+    Member,
+    Person,
+    Pregnancy,
+    ServiceRecord,
+)
 
 __all__ = [
     "FamilyFile",
@@ -201,49 +209,6 @@ def read_family_file(path: str | Path) -> FamilyFile:
 
 # ---------------------------------------------------------------------------
 # family registers: many families with their members' histories
-
-
-@attrs.frozen(eq=False)
-class FamilyRegister:
-    """Families of a catchment with every member's service history (a register of households)."""
-
-    families: tuple[Family, ...]
-    histories: Mapping[str, tuple[ServiceRecord, ...]]
-    #: The date the data describe, if the source says.
-    as_of: str | None = None
-    _family_of: dict[str, Family] = attrs.field(init=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        index: dict[str, Family] = {}
-        for f in self.families:
-            for m in f.members:
-                if m.person.id in index:
-                    other = index[m.person.id].kk_number
-                    msg = f"person id {m.person.id!r} is in families {other} and {f.kk_number}"
-                    raise InputFileError(msg, key=m.person.id, value=m.person.id)
-                index[m.person.id] = f
-        object.__setattr__(self, "_family_of", index)
-
-    @property
-    def people(self) -> tuple[Person, ...]:
-        """Every member of every family, in order."""
-        return tuple(m.person for f in self.families for m in f.members)
-
-    def family_of(self, person_id: str) -> Family:
-        """The family a person belongs to."""
-        try:
-            return self._family_of[person_id]
-        except KeyError:
-            msg = f"person id {person_id!r} is in no family of the register"
-            raise InputFileError(msg, key=person_id, value=person_id) from None
-
-    def residence_of(self, person: Person) -> str | None:
-        """The person's own residence, else their family's."""
-        return person.residence or self.family_of(person.id).residence
-
-    def history(self, person_id: str) -> tuple[ServiceRecord, ...]:
-        """The person's records (empty when none)."""
-        return self.histories.get(person_id, ())
 
 
 _CSV_FILES = ("households.csv", "people.csv", "pregnancies.csv", "records.csv")

@@ -29,6 +29,7 @@ from ilp.errors import (
 __all__ = [
     "Condition",
     "Family",
+    "FamilyRegister",
     "Household",
     "Member",
     "Outcome",
@@ -624,3 +625,46 @@ class Family:
     def people(self) -> tuple[Person, ...]:
         """The members' persons, in card order."""
         return tuple(m.person for m in self.members)
+
+
+@attrs.frozen(eq=False)
+class FamilyRegister:
+    """Families of a catchment with every member's service history (a register of households)."""
+
+    families: tuple[Family, ...]
+    histories: Mapping[str, tuple[ServiceRecord, ...]]
+    #: The date the data describe, if the source says.
+    as_of: str | None = None
+    _family_of: dict[str, Family] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, Family] = {}
+        for f in self.families:
+            for m in f.members:
+                if m.person.id in index:
+                    other = index[m.person.id].kk_number
+                    msg = f"person id {m.person.id!r} is in families {other} and {f.kk_number}"
+                    raise InvalidFamilyError(msg, field="members", value=m.person.id)
+                index[m.person.id] = f
+        object.__setattr__(self, "_family_of", index)
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        """Every member of every family, in order."""
+        return tuple(m.person for f in self.families for m in f.members)
+
+    def family_of(self, person_id: str) -> Family:
+        """The family a person belongs to."""
+        try:
+            return self._family_of[person_id]
+        except KeyError:
+            msg = f"person id {person_id!r} is in no family of the register"
+            raise InvalidFamilyError(msg, field="person_id", value=person_id) from None
+
+    def residence_of(self, person: Person) -> str | None:
+        """The person's own residence, else their family's."""
+        return person.residence or self.family_of(person.id).residence
+
+    def history(self, person_id: str) -> tuple[ServiceRecord, ...]:
+        """The person's records (empty when none)."""
+        return self.histories.get(person_id, ())

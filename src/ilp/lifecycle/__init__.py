@@ -21,6 +21,7 @@ from ilp.lifecycle._model import (
     SchoolRule,
     SeriesRule,
     Service,
+    Supply,
     Visit,
 )
 from ilp.lifecycle._stages import LifeStage, stages_of
@@ -49,6 +50,7 @@ __all__ = [
     "SeriesRule",
     "Service",
     "Status",
+    "Supply",
     "Visit",
     "due",
     "dump_catalogue",

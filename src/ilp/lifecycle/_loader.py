@@ -40,6 +40,7 @@ from ilp.lifecycle._model import (
     SchoolRule,
     SeriesRule,
     Service,
+    Supply,
     Visit,
 )
 from ilp.lifecycle._stages import LifeStage
@@ -622,7 +623,28 @@ _ENTRY_KEYS: Final = (
     "effective",
     "eligibility",
     "rule",
+    "supply",
 )
+
+
+def _supply(r: _Reader, m: _Map, where: str) -> Supply | None:
+    if "supply" not in m:
+        return None
+    w = f"{where}.supply"
+    sm = r.mapping(
+        m["supply"], w, m.lines.get("supply"), required=("item",), optional=("quantity", "unit")
+    )
+    if sm is None:
+        return None
+    item = r.get(sm, "item", w, _text, "text")
+    quantity = r.get(sm, "quantity", w, _int, "a whole number")
+    unit = r.get(sm, "unit", w, _text, "text")
+    if quantity is not None and quantity < 1:
+        r.problem(f"{w}.quantity", sm.lines.get("quantity"), f"{quantity} is not a quantity >= 1")
+        return None
+    if item is None:
+        return None
+    return Supply(item, quantity or 1, unit or "dose")
 
 
 def _entry(r: _Reader, value: Any, where: str, line: int | None) -> Entry | None:
@@ -653,6 +675,7 @@ def _entry(r: _Reader, value: Any, where: str, line: int | None) -> Entry | None
     if confirmed is False and note is None:
         r.problem(f"{where}.note", m.line, "an entry with confirmed: false needs a note saying why")
     start, end = _effective(r, m, where)
+    supply = _supply(r, m, where)
     eligibility = _eligibility(r, m, where)
     rule, codes = _rule(r, m, where)
     if (
@@ -699,6 +722,7 @@ def _entry(r: _Reader, value: Any, where: str, line: int | None) -> Entry | None
             note=note,
             dose=n if is_series else None,
             series=key if is_series else None,
+            supply=supply,
         )
         for n, (code, own) in enumerate(codes, start=1)
     )
@@ -941,6 +965,12 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
     _put(eff, "before", entry.effective_before.isoformat() if entry.effective_before else None)
     _put(out, "effective", eff or None)
     _put(out, "eligibility", _eligibility_data(entry.eligibility) or None)
+    if first.supply is not None:
+        out["supply"] = {
+            "item": first.supply.item,
+            "quantity": first.supply.quantity,
+            "unit": first.supply.unit,
+        }
     out["rule"] = _rule_data(entry)
     return out
 

@@ -39,6 +39,7 @@ __all__ = [
     "SchoolRule",
     "SeriesRule",
     "Service",
+    "Supply",
     "Visit",
 ]
 
@@ -235,6 +236,15 @@ Rule = (
 
 
 @attrs.frozen
+class Supply:
+    """What one giving of a service uses up: an item, its unit and a quantity."""
+
+    item: str
+    quantity: int = 1
+    unit: str = "dose"
+
+
+@attrs.frozen
 class Service:
     """A service of the catalogue, identified by its stable code (a value: compares by value)."""
 
@@ -252,6 +262,8 @@ class Service:
     dose: int | None = None
     #: Series id (``RV``, ``ANC``) for doses, None for a single service.
     series: str | None = None
+    #: What one giving uses up, for supply lists; None when nothing countable.
+    supply: Supply | None = None
 
 
 @attrs.frozen
