@@ -17,7 +17,7 @@ from ilp.errors import (
     NetworkError,
     UnknownServiceError,
 )
-from ilp.files import FamilyFile, PersonFile, read_family_file, read_person_file
+from ilp.files import FamilyFile, PersonFile, read_family_file, read_person_file, read_register
 from ilp.lifecycle import (
     Catalogue,
     DueItem,
@@ -35,6 +35,7 @@ from ilp.lifecycle import (
 from ilp.people import (
     Condition,
     Family,
+    FamilyRegister,
     Household,
     Member,
     Outcome,
@@ -67,6 +68,7 @@ __all__ = [
     "DueList",
     "Family",
     "FamilyFile",
+    "FamilyRegister",
     "Household",
     "IKSCategory",
     "ILPError",
@@ -105,5 +107,6 @@ __all__ = [
     "national",
     "read_family_file",
     "read_person_file",
+    "read_register",
     "stages_of",
 ]

@@ -60,21 +60,19 @@ _SUPPORT_LABELS = {
     Support.INPATIENT: Label("Rawat inap", "Inpatient care"),
 }
 
-_PHARMACY_GROUPS = frozenset({"immunization", "nutrition"})
-
 
 def support_for(service: Service) -> frozenset[Support]:
     """Cross-cluster support *service* needs at a Puskesmas.
 
     The laboratory when a laboratory technologist is among its providers
-    (blood tests, screening samples); the pharmacy for what is handed out
-    (immunization and nutrition supplies, or a pharmacist among its
-    providers). Derived from the catalogue, so a regional catalogue that
-    lists providers gets it right without code.
+    (blood tests, screening samples); the pharmacy when something is handed
+    out (the service has a ``supply``: vaccines, capsules, tablets) or a
+    pharmacist is among its providers. Derived from the catalogue, so a
+    regional catalogue gets it right without code.
     """
     found = set()
     if "ahli_laboratorium" in service.providers:
         found.add(Support.LABORATORY)
-    if service.group in _PHARMACY_GROUPS or "apoteker" in service.providers:
+    if service.supply is not None or "apoteker" in service.providers:
         found.add(Support.PHARMACY)
     return frozenset(found)
