@@ -63,14 +63,18 @@ class TestDatesAndStatus:
     def test_nothing_outside_its_eligibility_by_sex_and_age(
         self, case: tuple[Person, pendulum.Date, tuple[ServiceRecord, ...], Region]
     ) -> None:
-        """No item is listed for a person of the wrong sex or outside the age range of its entry."""
+        """No item for the wrong sex or outside its age range; upcoming ones start when the range opens."""
         person, on, history, region = case
         for i in due(person, on, history=history, region=region):
             el = _entry_of(i.code, on).eligibility  # type: ignore[attr-defined]
             assert el.sex is None or el.sex is person.sex
             b = person.birth_date.toordinal()
             if el.age_from is not None:
-                assert el.age_from.after(b) <= on.toordinal()
+                # an upcoming item may be listed before the age band opens, never earlier
+                opens = el.age_from.after(b)
+                assert i.earliest.toordinal() >= opens
+                if i.status is not Status.UPCOMING:
+                    assert opens <= on.toordinal()
             if el.age_to is not None:
                 assert on.toordinal() <= el.age_to.day(b)
             if el.conditions:

@@ -503,7 +503,8 @@ def _recurring(entry: Entry, rule: RecurringRule, ctx: _Ctx, out: list[_Raw]) ->
         start = max(start, lmp)
         records = [r for r in records if r >= lmp]
     last = records[-1] if records else None
-    e = rule.interval.after(last) if last is not None else start
+    # a record from before the age band opened does not bring the next one forward
+    e = max(rule.interval.after(last), start) if last is not None else start
     o = rule.grace.after(e)
     why = ("recurring", rule.interval, last)
     if last is not None and (e > ctx.d or (end is not None and e > end)):
@@ -794,7 +795,14 @@ def due(
     raw: list[_Raw] = []
     for entry in catalogue.entries_on(day):
         if _eligible(entry.eligibility, ctx):
-            _EVALUATORS[type(entry.rule)](entry, entry.rule, ctx, raw)
+            el = entry.eligibility
+            if el.age_from is not None and el.age_from.after(ctx.b) > d:
+                # not yet in the age band (admitted by the horizon): only what is upcoming
+                ahead: list[_Raw] = []
+                _EVALUATORS[type(entry.rule)](entry, entry.rule, ctx, ahead)
+                raw += [x for x in ahead if x[1] is Status.UPCOMING]
+            else:
+                _EVALUATORS[type(entry.rule)](entry, entry.rule, ctx, raw)
     raw.sort(key=lambda x: (_ORDER[x[1]], x[3], x[0].code, x[0].dose or 0))
     return DueList(person.id, day, tuple(DueItem(*x) for x in raw))
 

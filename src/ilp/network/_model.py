@@ -170,6 +170,14 @@ class Staff:
 _WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def _ints(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+_OPENING_KINDS: Final = ("weekdays", "nth_weekday", "day_of_month")
+_NTHS: Final = (1, 2, 3, 4, 5, -1)
+
+
 @attrs.frozen
 class Opening:
     """When a facility opens: a closed vocabulary of rules.
@@ -184,9 +192,29 @@ class Opening:
     """
 
     kind: str
-    weekdays: tuple[int, ...] = ()
+    weekdays: tuple[int, ...] = attrs.field(default=(), converter=_ints)
     n: int | None = None
     day: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        # a rule that can never open would make days() loop for ever: refuse it here
+        problem = None
+        if self.kind not in _OPENING_KINDS:
+            problem = f"kind {self.kind!r} is not one of {', '.join(_OPENING_KINDS)}"
+        elif any(isinstance(w, bool) or w not in range(7) for w in self.weekdays):
+            problem = f"weekdays {self.weekdays!r} are not all 0 (Monday) to 6 (Sunday)"
+        elif self.kind == "weekdays" and not self.weekdays:
+            problem = "a weekly opening needs at least one weekday"
+        elif self.kind == "nth_weekday" and len(self.weekdays) != 1:
+            problem = f"an nth_weekday opening has one weekday, not {self.weekdays!r}"
+        elif self.kind == "nth_weekday" and self.n not in _NTHS:
+            problem = f"n={self.n!r} is not 1 to 5 or -1 (the last)"
+        elif self.kind == "day_of_month" and (
+            isinstance(self.day, bool) or self.day not in range(1, 32)
+        ):
+            problem = f"day {self.day!r} is not a day of the month 1 to 31"
+        if problem is not None:
+            raise NetworkError(f"invalid opening rule: {problem}", key="opening", value=self)
 
     @classmethod
     def every(cls, *weekdays: int) -> Opening:
@@ -251,13 +279,17 @@ class Opening:
         year, month = start.year, start.month
         # a month's day may move into the next month: look one month back too
         year0, month0 = (year, month - 1) if month > 1 else (year - 1, 12)
-        for y, m in _months_from(year0, month0):
+        last: _dt.date | None = None
+        for y, m in _months_from(year0, month0) if year0 >= 1 else _months_from(year, month):
             scheduled = self._in_month(y, m)
             if scheduled is None:
                 continue
-            day = scheduled
+            # never on or before the previous month's (moved) day, so each month
+            # keeps its own opening even when a long run of holidays pushes one on
+            day = scheduled if last is None or scheduled > last else last + _ONE_DAY
             while day in holidays or day.weekday() == 6:
-                day += _dt.timedelta(days=1)
+                day += _ONE_DAY
+            last = day
             if day >= start:
                 yield from_day(day.toordinal())
 
@@ -266,6 +298,9 @@ class Opening:
     ) -> pendulum.Date | None:
         """The first opening day on or after *on*, or None when the rule never opens."""
         return next(iter(self.days(on, holidays)), None)
+
+
+_ONE_DAY: Final = _dt.timedelta(days=1)
 
 
 def _months_from(year: int, month: int) -> Iterator[tuple[int, int]]:
@@ -331,22 +366,37 @@ class Facility:
 class Gap:
     """Something the network lacks, reported as data (not an error)."""
 
-    #: ``no_pustu``, ``pustu_understaffed``, ``posyandu_without_kader``,
-    #: ``dusun_without_posyandu``, ``no_opening_rule``.
+    #: ``desa_without_pustu``, ``pustu_understaffed``, ``dusun_without_posyandu``,
+    #: ``posyandu_without_kader``, ``posyandu_few_kader``, ``no_opening_rule``
+    #: (see :func:`ilp.network.gaps`).
     kind: str
     #: The area or facility id concerned.
     id: str
     message: Label
 
 
+def _areas(value: Iterable[Area]) -> tuple[Area, ...]:
+    return tuple(value)
+
+
+def _facilities(value: Iterable[Facility]) -> tuple[Facility, ...]:
+    return tuple(value)
+
+
+def _dates(value: Iterable[_dt.date]) -> frozenset[_dt.date]:
+    return frozenset(value)
+
+
 @attrs.frozen(eq=False)
 class Network:
     """Areas and facilities, with lookups; build one with :func:`~ilp.network.load_network`."""
 
-    areas: tuple[Area, ...]
-    facilities: tuple[Facility, ...]
-    holidays: frozenset[_dt.date] = frozenset()
+    areas: tuple[Area, ...] = attrs.field(converter=_areas)
+    facilities: tuple[Facility, ...] = attrs.field(converter=_facilities)
+    holidays: frozenset[_dt.date] = attrs.field(default=frozenset(), converter=_dates)
     origin: str = "<memory>"
+    #: The network's own id (the ``id`` key of its file).
+    id: str = attrs.field(default="network", kw_only=True)
     _areas: dict[str, Area] = attrs.field(init=False, repr=False)
     _facilities: dict[str, Facility] = attrs.field(init=False, repr=False)
     _children: dict[str, tuple[Area, ...]] = attrs.field(init=False, repr=False)
