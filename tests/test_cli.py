@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import ilp
 from ilp.cli import main
 
 PERSON = """\
@@ -202,17 +203,17 @@ class TestCatalogueCommands:
         assert "title" in err
 
 
-class TestDemo:
+class TestFamilyDemo:
     def test_demo_runs_and_shows_the_family(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """ilp demo prints every member with stages and the PIS-PK result."""
-        code, out, _ = run(["demo"], capsys)
+        """ilp demo --family prints every member with stages and the PIS-PK result."""
+        code, out, _ = run(["demo", "--family"], capsys)
         assert code == 0
         assert "Budi Santoso" in out
         assert "IKS" in out
 
     def test_demo_json(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """ilp demo --format json is one JSON object with members and PIS-PK."""
-        code, out, _ = run(["demo", "--format", "json", "--on", "2025-11-01"], capsys)
+        """ilp demo --family --format json is one JSON object with members and PIS-PK."""
+        code, out, _ = run(["demo", "--family", "--format", "json", "--on", "2025-11-01"], capsys)
         assert code == 0
         data = json.loads(out)
         assert data["on"] == "2025-11-01"
@@ -227,3 +228,123 @@ def test_module_runs_as_a_command() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("ilp ")
+
+
+KEC = str(Path(ilp.__file__).parent / "data" / "demo" / "kecamatan")
+
+
+class TestKecamatanDemo:
+    def test_demo_shows_posyandu_counts_a_list_home_visits_and_gaps(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """ilp demo prints per-Posyandu counts, one target list, a kader list and the gaps."""
+        code, out, _ = run(["demo"], capsys)
+        assert code == 0
+        assert "Posyandu" in out
+        assert "Kader home visits" in out
+        assert "desa_without_pustu" in out
+        assert "supplies:" in out
+
+    def test_demo_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """ilp demo --format json has the counts, a target list, home visits and gaps."""
+        code, out, _ = run(["demo", "--format", "json"], capsys)
+        assert code == 0
+        data = json.loads(out)
+        assert data["people"] == 1100
+        assert {"posyandu", "target_list", "home_visits", "gaps"} <= set(data)
+        assert all(p["people"] >= 0 for p in data["posyandu"])
+
+
+class TestNetworkCommands:
+    ARGS = ("--network", f"{KEC}/network.yaml", "--register", KEC, "--on", "2025-11-01")
+
+    def test_targets_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """ilp targets prints a site's list for its next opening day."""
+        code, out, _ = run(
+            ["targets", *self.ARGS, "--site", "psy-teratai", "--format", "json"], capsys
+        )
+        assert code == 0
+        data = json.loads(out)
+        assert data["site"] == "psy-teratai"
+        assert data["people"] == len(data["targets"])
+
+    def test_weekly_table(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """ilp targets --week gives a Pustu's 7 days."""
+        from ilp.network import FacilityType, load_network
+
+        pustu = load_network(f"{KEC}/network.yaml").of_type(FacilityType.PUSTU)[0]
+        code, out, _ = run(["targets", *self.ARGS, "--site", pustu.id, "--week"], capsys)
+        assert code == 0
+        assert "2025-11-01..2025-11-07" in out
+
+    def test_home_visits(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """ilp home-visits lists households of a dusun."""
+        from ilp.network import AreaLevel, load_network
+
+        dusun = next(
+            a for a in load_network(f"{KEC}/network.yaml").areas if a.level is AreaLevel.DUSUN
+        )
+        code, out, _ = run(["home-visits", *self.ARGS, "--area", dusun.id], capsys)
+        assert code == 0
+        assert "households" in out
+
+    def test_visit_plan(self, person_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """ilp visit plans a person's path through a facility."""
+        from ilp.network import FacilityType, load_network
+
+        pkm = load_network(f"{KEC}/network.yaml").of_type(FacilityType.PUSKESMAS)[0]
+        args = ["visit", str(person_file), "--network", f"{KEC}/network.yaml", "--facility", pkm.id]
+        code, out, _ = run([*args, "--on", "2024-03-20", "--format", "json"], capsys)
+        assert code == 0
+        assert json.loads(out)["facility"] == pkm.id
+
+    def test_network_validate_and_gaps(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """ilp network validate says ok; gaps lists what is missing."""
+        code, out, _ = run(["network", "validate", f"{KEC}/network.yaml"], capsys)
+        assert code == 0
+        assert out.startswith("ok: ")
+        code, out, _ = run(["network", "gaps", f"{KEC}/network.yaml", "--format", "json"], capsys)
+        assert code == 0
+        assert any(g["kind"] == "pustu_understaffed" for g in json.loads(out))
+
+    @pytest.mark.parametrize(
+        ("extra", "expected"),
+        [
+            (["--site", "nope"], "nope"),
+        ],
+    )
+    def test_unknown_site_is_one_error_line(
+        self, extra: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unknown site exits 2 with one line naming it."""
+        code, _, err = run(["targets", *self.ARGS, *extra], capsys)
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert expected in err
+
+    def test_bad_network_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A broken network file exits 2 naming the file."""
+        bad = tmp_path / "net.yaml"
+        bad.write_text("format: 1\nid: x\nareas: []\nfacilities: [{id: a}]\n", "utf-8")
+        code, _, err = run(["network", "validate", str(bad)], capsys)
+        assert code == 2
+        assert "net.yaml" in err
+
+    def test_bad_register(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A register folder without its CSV files exits 2 naming the missing file."""
+        code, _, err = run(
+            [
+                "targets",
+                "--network",
+                f"{KEC}/network.yaml",
+                "--register",
+                str(tmp_path),
+                "--on",
+                "2025-11-01",
+                "--site",
+                "psy-teratai",
+            ],
+            capsys,
+        )
+        assert code == 2
+        assert "households.csv" in err

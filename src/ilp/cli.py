@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TextIO
 import pendulum
 
 import ilp
+from ilp import _cli_network
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
 from ilp.files import read_family_file, read_person_file
@@ -65,10 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     cv = csub.add_parser("validate", help="check a catalogue file; lists every problem")
     cv.add_argument("file")
 
-    m = sub.add_parser("demo", help="the shipped sample family: stages, due services, PIS-PK")
+    m = sub.add_parser(
+        "demo", help="the shipped sample kecamatan: Posyandu lists, a kader's visits, network gaps"
+    )
     m.add_argument("--on", help="the date asked (default: the sample's own date)")
     m.add_argument("--format", choices=("table", "json"), default="table")
     m.add_argument("--lang", choices=("id", "en"), default="en")
+    m.add_argument(
+        "--family", action="store_true", help="the sample family instead: stages, due, PIS-PK"
+    )
+    _cli_network.add_parsers(sub, _Parser)
     return p
 
 
@@ -240,7 +247,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _cmd_due(args, stdout)
         if args.command == "catalogue":
             return _cmd_catalogue(args, stdout)
-        return _cmd_demo(args, stdout)
+        if args.command == "demo":
+            if args.family:
+                return _cmd_demo(args, stdout)
+            return _cli_network.run_demo(args, stdout, _table)
+        return _cli_network.commands()[args.command](args, stdout, _table)
     except ILPError as exc:
         sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
         return EXIT_USAGE

@@ -1,0 +1,169 @@
+"""Benchmark: target lists for a whole kecamatan of 50,000 people.
+
+Run by hand (never in CI):  python benchmarks/bench_targets.py [--people N] [--seed S]
+
+Builds a kecamatan (10 desa with a Pustu, 5 dusun each with a Posyandu) and a
+register of families of about four, ages from Indonesia's structure, with
+histories made by following the schedule at quarterly visits over the last
+two years (each due item given with probability 0.8). Then times, on one
+date: every Posyandu's target list for its next opening day, every Pustu's
+weekly list and every dusun's kader home-visit list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import time
+
+import pendulum
+
+import ilp
+from ilp import Family, FamilyRegister, Member, Person, Pregnancy, ServiceRecord
+from ilp.lifecycle import Status, due
+from ilp.network import Area, AreaLevel, Facility, FacilityType, Network, Opening, Staff, StaffRole
+from ilp.network._targets import home_visits, targets, weekly_list
+
+ON = pendulum.Date(2025, 11, 3)
+AGE_SHARES = [8.0, 8.2, 8.3, 8.1, 7.9, 7.8, 7.6, 7.4, 7.2, 6.7, 6.0, 5.3, 4.4, 3.4, 2.5, 1.6, 1.6]
+
+
+def _network() -> Network:
+    areas = [
+        Area("kab", "Kabupaten Bench", AreaLevel.KABUPATEN),
+        Area("kec", "Kecamatan Bench", AreaLevel.KECAMATAN, parent="kab"),
+    ]
+    facilities = [
+        Facility(
+            "pkm",
+            "Puskesmas Bench",
+            FacilityType.PUSKESMAS,
+            "kec",
+            opening=Opening.every(0, 1, 2, 3, 4, 5),
+        )
+    ]
+    for d in range(10):
+        desa = f"desa-{d}"
+        areas.append(Area(desa, f"Desa {d}", AreaLevel.DESA, parent="kec"))
+        facilities.append(
+            Facility(
+                f"pustu-{d}",
+                f"Pustu {d}",
+                FacilityType.PUSTU,
+                desa,
+                parent="pkm",
+                staff=[Staff(f"b{d}", StaffRole.BIDAN), Staff(f"p{d}", StaffRole.PERAWAT)],
+                opening=Opening.every(0, 1, 2, 3, 4),
+            )
+        )
+        for u in range(5):
+            dusun = f"{desa}-{u}"
+            areas.append(Area(dusun, f"Dusun {d}.{u}", AreaLevel.DUSUN, parent=desa))
+            facilities.append(
+                Facility(
+                    f"pos-{d}-{u}",
+                    f"Posyandu {d}.{u}",
+                    FacilityType.POSYANDU,
+                    dusun,
+                    parent=f"pustu-{d}",
+                    opening=Opening.nth(1 + u % 4, 1 + d % 4),
+                )
+            )
+    return Network(areas, facilities)
+
+
+def _person(rng: random.Random, pid: str, age_days: int) -> Person:
+    birth = ON.subtract(days=age_days)
+    sex = rng.choice("FM")
+    years = age_days // 365
+    conditions = [
+        c for c, p in (("hypertension", 0.3), ("diabetes", 0.1)) if years >= 18 and rng.random() < p
+    ]
+    pregnancies = []
+    if sex == "F" and 18 <= years < 45 and rng.random() < 0.08:
+        pregnancies.append(Pregnancy(ON.subtract(days=rng.randrange(0, 270))))
+    return Person(pid, sex, birth, conditions=conditions, pregnancies=pregnancies)
+
+
+def _history(rng: random.Random, person: Person) -> tuple[ServiceRecord, ...]:
+    records: list[ServiceRecord] = []
+    day = max(person.birth_date, ON.subtract(years=2))
+    while day < ON:
+        for item in due(person, day, history=records, horizon=0):
+            if item.status in (Status.DUE, Status.OVERDUE) and rng.random() < 0.8:
+                records.append(ServiceRecord(item.code, day))
+        day = day.add(days=rng.randrange(80, 100))
+    return tuple(records)
+
+
+def _register(rng: random.Random, network: Network, people: int) -> FamilyRegister:
+    dusun = [a.id for a in network.areas if a.level is AreaLevel.DUSUN]
+    families, histories, n = [], {}, 0
+    while n < people:
+        size = rng.choice((2, 3, 3, 4, 4, 4, 5, 5, 6))
+        members = []
+        for k in range(size):
+            group = rng.choices(range(len(AGE_SHARES)), weights=AGE_SHARES)[0]
+            age = rng.randrange(group * 5 * 365, group * 5 * 365 + 5 * 365)
+            if k == 0:
+                age = max(age, 20 * 365)
+            p = _person(rng, f"p{n}", age)
+            members.append(
+                Member(
+                    p, "head" if k == 0 else "child" if age < p.birth_date.toordinal() else "other"
+                )
+            )
+            histories[p.id] = _history(rng, p)
+            n += 1
+        kk = f"{3500000000000000 + len(families):016d}"
+        families.append(
+            Family(kk, members, residence=rng.choice(dusun), address=f"RT {len(families) % 9 + 1}")
+        )
+    return FamilyRegister(tuple(families), histories)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    network = _network()
+    t0 = time.perf_counter()
+    register = _register(rng, network, args.people)
+    built = time.perf_counter() - t0
+    records = sum(len(h) for h in register.histories.values())
+    print(f"ilp {ilp.__version__}, Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"register: {len(register.families)} families, {len(register.people)} people, {records} records (built in {built:.0f} s)"
+    )
+
+    t = time.perf_counter()
+    lists = [targets(network, register, ON, site=f) for f in network.of_type(FacilityType.POSYANDU)]
+    t_pos = time.perf_counter() - t
+    t = time.perf_counter()
+    weeks = [
+        weekly_list(network, register, ON, site=f) for f in network.of_type(FacilityType.PUSTU)
+    ]
+    t_week = time.perf_counter() - t
+    t = time.perf_counter()
+    visits = [
+        home_visits(network, register, ON, area=f.area)
+        for f in network.of_type(FacilityType.POSYANDU)
+    ]
+    t_visit = time.perf_counter() - t
+    print(
+        f"{len(lists)} Posyandu target lists: {t_pos:.2f} s ({sum(len(x.targets) for x in lists)} people listed)"
+    )
+    print(
+        f"{len(weeks)} Pustu weekly lists: {t_week:.2f} s ({sum(len(x.targets) for x in weeks)} people listed)"
+    )
+    print(
+        f"{len(visits)} kader home-visit lists: {t_visit:.2f} s ({sum(len(v) for v in visits)} households)"
+    )
+    print(f"whole kecamatan, all three: {t_pos + t_week + t_visit:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
