@@ -1,0 +1,73 @@
+"""Invariants of target lists over generated people placed in the sample kecamatan."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import attrs
+import pendulum
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ilp import Family, FamilyRegister, Member
+from ilp.lifecycle import due
+from ilp.network import AreaLevel, FacilityType, load_network
+from ilp.network._routing import can_give, places_for
+from ilp.network._targets import targets
+from ilp.testing import persons
+
+with resources.as_file(resources.files("ilp").joinpath("data/demo/kecamatan/network.yaml")) as _p:
+    NETWORK = load_network(_p)
+DUSUN = [a.id for a in NETWORK.areas if a.level is AreaLevel.DUSUN]
+POSYANDU = NETWORK.of_type(FacilityType.POSYANDU)
+ON = pendulum.Date(2025, 11, 1)
+
+
+@st.composite
+def registers(draw: st.DrawFn) -> FamilyRegister:
+    """A few one-person households placed in dusun of the sample network."""
+    people = draw(
+        st.lists(persons(on=ON, alive=True), min_size=1, max_size=6, unique_by=lambda p: p.id)
+    )
+    families = tuple(
+        Family(
+            f"{3507990000000000 + n:016d}",
+            [Member(attrs.evolve(p, residence=None), "head")],  # they live where the family does
+            residence=draw(st.sampled_from(DUSUN)),
+        )
+        for n, p in enumerate(people)
+    )
+    return FamilyRegister(families, {})
+
+
+@settings(max_examples=40)
+@given(registers(), st.sampled_from(POSYANDU))
+def test_everyone_on_a_target_list_is_due_there(register: FamilyRegister, site: object) -> None:
+    """Each listed service is due or overdue on the list's day and given by that Posyandu."""
+    tl = targets(NETWORK, register, ON, site=site)  # type: ignore[arg-type]
+    area = {a.id for a in NETWORK.within(tl.site.area)}
+    for t, item in tl.items:
+        assert t.residence in area
+        assert item.status.actionable
+        assert can_give(tl.site, item.service)
+        fresh = due(t.person, tl.day, history=(), horizon=0).get(item.code)
+        assert fresh is not None
+        assert fresh.status.actionable
+
+
+@settings(max_examples=25)
+@given(registers())
+def test_nobody_due_at_their_nearest_posyandu_is_left_off(register: FamilyRegister) -> None:
+    """Whoever is due a service whose nearest place is their Posyandu appears on its list."""
+    lists = {f.id: targets(NETWORK, register, ON, site=f) for f in POSYANDU}
+    listed = {(f, t.person.id, i.code) for f, tl in lists.items() for t, i in tl.items}
+    for family in register.families:
+        person = family.head
+        for fid, tl in lists.items():
+            if tl.site.area != family.residence:
+                continue
+            for item in due(person, tl.day, horizon=0).actionable:
+                nearest = places_for(NETWORK, family.residence, item.service, tl.day)
+                facilities = [p.facility for p in nearest if p.facility is not None]
+                if facilities and facilities[0].id == fid:
+                    assert (fid, person.id, item.code) in listed
