@@ -32,6 +32,16 @@ from ilp.lifecycle import (
     national,
     stages_of,
 )
+from ilp.network import (
+    Network,
+    gaps,
+    home_visits,
+    load_network,
+    places_for,
+    targets,
+    visit_plan,
+    weekly_list,
+)
 from ilp.people import (
     Condition,
     Family,
@@ -82,6 +92,7 @@ __all__ = [
     "Label",
     "LifeStage",
     "Member",
+    "Network",
     "NetworkError",
     "Outcome",
     "PISPKResult",
@@ -103,10 +114,17 @@ __all__ = [
     "assess_family",
     "due",
     "dump_catalogue",
+    "gaps",
+    "home_visits",
     "load_catalogue",
+    "load_network",
     "national",
+    "places_for",
     "read_family_file",
     "read_person_file",
     "read_register",
     "stages_of",
+    "targets",
+    "visit_plan",
+    "weekly_list",
 ]

@@ -1,4 +1,4 @@
-"""The Puskesmas–Pustu–Posyandu network: areas, facilities, opening days and gaps."""
+"""The Puskesmas–Pustu–Posyandu network: areas, facilities, opening days, routing and work lists."""
 
 from ilp._vocabulary import PointOfCare
 from ilp.network._gaps import gaps
@@ -16,22 +16,57 @@ from ilp.network._model import (
     Staff,
     StaffRole,
 )
+from ilp.network._routing import Place, can_give, places_for
+from ilp.network._targets import (
+    FamilyDue,
+    HomeVisit,
+    PosyanduStep,
+    SupplyLine,
+    Target,
+    TargetList,
+    family_due,
+    home_visits,
+    main_stage,
+    step_of,
+    targets,
+    weekly_list,
+)
+from ilp.network._visit import ClusterVisit, Referral, VisitPlan, visit_plan
 
 __all__ = [
     "Area",
     "AreaLevel",
     "AreaType",
+    "ClusterVisit",
     "Facility",
     "FacilityType",
+    "FamilyDue",
     "Gap",
+    "HomeVisit",
     "KaderLevel",
     "Network",
     "Opening",
+    "Place",
     "PointOfCare",
+    "PosyanduStep",
+    "Referral",
     "Staff",
     "StaffRole",
+    "SupplyLine",
+    "Target",
+    "TargetList",
+    "VisitPlan",
+    "can_give",
     "dump_network",
+    "family_due",
     "gaps",
+    "home_visits",
     "load_network",
+    "main_stage",
     "parse_network",
+    "places_for",
+    "step_of",
+    "targets",
+    "visit_plan",
+    "weekly_list",
 ]

@@ -18,7 +18,7 @@ import attrs
 import pendulum
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
-from ilp.dates import from_day
+from ilp.dates import as_date, from_day
 from ilp.errors import NetworkError
 
 __all__ = [
@@ -470,8 +470,8 @@ class Network:
             i += 1
         return tuple(out)
 
-    def next_opening(self, facility: Facility, on: _dt.date) -> pendulum.Date | None:
+    def next_opening(self, facility: Facility, on: _dt.date | str) -> pendulum.Date | None:
         """The facility's first opening day on or after *on* (holidays respected)."""
         if facility.opening is None:
             return None
-        return facility.opening.next_day(on, self.holidays)
+        return facility.opening.next_day(as_date(on, field="on"), self.holidays)

@@ -8,6 +8,7 @@ import attrs
 import pendulum
 
 from ilp._vocabulary import PointOfCare
+from ilp.dates import as_date
 from ilp.lifecycle import Service
 from ilp.network._model import AreaLevel, Facility, FacilityType, Network
 
@@ -59,7 +60,7 @@ def places_for(
     network: Network,
     residence: str | None,
     service: Service,
-    on: _dt.date,
+    on: _dt.date | str,
 ) -> tuple[Place, ...]:
     """Places that give *service* to someone living in *residence*, nearest first.
 
@@ -69,6 +70,7 @@ def places_for(
     services) and a home visit come where the catalogue lists them. Each
     place carries its next opening day on or after *on*.
     """
+    on = as_date(on, field="on")
     if residence is None or not network.has_area(residence):
         chain: list[tuple[int, Facility]] = [
             (2, f) for f in network.of_type(FacilityType.PUSKESMAS)
