@@ -16,6 +16,7 @@ place in it and the offending value.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -300,6 +301,11 @@ def _csv_register(folder: Path) -> FamilyRegister:
                 "exclusive_breastfeeding",
             )
         }
+        if re.fullmatch(r"\d{16}", row["kk_number"], re.ASCII) is None:
+            msg = f"kk_number: {row['kk_number']!r} is not a family card number of 16 digits"
+            raise InputFileError(
+                msg, path=str(hh_path), line=line, key="kk_number", value=row["kk_number"]
+            )
         households[row["kk_number"]] = (row, Household(**facts), line)
     pregnancies: dict[str, list[Pregnancy]] = {}
     if preg_path.exists():
