@@ -21,8 +21,16 @@ from ilp import _cli_network
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
 from ilp.files import read_family_file, read_person_file
-from ilp.lifecycle import Catalogue, DueList, Status, due, load_catalogue, national, stages_of
-from ilp.lifecycle._loader import dump_catalogue
+from ilp.lifecycle import (
+    Catalogue,
+    DueList,
+    Status,
+    due,
+    dump_catalogue,
+    load_catalogue,
+    national,
+    stages_of,
+)
 
 __all__ = ["main"]
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import attrs
 
+from ilp._yaml import read_yaml
 from ilp.errors import ILPError, InputFileError
 from ilp.lifecycle._engine import Region
-from ilp.lifecycle._loader import read_yaml
 from ilp.people import (
     Family,
     FamilyRegister,

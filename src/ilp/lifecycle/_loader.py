@@ -19,8 +19,9 @@ import pendulum
 import yaml
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
+from ilp._yaml import Map, Reader, read_yaml
 from ilp.dates import Duration, as_date
-from ilp.errors import CatalogueError, ILPError
+from ilp.errors import CatalogueError
 from ilp.lifecycle._model import (
     BirthdayRule,
     CalendarRule,
@@ -86,134 +87,7 @@ _CODE: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 _REF: Final = _dt.date(2001, 1, 31).toordinal()
 
 
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int | None = None
-    lines: dict[str, int]
-    duplicates: list[tuple[str, int]]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """The safe loader, with line numbers kept on mappings."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.line = node.start_mark.line + 1
-    out.lines = {}
-    out.duplicates = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            out.duplicates.append((str(key), line))
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = line
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-# dates stay text: ilp reads them with as_date, which quotes an impossible date in its
-# message instead of failing inside the YAML library
-def _construct_date_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_text)
-
-
-def read_yaml(text: str, *, origin: str, error: type[ILPError] = CatalogueError) -> Any:
-    """Parse YAML *text* safely, mappings keeping their line numbers.
-
-    Syntax errors and unsafe tags (``!!python/...``) raise *error* with the
-    file and line.
-    """
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        if "could not determine a constructor" in what:
-            what = f"unsafe or unknown tag refused ({what.split('tag')[-1].strip()})"
-        raise error(f"invalid YAML: {what}", path=origin, line=line) from None  # type: ignore[call-arg]
-    except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", path=origin) from None  # type: ignore[call-arg]
-
-
 T = TypeVar("T")
-
-
-class _Reader:
-    """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-        self.problems: list[tuple[int | None, str, str]] = []
-
-    def problem(self, where: str, line: int | None, msg: str) -> None:
-        self.problems.append((line, where, msg))
-
-    def mapping(
-        self,
-        value: Any,
-        where: str,
-        line: int | None,
-        *,
-        required: tuple[str, ...] = (),
-        optional: tuple[str, ...] = (),
-    ) -> _Map | None:
-        if not isinstance(value, _Map):
-            self.problem(where, line, f"expected a mapping, got {_show(value)}")
-            return None
-        for key, kline in value.duplicates:
-            self.problem(f"{where}.{key}", kline, "key given twice")
-        allowed = set(required) | set(optional)
-        for key in value:
-            if key not in allowed:
-                self.problem(
-                    f"{where}.{key}",
-                    value.lines.get(key, value.line),
-                    f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
-                )
-        for key in required:
-            if key not in value:
-                self.problem(f"{where}.{key}", value.line, f"missing required key {key!r}")
-        return value
-
-    def get(
-        self,
-        m: _Map,
-        key: str,
-        where: str,
-        convert: Callable[[Any], T],
-        what: str,
-    ) -> T | None:
-        if key not in m:
-            return None
-        value = m[key]
-        try:
-            return convert(value)
-        except (ValueError, TypeError, ILPError) as exc:
-            detail = getattr(exc, "msg", None) or str(exc)
-            self.problem(
-                f"{where}.{key}",
-                m.lines.get(key, m.line),
-                f"{_show(value)} is not {what} ({detail})",
-            )
-            return None
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, _Map):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
 
 
 def _duration(value: Any) -> Duration:
@@ -307,7 +181,7 @@ def _after(d: Duration | None) -> int:
     return d.after(_REF) if d is not None else _REF
 
 
-def _limit(r: _Reader, m: _Map, where: str, key: str) -> Limit | None:
+def _limit(r: Reader, m: Map, where: str, key: str) -> Limit | None:
     incl = r.get(m, key, where, _duration, "a duration")
     excl = r.get(m, f"{key}_before", where, _duration, "a duration")
     if incl is not None and excl is not None:
@@ -320,13 +194,13 @@ def _limit(r: _Reader, m: _Map, where: str, key: str) -> Limit | None:
 
 
 def _check_window(
-    r: _Reader, where: str, line: int | None, start: Duration | None, end: Limit | None
+    r: Reader, where: str, line: int | None, start: Duration | None, end: Limit | None
 ) -> None:
     if end is not None and end.day(_REF) < _after(start):
         r.problem(where, line, f"window ends ({end}) before it starts ({start or '0d'})")
 
 
-def _label(r: _Reader, m: _Map, where: str, key: str = "label") -> Label | None:
+def _label(r: Reader, m: Map, where: str, key: str = "label") -> Label | None:
     if key not in m:
         return None
     lm = r.mapping(m[key], f"{where}.{key}", m.lines.get(key), required=("id", "en"))
@@ -348,7 +222,7 @@ _ELIG_KEYS: Final = (
 )
 
 
-def _eligibility(r: _Reader, m: _Map, where: str) -> Eligibility:
+def _eligibility(r: Reader, m: Map, where: str) -> Eligibility:
     if "eligibility" not in m:
         return Eligibility()
     w = f"{where}.eligibility"
@@ -431,7 +305,7 @@ _CONTACT_KEYS: Final = (
 )
 
 
-def _items(r: _Reader, rm: _Map, key: str, where: str) -> list[tuple[_Map, str]]:
+def _items(r: Reader, rm: Map, key: str, where: str) -> list[tuple[Map, str]]:
     value = rm.get(key)
     if not isinstance(value, list) or not value:
         if key in rm:
@@ -440,7 +314,7 @@ def _items(r: _Reader, rm: _Map, key: str, where: str) -> list[tuple[_Map, str]]
     return [(v, f"{where}.{key}[{i}]") for i, v in enumerate(value)]
 
 
-def _rule(r: _Reader, m: _Map, where: str) -> tuple[Rule | None, list[tuple[str, Label | None]]]:
+def _rule(r: Reader, m: Map, where: str) -> tuple[Rule | None, list[tuple[str, Label | None]]]:
     """The rule, plus (code, optional own label) of each service it defines, in order."""
     w = f"{where}.rule"
     rm = (
@@ -592,9 +466,7 @@ def _rule(r: _Reader, m: _Map, where: str) -> tuple[Rule | None, list[tuple[str,
     return (BirthdayRule(window), services) if window is not None else (None, services)
 
 
-def _effective(
-    r: _Reader, m: _Map, where: str
-) -> tuple[pendulum.Date | None, pendulum.Date | None]:
+def _effective(r: Reader, m: Map, where: str) -> tuple[pendulum.Date | None, pendulum.Date | None]:
     if "effective" not in m:
         return None, None
     w = f"{where}.effective"
@@ -627,7 +499,7 @@ _ENTRY_KEYS: Final = (
 )
 
 
-def _supply(r: _Reader, m: _Map, where: str) -> Supply | None:
+def _supply(r: Reader, m: Map, where: str) -> Supply | None:
     if "supply" not in m:
         return None
     w = f"{where}.supply"
@@ -647,7 +519,7 @@ def _supply(r: _Reader, m: _Map, where: str) -> Supply | None:
     return Supply(item, quantity or 1, unit or "dose")
 
 
-def _entry(r: _Reader, value: Any, where: str, line: int | None) -> Entry | None:
+def _entry(r: Reader, value: Any, where: str, line: int | None) -> Entry | None:
     m = r.mapping(
         value,
         where,
@@ -731,7 +603,7 @@ def _entry(r: _Reader, value: Any, where: str, line: int | None) -> Entry | None
 
 def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
     """Validate parsed catalogue YAML (as :func:`read_yaml` returns it) and build the catalogue."""
-    r = _Reader(origin)
+    r = Reader("catalogue")
     top = r.mapping(data, "catalogue", 1, required=("format", "id", "title", "edition", "services"))
     entries: list[Entry] = []
     cid, title, edition = "?", Label("?", "?"), "?"
@@ -752,7 +624,7 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
         if "services" in top and not isinstance(services, list):
             r.problem("services", top.lines.get("services"), "expected a list of entries")
         for i, value in enumerate(services if isinstance(services, list) else ()):
-            line = value.line if isinstance(value, _Map) else top.lines.get("services")
+            line = value.line if isinstance(value, Map) else top.lines.get("services")
             entry = _entry(r, value, f"services[{i}]", line)
             if entry is not None:
                 entries.append(entry)
@@ -774,7 +646,7 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
     return Catalogue(cid, title, edition, tuple(entries), origin=origin)
 
 
-def _check_codes(r: _Reader, entries: list[Entry]) -> None:
+def _check_codes(r: Reader, entries: list[Entry]) -> None:
     seen: dict[str, list[Entry]] = {}
     for e in entries:
         codes_here: set[str] = set()

@@ -28,10 +28,13 @@ from typing import Any, Final, TypeVar
 import yaml
 
 from ilp._vocabulary import Cluster
+from ilp._yaml import Map as _Map
+from ilp._yaml import Reader as _Reader
+from ilp._yaml import read_yaml
+from ilp._yaml import show as _show
 from ilp.dates import as_date
 from ilp.errors import ILPError, NetworkError
 from ilp.lifecycle import Catalogue, national
-from ilp.lifecycle._loader import _Map, read_yaml
 from ilp.network._model import (
     Area,
     AreaLevel,
@@ -99,87 +102,6 @@ T = TypeVar("T")
 
 # ---------------------------------------------------------------------------
 # collecting problems
-
-
-class _Reader:
-    """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[int | None, str, str]] = []
-
-    def problem(self, where: str, line: int | None, msg: str) -> None:
-        self.problems.append((line, where, msg))
-
-    def mapping(
-        self,
-        value: Any,
-        where: str,
-        line: int | None,
-        *,
-        required: tuple[str, ...] = (),
-        optional: tuple[str, ...] = (),
-    ) -> _Map | None:
-        if not isinstance(value, _Map):
-            self.problem(where or "network", line, f"expected a mapping, got {_show(value)}")
-            return None
-        for key, kline in value.duplicates:
-            self.problem(_join(where, key), kline, "key given twice")
-        allowed = set(required) | set(optional)
-        for key in value:
-            if key not in allowed:
-                self.problem(
-                    _join(where, key),
-                    value.lines.get(key, value.line),
-                    f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
-                )
-        for key in required:
-            if key not in value:
-                self.problem(_join(where, key), value.line, f"missing required key {key!r}")
-        return value
-
-    def get(
-        self, m: _Map, key: str, where: str, convert: Callable[[Any], T], what: str
-    ) -> T | None:
-        if key not in m:
-            return None
-        value = m[key]
-        try:
-            return convert(value)
-        except (ValueError, TypeError, ILPError) as exc:
-            detail = getattr(exc, "msg", None) or str(exc)
-            self.problem(
-                _join(where, key),
-                m.lines.get(key, m.line),
-                f"{_show(value)} is not {what} ({detail})",
-            )
-            return None
-
-    def items(self, m: _Map, key: str, where: str) -> list[tuple[Any, str, int | None]]:
-        """The elements of list *key* with their place and line; a non-list is a problem."""
-        if key not in m:
-            return []
-        value = m[key]
-        if not isinstance(value, list):
-            self.problem(_join(where, key), m.lines.get(key, m.line), "expected a list")
-            return []
-        line = m.lines.get(key, m.line)
-        return [
-            (v, f"{_join(where, key)}[{i}]", v.line if isinstance(v, _Map) else line)
-            for i, v in enumerate(value)
-        ]
-
-
-def _join(where: str, key: object) -> str:
-    return f"{where}.{key}" if where else str(key)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        text = repr(value)
-        return text if len(text) <= 40 else "a list"
-    return repr(value)
 
 
 def _as_maps(value: Any) -> Any:
@@ -661,7 +583,7 @@ def parse_network(
     :class:`~ilp.errors.NetworkError` listing them all.
     """
     data = _as_maps(data)
-    r = _Reader()
+    r = _Reader("network")
     parsed = _Parsed()
     nid = "network"
     holidays: list[_dt.date] = []
