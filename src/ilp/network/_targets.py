@@ -227,6 +227,38 @@ def _site(network: Network, site: Facility | str) -> Facility:
     return network.facility(site) if isinstance(site, str) else site
 
 
+def _collect(
+    network: Network,
+    register: FamilyRegister,
+    facility: Facility,
+    day: pendulum.Date,
+    *,
+    horizon: int,
+    keep: frozenset[Status],
+    catalogue: Catalogue | None,
+    region: Region | None,
+) -> tuple[Target, ...]:
+    """Everyone the site serves with the services of *keep* statuses it gives, on *day*."""
+    found = []
+    for person, family, home in _living_in(register, _served_areas(network, facility), day):
+        items = due(
+            person,
+            day,
+            history=register.history(person.id),
+            catalogue=catalogue,
+            region=region,
+            horizon=horizon,
+        )
+        mine = tuple(i for i in items if i.status in keep and can_give(facility, i.service))
+        if mine:
+            found.append(Target(person, family, home, main_stage(stages_of(person, day)), mine))
+    return tuple(found)
+
+
+_ACTIONABLE: Final = frozenset({Status.DUE, Status.OVERDUE})
+_THIS_WEEK: Final = frozenset({Status.DUE, Status.OVERDUE, Status.UPCOMING})
+
+
 def targets(
     network: Network,
     register: FamilyRegister,
@@ -245,20 +277,17 @@ def targets(
     facility = _site(network, site)
     start = as_date(on, field="on")
     day = network.next_opening(facility, start) or start
-    found = []
-    for person, family, home in _living_in(register, _served_areas(network, facility), day):
-        items = due(
-            person,
-            day,
-            history=register.history(person.id),
-            catalogue=catalogue,
-            region=region,
-            horizon=0,
-        )
-        mine = tuple(i for i in items.actionable if can_give(facility, i.service))
-        if mine:
-            found.append(Target(person, family, home, main_stage(stages_of(person, day)), mine))
-    return TargetList(facility, day, day, tuple(found))
+    found = _collect(
+        network,
+        register,
+        facility,
+        day,
+        horizon=0,
+        keep=_ACTIONABLE,
+        catalogue=catalogue,
+        region=region,
+    )
+    return TargetList(facility, day, day, found)
 
 
 def weekly_list(
@@ -276,26 +305,17 @@ def weekly_list(
     """
     facility = _site(network, site)
     day = as_date(on, field="on")
-    until = day.add(days=6)
-    found = []
-    for person, family, home in _living_in(register, _served_areas(network, facility), day):
-        items = due(
-            person,
-            day,
-            history=register.history(person.id),
-            catalogue=catalogue,
-            region=region,
-            horizon=6,
-        )
-        mine = tuple(
-            i
-            for i in items
-            if i.status in (Status.DUE, Status.OVERDUE, Status.UPCOMING)
-            and can_give(facility, i.service)
-        )
-        if mine:
-            found.append(Target(person, family, home, main_stage(stages_of(person, day)), mine))
-    return TargetList(facility, day, until, tuple(found))
+    found = _collect(
+        network,
+        register,
+        facility,
+        day,
+        horizon=6,
+        keep=_THIS_WEEK,
+        catalogue=catalogue,
+        region=region,
+    )
+    return TargetList(facility, day, day.add(days=6), found)
 
 
 _VISIT_SERIES: Final = frozenset({"KN", "KF", "KBPP", "ANC"})
