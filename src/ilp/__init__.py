@@ -15,6 +15,7 @@ from ilp.errors import (
     InvalidPersonError,
     InvalidRecordError,
     NetworkError,
+    PopulationError,
     UnknownServiceError,
 )
 from ilp.files import FamilyFile, PersonFile, read_family_file, read_person_file, read_register
@@ -100,6 +101,7 @@ __all__ = [
     "Person",
     "PersonFile",
     "PointOfCare",
+    "PopulationError",
     "Pregnancy",
     "Region",
     "Relation",

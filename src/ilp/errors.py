@@ -20,6 +20,7 @@ __all__ = [
     "InvalidPersonError",
     "InvalidRecordError",
     "NetworkError",
+    "PopulationError",
     "UnknownServiceError",
 ]
 
@@ -59,6 +60,14 @@ class InvalidFamilyError(ILPError, ValueError):
 
 class InvalidAssessmentError(ILPError, ValueError):
     """A PIS-PK result, IKS value or list of results that is not valid."""
+
+
+class PopulationError(ILPError, ValueError):
+    """A columnar population or history whose arrays have the wrong shape, type or values.
+
+    Also raised for a file that does not hold a saved population, and for
+    people or histories that cannot be turned into columns.
+    """
 
 
 class UnknownServiceError(ILPError, KeyError):

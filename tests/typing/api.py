@@ -43,6 +43,15 @@ def family_iks(family: ilp.Family, records: dict[str, list[ilp.ServiceRecord]]) 
     return result.iks
 
 
+def due_per_code(people: list[ilp.Person], on: str) -> dict[str, int]:
+    """Due or overdue items per code, over people as NumPy columns."""
+    from ilp.population import Population, due_batch
+
+    population, history = Population.from_people(people)
+    result = due_batch(population, history, on, horizon=0)
+    return result.counts(status=[Status.DUE, Status.OVERDUE])
+
+
 def handle(path: str) -> str:
     """Errors are ILPError subclasses with a message."""
     try:

@@ -1,0 +1,44 @@
+"""Populations as NumPy columns, the catalogue evaluated over them all at once, and synthesis.
+
+``due_batch(population, history, on)`` answers, for every person, what
+:func:`ilp.due` answers for one: the status and dates of each service.
+``synthesize(...)`` makes a seeded population from published figures.
+NumPy is imported here, never by ``import ilp``.
+"""
+
+from ilp.population._batch import (
+    NOT_LISTED,
+    STATUS_CODES,
+    BatchResult,
+    SlotItems,
+    due_batch,
+)
+from ilp.population._calendar import NO_DAY
+from ilp.population._columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population._synth import (
+    DEFAULT_AREA_FACTOR,
+    DEFAULT_COVERAGE,
+    DEFAULT_PREVALENCE,
+    SynthParams,
+    Synthetic,
+    synthesize,
+)
+
+__all__ = [
+    "CONDITIONS",
+    "DEFAULT_AREA_FACTOR",
+    "DEFAULT_COVERAGE",
+    "DEFAULT_PREVALENCE",
+    "NOT_LISTED",
+    "NO_DAY",
+    "OUTCOMES",
+    "STATUS_CODES",
+    "BatchResult",
+    "History",
+    "Population",
+    "SlotItems",
+    "SynthParams",
+    "Synthetic",
+    "due_batch",
+    "synthesize",
+]
