@@ -19,8 +19,8 @@ from ilp.population._synth import (
     DEFAULT_AREA_FACTOR,
     DEFAULT_COVERAGE,
     DEFAULT_PREVALENCE,
-    SynthParams,
     Synthetic,
+    SynthParams,
     synthesize,
 )
 
