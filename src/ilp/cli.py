@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TextIO
 import pendulum
 
 import ilp
-from ilp import _cli_network
+from ilp import _cli_network, _cli_simulate
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
 from ilp.files import read_family_file, read_person_file
@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--family", action="store_true", help="the sample family instead: stages, due, PIS-PK"
     )
     _cli_network.add_parsers(sub, _Parser)
+    _cli_simulate.add_parser(sub, _Parser)
     return p
 
 
@@ -255,6 +256,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _cmd_due(args, stdout)
         if args.command == "catalogue":
             return _cmd_catalogue(args, stdout)
+        if args.command == "simulate":
+            return _cli_simulate.run(args, stdout)
         if args.command == "demo":
             if args.family:
                 return _cmd_demo(args, stdout)

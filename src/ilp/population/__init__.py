@@ -2,7 +2,8 @@
 
 ``due_batch(population, history, on)`` answers, for every person, what
 :func:`ilp.due` answers for one: the status and dates of each service.
-``synthesize(...)`` makes a seeded population from published figures.
+``synthesize(...)`` makes a seeded population from published figures, and
+``simulate(...)`` runs it month by month through the network.
 NumPy is imported here, never by ``import ilp``.
 """
 
@@ -15,6 +16,13 @@ from ilp.population._batch import (
 )
 from ilp.population._calendar import NO_DAY
 from ilp.population._columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population._simulate import (
+    DEFAULT_ATTENDANCE,
+    DEFAULT_MINUTES,
+    SimParams,
+    SimResult,
+    simulate,
+)
 from ilp.population._synth import (
     DEFAULT_AREA_FACTOR,
     DEFAULT_COVERAGE,
@@ -27,7 +35,9 @@ from ilp.population._synth import (
 __all__ = [
     "CONDITIONS",
     "DEFAULT_AREA_FACTOR",
+    "DEFAULT_ATTENDANCE",
     "DEFAULT_COVERAGE",
+    "DEFAULT_MINUTES",
     "DEFAULT_PREVALENCE",
     "NOT_LISTED",
     "NO_DAY",
@@ -36,9 +46,12 @@ __all__ = [
     "BatchResult",
     "History",
     "Population",
+    "SimParams",
+    "SimResult",
     "SlotItems",
     "SynthParams",
     "Synthetic",
     "due_batch",
+    "simulate",
     "synthesize",
 ]
