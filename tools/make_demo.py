@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python tools/make_demo.py                 # writes src/ilp/data/demo/kecamatan/
-    python tools/make_demo.py --out /tmp/demo --seed 7
+    python tools/make_demo.py --out some/folder --seed 7
 
 The output is a pure function of the seed: one ``random.Random(seed)`` drives
 every choice, nothing is read from the clock, and files are written with
@@ -42,7 +42,7 @@ place: the Posyandu (on its day, and only if it has kader), the Pustu (or, in
 the desa without one, the praktik bidan for midwife care), the Puskesmas
 (doctor visits, school and Puskesmas-only services), or the facility of birth.
 
-Rates and their sources (``D`` = ``/work/shared/domain/demography.md``; "guess"
+Rates and their sources (``D`` = ``shared/domain/demography.md`` beside the checkout; "guess"
 marks a rate that file does not give):
 
 - Age and sex: D §1a, WPP2024, Indonesia about 1 Jan 2025 (table ``AGE_SEX``).

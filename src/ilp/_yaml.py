@@ -13,7 +13,7 @@ import yaml
 
 from ilp.errors import CatalogueError, ILPError
 
-__all__ = ["Map", "Reader", "join", "read_yaml", "show"]
+__all__ = ["Map", "Reader", "join", "member", "read_yaml", "show", "text", "whole"]
 
 T = TypeVar("T")
 
@@ -157,3 +157,33 @@ def show(value: Any) -> str:
         text = repr(value)
         return text if len(text) <= 40 else "a list"
     return repr(value)
+
+
+def text(value: Any) -> str:
+    """A non-empty string, else TypeError."""
+    if not isinstance(value, str) or not value.strip():
+        msg = "expected non-empty text"
+        raise TypeError(msg)
+    return value
+
+
+def whole(value: Any) -> int:
+    """An int that is not a bool, else TypeError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = "expected a whole number"
+        raise TypeError(msg)
+    return value
+
+
+def member(kind: type[Any]) -> Callable[[Any], Any]:
+    """A converter to the enum *kind* whose error lists the known values."""
+
+    def read(value: Any) -> Any:
+        try:
+            return kind(value)
+        except ValueError:
+            known = ", ".join(str(m.value) for m in kind)
+            msg = f"known values: {known}"
+            raise ValueError(msg) from None
+
+    return read

@@ -20,6 +20,9 @@ import yaml
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp._yaml import Map, Reader, read_yaml
+from ilp._yaml import member as _member
+from ilp._yaml import text as _text
+from ilp._yaml import whole as _int
 from ilp.dates import Duration, as_date
 from ilp.errors import CatalogueError
 from ilp.lifecycle._model import (
@@ -97,13 +100,6 @@ def _duration(value: Any) -> Duration:
     return Duration.parse(value)
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        msg = "expected non-empty text"
-        raise TypeError(msg)
-    return value
-
-
 def _code(value: Any) -> str:
     if not isinstance(value, str) or _CODE.fullmatch(value) is None:
         msg = "codes are upper-case ASCII words joined by '-', such as 'DPT-HB-HIB-1'"
@@ -118,13 +114,6 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = "expected a whole number"
-        raise TypeError(msg)
-    return value
-
-
 def _date(value: Any) -> pendulum.Date:
     return as_date(value, field="date")
 
@@ -135,18 +124,6 @@ def _list_of(convert: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
             msg = "expected a list"
             raise TypeError(msg)
         return tuple(convert(v) for v in value)
-
-    return read
-
-
-def _member(kind: type[Any]) -> Callable[[Any], Any]:
-    def read(value: Any) -> Any:
-        try:
-            return kind(value)
-        except ValueError:
-            known = ", ".join(str(m.value) for m in kind)
-            msg = f"known values: {known}"
-            raise ValueError(msg) from None
 
     return read
 

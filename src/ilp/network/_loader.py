@@ -21,7 +21,6 @@ Decisions beyond the format text:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -30,8 +29,11 @@ import yaml
 from ilp._vocabulary import Cluster
 from ilp._yaml import Map as _Map
 from ilp._yaml import Reader as _Reader
+from ilp._yaml import member as _member
 from ilp._yaml import read_yaml
 from ilp._yaml import show as _show
+from ilp._yaml import text as _text
+from ilp._yaml import whole as _int
 from ilp.dates import as_date
 from ilp.errors import ILPError, NetworkError
 from ilp.lifecycle import Catalogue, national
@@ -123,13 +125,6 @@ def _as_maps(value: Any) -> Any:
 # converters: raise ValueError or TypeError with a short detail
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        msg = "expected non-empty text"
-        raise TypeError(msg)
-    return value
-
-
 def _id(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         msg = "ids are non-empty text; quote ids that YAML reads as numbers"
@@ -138,25 +133,6 @@ def _id(value: Any) -> str:
         msg = "ids contain no spaces"
         raise ValueError(msg)
     return value
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = "expected a whole number"
-        raise TypeError(msg)
-    return value
-
-
-def _member(kind: type[Any]) -> Callable[[Any], Any]:
-    def read(value: Any) -> Any:
-        try:
-            return kind(value)
-        except ValueError:
-            known = ", ".join(str(m.value) for m in kind)
-            msg = f"known values: {known}"
-            raise ValueError(msg) from None
-
-    return read
 
 
 def _level(value: Any) -> AreaLevel:
