@@ -15,7 +15,6 @@ from ilp.population._batch import (
     due_batch,
 )
 from ilp.population._calendar import NO_DAY
-from ilp.population._columns import CONDITIONS, OUTCOMES, History, Population
 from ilp.population._simulate import (
     DEFAULT_ATTENDANCE,
     DEFAULT_MINUTES,
@@ -31,6 +30,7 @@ from ilp.population._synth import (
     SynthParams,
     synthesize,
 )
+from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
 
 __all__ = [
     "CONDITIONS",

@@ -43,7 +43,7 @@ from ilp.lifecycle._model import (
 from ilp.lifecycle._stages import _AGE_STAGES, NEONATE_DAYS, NIFAS_DAYS, LifeStage
 from ilp.people import POSTTERM_DAYS, Outcome, Sex
 from ilp.population._calendar import NO_DAY, Arr, Calendar, max_birth, min_birth
-from ilp.population._columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
 
 __all__ = ["NOT_LISTED", "STATUS_CODES", "BatchResult", "SlotItems", "due_batch"]
 

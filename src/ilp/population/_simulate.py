@@ -48,7 +48,7 @@ from ilp.network import AreaLevel, AreaType, Facility, FacilityType, Network, ca
 from ilp.people import Outcome
 from ilp.population._batch import STATUS_CODES, due_batch
 from ilp.population._calendar import NO_DAY
-from ilp.population._columns import OUTCOMES, History, Population
+from ilp.population.columns import OUTCOMES, History, Population
 
 __all__ = [
     "AREA_TYPES",

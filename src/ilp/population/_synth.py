@@ -117,7 +117,7 @@ from ilp.lifecycle._stages import _AGE_STAGES, NEONATE_DAYS, NIFAS_DAYS, LifeSta
 from ilp.network import Area, AreaLevel, AreaType, Network
 from ilp.people import EDD_DAYS, Condition, Outcome
 from ilp.population._calendar import NO_DAY, Arr, Calendar, add_months, max_birth, min_birth
-from ilp.population._columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
 
 __all__ = [
     "DEFAULT_AREA_FACTOR",

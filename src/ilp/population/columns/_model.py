@@ -1,20 +1,14 @@
-"""Columnar populations and service histories: NumPy arrays of day numbers and codes.
+"""The columns of a population and a history, and the invariants each array keeps.
 
-A :class:`Population` holds one row per person (birth and death as day
-numbers, sex, conditions as bit flags, school grade, sexual activity and
-residence) and a table of pregnancies; a :class:`History` holds the services
-given as three columns sorted by (code, person, day). Both convert from and
-to :class:`~ilp.people.Person` and :class:`~ilp.people.ServiceRecord`, and
-save to and load from NumPy's own ``.npz`` format (no pickle).
+Conversion from and to people lives in ``_people``, files in ``_io``; the
+methods here that do either delegate to them.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
-import zipfile
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -23,16 +17,7 @@ import numpy.typing as npt
 
 from ilp.dates import from_day
 from ilp.errors import PopulationError
-from ilp.people import (
-    Condition,
-    Outcome,
-    Person,
-    Pregnancy,
-    School,
-    ServiceRecord,
-    Sex,
-    validate_history,
-)
+from ilp.people import Condition, Outcome, Person, ServiceRecord
 from ilp.population._calendar import NO_DAY
 
 __all__ = ["CONDITIONS", "NO_DAY", "OUTCOMES", "History", "Population"]
@@ -43,27 +28,23 @@ CONDITIONS: Final = tuple(Condition)
 OUTCOMES: Final = tuple(Outcome)
 
 _LAST_DAY: Final = _dt.date.max.toordinal()
-_SEXES: Final = (Sex.FEMALE, Sex.MALE)
-_ACTIVE: Final = {None: -1, False: 0, True: 1}
-_ACTIVE_BACK: Final = {-1: None, 0: False, 1: True}
-_POPULATION_FORMAT: Final = "ilp_population_format"
-_HISTORY_FORMAT: Final = "ilp_history_format"
 
 
-def _fail(name: str, msg: str, value: Any = None) -> PopulationError:
+def column_error(name: str, msg: str, value: Any = None) -> PopulationError:
+    """The error for a bad column *name* (or argument of a columnar method)."""
     return PopulationError(f"{name}: {msg}", field=name, value=value)
 
 
 def _check_array(name: str, value: object, dtype: type[Any], length: int | None) -> None:
     if not isinstance(value, np.ndarray):
         msg = f"expected a NumPy array of {np.dtype(dtype).name}, got {type(value).__name__}"
-        raise _fail(name, msg)
+        raise column_error(name, msg)
     if value.dtype != np.dtype(dtype):
-        raise _fail(name, f"dtype {value.dtype} where {np.dtype(dtype).name} is expected")
+        raise column_error(name, f"dtype {value.dtype} where {np.dtype(dtype).name} is expected")
     if value.ndim != 1:
-        raise _fail(name, f"shape {value.shape} where a one-dimensional array is expected")
+        raise column_error(name, f"shape {value.shape} where a one-dimensional array is expected")
     if length is not None and len(value) != length:
-        raise _fail(name, f"{len(value)} rows where {length} are expected")
+        raise column_error(name, f"{len(value)} rows where {length} are expected")
 
 
 def _check_values(
@@ -72,7 +53,7 @@ def _check_values(
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         value = values[row].item()
-        raise _fail(name, f"row {row} holds {value!r}; expected {want}", value)
+        raise column_error(name, f"row {row} holds {value!r}; expected {want}", value)
 
 
 def _default(dtype: type[Any], fill: int) -> Any:
@@ -131,14 +112,14 @@ class Population:
     def __attrs_post_init__(self) -> None:
         _check_array("ids", self.ids, np.object_, None)
         n = len(self.ids)
-        for name, dtype in _PERSON_COLUMNS[1:]:
+        for name, dtype in PERSON_COLUMNS[1:]:
             _check_array(name, getattr(self, name), dtype, n)
         m = len(self.preg_person) if isinstance(self.preg_person, np.ndarray) else None
-        for name, dtype in _PREGNANCY_COLUMNS:
+        for name, dtype in PREGNANCY_COLUMNS:
             _check_array(name, getattr(self, name), dtype, m)
         for i, area in enumerate(self.areas):
             if not isinstance(area, str):
-                raise _fail("areas", f"item {i} is {area!r}, not a text id", area)
+                raise column_error("areas", f"item {i} is {area!r}, not a text id", area)
         self._check_people()
         self._check_pregnancies()
 
@@ -237,7 +218,7 @@ class Population:
             preg_in_facility=self.preg_in_facility[order],
         )
 
-    # -- conversion ----------------------------------------------------------------------
+    # -- conversion: ilp.population.columns._people -------------------------------------
 
     @classmethod
     def from_people(
@@ -252,102 +233,17 @@ class Population:
         and items that are not persons raise :class:`~ilp.errors.PopulationError`.
         Only each record's code and date are kept.
         """
-        people = list(people)
-        for i, p in enumerate(people):
-            if not isinstance(p, Person):
-                msg = f"item {i} is a {type(p).__name__}, not a Person"
-                raise PopulationError(f"people: {msg}", field="people", value=p)
-        index: dict[str, int] = {}
-        for i, p in enumerate(people):
-            if p.id in index:
-                msg = f"people: person id {p.id!r} appears twice (rows {index[p.id]} and {i})"
-                raise PopulationError(msg, field="id", value=p.id)
-            index[p.id] = i
-        n = len(people)
-        areas = tuple(sorted({p.residence for p in people if p.residence is not None}))
-        where = {a: i for i, a in enumerate(areas)}
+        from ilp.population.columns._people import population_from_people  # noqa: PLC0415 - it imports this module
 
-        def column(dtype: type[Any], get: Callable[[Person], int]) -> npt.NDArray[Any]:
-            return np.fromiter((get(p) for p in people), dtype=dtype, count=n)
-
-        bit = {c: 1 << i for i, c in enumerate(CONDITIONS)}
-        pregs = [(i, q) for i, p in enumerate(people) for q in p.pregnancies]
-
-        def preg(dtype: type[Any], get: Callable[[Pregnancy], int]) -> npt.NDArray[Any]:
-            return np.fromiter((get(q) for _, q in pregs), dtype=dtype, count=len(pregs))
-
-        population = cls(
-            ids=np.array([p.id for p in people] or [], dtype=object),
-            birth=column(np.int32, lambda p: p.birth_date.toordinal()),
-            sex=column(np.int8, lambda p: _SEXES.index(p.sex)),
-            death=column(
-                np.int32, lambda p: NO_DAY if p.death_date is None else p.death_date.toordinal()
-            ),
-            conditions=column(np.uint16, lambda p: sum(bit[c] for c in p.conditions)),
-            school_grade=column(np.int8, lambda p: 0 if p.school is None else p.school.grade),
-            school_year=column(np.int16, lambda p: 0 if p.school is None else (p.school.year or 0)),
-            sexually_active=column(np.int8, lambda p: _ACTIVE[p.ever_sexually_active]),
-            residence=column(np.int32, lambda p: -1 if p.residence is None else where[p.residence]),
-            areas=areas,
-            preg_person=np.fromiter((i for i, _ in pregs), dtype=np.int32, count=len(pregs)),
-            preg_lmp=preg(np.int32, lambda q: q.lmp.toordinal()),
-            preg_edd=preg(np.int32, lambda q: q.edd.toordinal()),
-            preg_delivery=preg(
-                np.int32,
-                lambda q: NO_DAY if q.delivery_date is None else q.delivery_date.toordinal(),
-            ),
-            preg_outcome=preg(
-                np.int8, lambda q: -1 if q.outcome is None else OUTCOMES.index(q.outcome)
-            ),
-            preg_in_facility=preg(np.int8, lambda q: _ACTIVE[q.in_facility]),
-        )
-        return population, History._from_people(population, people, index, histories or {})
+        return population_from_people(people, histories or {})
 
     def to_people(self) -> list[Person]:
         """The people, as :class:`~ilp.people.Person` values, in row order."""
-        starts = np.searchsorted(self.preg_person, np.arange(len(self) + 1)).tolist()
-        lmp, edd, dl = self.preg_lmp.tolist(), self.preg_edd.tolist(), self.preg_delivery.tolist()
-        outcome, facility = self.preg_outcome.tolist(), self.preg_in_facility.tolist()
+        from ilp.population.columns._people import people_of  # noqa: PLC0415 - it imports this module
 
-        def pregnancy(k: int) -> Pregnancy:
-            return Pregnancy(
-                from_day(lmp[k]),
-                edd=from_day(edd[k]),
-                delivery_date=None if dl[k] == NO_DAY else from_day(dl[k]),
-                outcome=None if outcome[k] < 0 else OUTCOMES[outcome[k]],
-                in_facility=_ACTIVE_BACK[facility[k]],
-            )
+        return people_of(self)
 
-        out = []
-        columns = zip(
-            self.ids.tolist(),
-            self.birth.tolist(),
-            self.sex.tolist(),
-            self.death.tolist(),
-            self.conditions.tolist(),
-            self.school_grade.tolist(),
-            self.school_year.tolist(),
-            self.sexually_active.tolist(),
-            self.residence.tolist(),
-            strict=True,
-        )
-        for i, (pid, b, s, death, cond, grade, year, active, res) in enumerate(columns):
-            out.append(
-                Person(
-                    pid,
-                    _SEXES[s],
-                    from_day(b),
-                    death_date=None if death == NO_DAY else from_day(death),
-                    conditions=frozenset(c for k, c in enumerate(CONDITIONS) if cond >> k & 1),
-                    pregnancies=[pregnancy(k) for k in range(starts[i], starts[i + 1])],
-                    school=School(grade, year or None) if grade else None,
-                    residence=None if res < 0 else self.areas[res],
-                    ever_sexually_active=_ACTIVE_BACK[active],
-                )
-            )
-        return out
-
-    # -- files ---------------------------------------------------------------------------
+    # -- files: ilp.population.columns._io ----------------------------------------------
 
     def save(self, path: str | os.PathLike[str], history: History | None = None) -> None:
         """Write the population (and *history*, when given) to a NumPy ``.npz`` file at *path*.
@@ -355,39 +251,19 @@ class Population:
         The file is written next to *path* and moved into place when
         complete, so a failure leaves no half-written file.
         """
-        arrays: dict[str, npt.NDArray[Any]] = {_POPULATION_FORMAT: np.array([1])}
-        arrays["ids"] = np.array(self.ids.tolist() or [], dtype=str)
-        arrays["areas"] = np.array(list(self.areas), dtype=str)
-        for name, _ in _PERSON_COLUMNS[1:] + _PREGNANCY_COLUMNS:
-            arrays[name] = getattr(self, name)
-        if history is not None:
-            if history.persons != len(self):
-                msg = f"history is for {history.persons} people, the population has {len(self)}"
-                raise PopulationError(f"history: {msg}", field="history", value=history.persons)
-            arrays.update(history._arrays())
-        _write(path, arrays)
+        from ilp.population.columns._io import save_population  # noqa: PLC0415 - it imports this module
+
+        save_population(self, path, history)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Population:
         """The population saved at *path* by :meth:`save`."""
-        with _read(path) as data:
-            _require(data, path, _POPULATION_FORMAT)
-            names = ["ids", "areas"] + [n for n, _ in _PERSON_COLUMNS[1:] + _PREGNANCY_COLUMNS]
-            arrays = {n: _require(data, path, n) for n in names}
-        for name in ("ids", "areas"):
-            if arrays[name].dtype.kind != "U" or arrays[name].ndim != 1:
-                raise _fail(name, f"in {os.fspath(path)!r} is not a one-dimensional array of text")
-        ids = arrays.pop("ids").astype(object)
-        areas = tuple(arrays.pop("areas").tolist())
-        try:
-            return cls(ids=ids, areas=areas, **arrays)
-        except PopulationError as exc:
-            raise PopulationError(
-                f"{os.fspath(path)}: {exc.msg}", field=exc.field, value=exc.value
-            ) from None
+        from ilp.population.columns._io import load_population  # noqa: PLC0415 - it imports this module
+
+        return load_population(path)
 
 
-_PERSON_COLUMNS: Final[list[tuple[str, type[Any]]]] = [
+PERSON_COLUMNS: Final[list[tuple[str, type[Any]]]] = [
     ("ids", np.object_),
     ("birth", np.int32),
     ("sex", np.int8),
@@ -398,7 +274,7 @@ _PERSON_COLUMNS: Final[list[tuple[str, type[Any]]]] = [
     ("sexually_active", np.int8),
     ("residence", np.int32),
 ]
-_PREGNANCY_COLUMNS: Final[list[tuple[str, type[Any]]]] = [
+PREGNANCY_COLUMNS: Final[list[tuple[str, type[Any]]]] = [
     ("preg_person", np.int32),
     ("preg_lmp", np.int32),
     ("preg_edd", np.int32),
@@ -432,13 +308,17 @@ class History:
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.persons, bool) or not isinstance(self.persons, int) or self.persons < 0:
-            raise _fail("persons", f"{self.persons!r} is not a number of people", self.persons)
+            raise column_error(
+                "persons", f"{self.persons!r} is not a number of people", self.persons
+            )
         if len(set(self.codes)) != len(self.codes) or not all(
             isinstance(c, str) for c in self.codes
         ):
-            raise _fail("codes", "expected distinct service codes", self.codes)
+            raise column_error("codes", "expected distinct service codes", self.codes)
         if len(self.codes) > np.iinfo(np.int16).max:
-            raise _fail("codes", f"{len(self.codes)} codes; at most 32767 fit", len(self.codes))
+            raise column_error(
+                "codes", f"{len(self.codes)} codes; at most 32767 fit", len(self.codes)
+            )
         _check_array("rec_person", self.rec_person, np.int32, None)
         k = len(self.rec_person)
         _check_array("rec_code", self.rec_code, np.int16, k)
@@ -496,7 +376,7 @@ class History:
         _check_values("person", p, (p < 0) | (p >= n), f"a row below {n}")
         _check_values("code", c, (c < 0) | (c >= len(codes)), f"an index below {len(codes)}")
         _check_values("day", d, (d < 1) | (d > _LAST_DAY), "a day number of a date")
-        _check_life(population, p, d)
+        check_life(population, p, d)
         order = np.lexsort((d, p, c))
         return cls(
             codes,
@@ -504,33 +384,6 @@ class History:
             c[order].astype(np.int16),
             d[order].astype(np.int32),
             n,
-        )
-
-    @classmethod
-    def _from_people(
-        cls,
-        population: Population,
-        people: list[Person],
-        index: Mapping[str, int],
-        histories: Mapping[str, Iterable[ServiceRecord]],
-    ) -> History:
-        rows: list[tuple[str, int, int]] = []
-        for pid, records in histories.items():
-            row = index.get(pid)
-            if row is None:
-                msg = f"histories: person id {pid!r} is not among the people"
-                raise PopulationError(msg, field="histories", value=pid)
-            rows.extend(
-                (r.code, row, r.date.toordinal()) for r in validate_history(people[row], records)
-            )
-        codes = sorted({code for code, _, _ in rows})
-        where = {c: i for i, c in enumerate(codes)}
-        return cls.from_arrays(
-            population,
-            person=np.array([r for _, r, _ in rows], dtype=np.int64),
-            code=np.array([where[c] for c, _, _ in rows], dtype=np.int64),
-            day=np.array([d for _, _, d in rows], dtype=np.int64),
-            codes=codes,
         )
 
     def take(self, rows: npt.ArrayLike) -> History:
@@ -563,50 +416,23 @@ class History:
 
     def records_of(self, row: int) -> tuple[ServiceRecord, ...]:
         """The records of the person in *row*, sorted by date and code (as ``validate_history``)."""
-        found = np.flatnonzero(self.rec_person == row)
-        records = [
-            ServiceRecord(self.codes[c], from_day(d))
-            for c, d in zip(
-                self.rec_code[found].tolist(), self.rec_day[found].tolist(), strict=True
-            )
-        ]
-        return tuple(sorted(records, key=lambda r: (r.date, r.code)))
+        from ilp.population.columns._people import records_of  # noqa: PLC0415 - it imports this module
+
+        return records_of(self, row)
 
     def to_mapping(self, population: Population) -> dict[str, tuple[ServiceRecord, ...]]:
         """Person id → records (sorted by date and code), for each person with any record."""
-        if len(population) != self.persons:
-            msg = f"the history is for {self.persons} people, the population has {len(population)}"
-            raise PopulationError(f"population: {msg}", field="population", value=len(population))
-        # as validate_history sorts: by date, then code
-        rank = np.argsort(np.argsort(np.array(self.codes, dtype=object))) if self.codes else None
-        code_rank = self.rec_code if rank is None else rank[self.rec_code]
-        order = np.lexsort((code_rank, self.rec_day, self.rec_person))
-        ids = population.ids.tolist()
-        out: dict[str, list[ServiceRecord]] = {}
-        for p, c, d in zip(
-            self.rec_person[order].tolist(),
-            self.rec_code[order].tolist(),
-            self.rec_day[order].tolist(),
-            strict=True,
-        ):
-            out.setdefault(ids[p], []).append(ServiceRecord(self.codes[c], from_day(d)))
-        return {k: tuple(v) for k, v in out.items()}
+        from ilp.population.columns._people import history_mapping  # noqa: PLC0415 - it imports this module
 
-    # -- files ---------------------------------------------------------------------------
+        return history_mapping(self, population)
 
-    def _arrays(self) -> dict[str, npt.NDArray[Any]]:
-        return {
-            _HISTORY_FORMAT: np.array([1]),
-            "rec_codes": np.array(list(self.codes), dtype=str),
-            "rec_persons": np.array([self.persons], dtype=np.int64),
-            "rec_person": self.rec_person,
-            "rec_code": self.rec_code,
-            "rec_day": self.rec_day,
-        }
+    # -- files: ilp.population.columns._io ----------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the history alone to a NumPy ``.npz`` file at *path*."""
-        _write(path, self._arrays())
+        from ilp.population.columns._io import save_history  # noqa: PLC0415 - it imports this module
+
+        save_history(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], population: Population | None = None) -> History:
@@ -614,35 +440,9 @@ class History:
 
         With *population*, each record is checked to fall within its person's life.
         """
-        with _read(path) as data:
-            _require(data, path, _HISTORY_FORMAT)
-            arrays = {
-                n: _require(data, path, n)
-                for n in ("rec_codes", "rec_persons", "rec_person", "rec_code", "rec_day")
-            }
-        codes, persons = arrays["rec_codes"], arrays["rec_persons"]
-        if codes.dtype.kind not in "U" or codes.ndim != 1:
-            raise _fail("rec_codes", f"in {os.fspath(path)!r} is not an array of text")
-        if persons.shape != (1,) or persons.dtype.kind not in "iu":
-            raise _fail("rec_persons", f"in {os.fspath(path)!r} is not one whole number")
-        try:
-            history = cls(
-                tuple(codes.tolist()),
-                arrays["rec_person"],
-                arrays["rec_code"],
-                arrays["rec_day"],
-                int(persons[0]),
-            )
-            if population is not None:
-                if len(population) != history.persons:
-                    msg = f"is for {history.persons} people, the population has {len(population)}"
-                    raise _fail("history", msg, history.persons)
-                _check_life(population, history.rec_person, history.rec_day)
-        except PopulationError as exc:
-            raise PopulationError(
-                f"{os.fspath(path)}: {exc.msg}", field=exc.field, value=exc.value
-            ) from None
-        return history
+        from ilp.population.columns._io import load_history  # noqa: PLC0415 - it imports this module
+
+        return load_history(path, population)
 
 
 def _rows_arg(rows: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:
@@ -651,14 +451,14 @@ def _rows_arg(rows: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:
     except (TypeError, ValueError) as exc:
         raise PopulationError(f"rows: {exc}", field="rows") from None
     if picked.ndim != 1:
-        raise _fail("rows", f"shape {picked.shape} where a list of rows is expected")
+        raise column_error("rows", f"shape {picked.shape} where a list of rows is expected")
     _check_values("rows", picked, (picked < 0) | (picked >= n), f"a row below {n}")
     if len(np.unique(picked)) != len(picked):
-        raise _fail("rows", "a row is given twice")
+        raise column_error("rows", "a row is given twice")
     return picked
 
 
-def _check_life(population: Population, person: npt.NDArray[Any], day: npt.NDArray[Any]) -> None:
+def check_life(population: Population, person: npt.NDArray[Any], day: npt.NDArray[Any]) -> None:
     before = day < population.birth[person]
     after = day > population.death[person]
     if before.any() or after.any():
@@ -667,52 +467,3 @@ def _check_life(population: Population, person: npt.NDArray[Any], day: npt.NDArr
         side = "before the birth" if before[k] else "after the death"
         msg = f"record on {when} of row {row} (person {population.ids[row]!r}) is {side}"
         raise PopulationError(f"history: {msg}", field="day", value=when)
-
-
-def _write(path: str | os.PathLike[str], arrays: Mapping[str, npt.NDArray[Any]]) -> None:
-    target = Path(path)
-    part = target.with_name(target.name + ".part")
-    try:
-        with part.open("wb") as f:
-            np.savez(f, allow_pickle=False, **arrays)
-        part.replace(target)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        msg = f"{os.fspath(path)}: cannot write ({exc.strerror or exc})"
-        raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-
-
-class _Reader:
-    """An open ``.npz`` file whose failures become :class:`PopulationError`."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        try:
-            self.data = np.load(path, allow_pickle=False)
-        except (OSError, ValueError, zipfile.BadZipFile) as exc:
-            msg = f"{os.fspath(path)}: not a saved population ({exc})"
-            raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-        if not isinstance(self.data, np.lib.npyio.NpzFile):
-            msg = f"{os.fspath(path)}: a single array, not a saved population (.npz)"
-            raise PopulationError(msg, field="path", value=os.fspath(path))
-
-    def __enter__(self) -> np.lib.npyio.NpzFile:
-        data: np.lib.npyio.NpzFile = self.data
-        return data
-
-    def __exit__(self, *exc: object) -> None:
-        self.data.close()
-
-
-def _read(path: str | os.PathLike[str]) -> _Reader:
-    return _Reader(path)
-
-
-def _require(data: np.lib.npyio.NpzFile, path: str | os.PathLike[str], name: str) -> Any:
-    if name not in data.files:
-        msg = f"{os.fspath(path)}: no array {name!r} (not saved by ilp, or by another version)"
-        raise PopulationError(msg, field=name, value=os.fspath(path))
-    try:
-        return data[name]
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        msg = f"{os.fspath(path)}: array {name!r} cannot be read ({exc})"
-        raise PopulationError(msg, field=name, value=os.fspath(path)) from None
