@@ -63,7 +63,7 @@ class TestCsvRegister:
             (
                 "people.csv",
                 PEOPLE.replace("3507990000000001,child", "3507990000000009,child"),
-                "3507990000000009",
+                "people.csv:4: kk_number '****************'",
             ),
             ("people.csv", PEOPLE.replace(",3,2025", ",three,2025"), "'three'"),
             ("people.csv", PEOPLE.replace("spouse", "cousin"), "cousin"),

@@ -1,80 +1,433 @@
-"""YAML read safely with line numbers, and a reader that collects every problem with its place.
+"""The one reading path for YAML and JSON files: bounded, safe, with line numbers.
 
-Shared by the catalogue and network loaders (and person files): one safe
-loader, one way to say "file:line: where: what".
+Every loader (person and family files, registers, catalogues, networks,
+the parameters inside a simulation result) reads through here:
+
+- a file larger than the limit for its kind (:data:`SIZE_LIMITS`) is refused
+  before it is read, the limit named in the message;
+- YAML is read event by event with libyaml's C parser where it is installed
+  (PyYAML's pure-Python parser otherwise), with the safe tags only: no
+  ``!!python/...`` tag ever constructs anything;
+- nesting deeper than :data:`MAX_DEPTH`, aliases that would add more than
+  :data:`MAX_ALIAS_VALUES` values (a "billion laughs" bomb), numbers longer
+  than :data:`MAX_NUMBER_CHARS` characters, NaN and infinity, keys that are
+  lists or mappings, and more than one document are refused with the line;
+- JSON is read with the same bounds (and the same :class:`Map` mappings,
+  without line numbers);
+- messages never quote an unbounded value, and any run of 16 digits (a NIK)
+  is masked (:class:`~ilp.errors.ILPError` does it for every message).
+
+The parsed data are plain Python values whose mappings are :class:`Map`
+objects remembering the line of the mapping and of each key.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Final, NoReturn, TypeVar
 
 import yaml
 
-from ilp.errors import CatalogueError, ILPError
+from ilp.errors import CatalogueError, ILPError, mask_digits
 
-__all__ = ["Map", "Reader", "join", "member", "read_yaml", "show", "text", "whole"]
+__all__ = [
+    "MAX_ALIAS_VALUES",
+    "MAX_DEPTH",
+    "MAX_NUMBER_CHARS",
+    "SIZE_LIMITS",
+    "Map",
+    "Reader",
+    "join",
+    "load_file",
+    "member",
+    "read_json",
+    "read_text",
+    "read_yaml",
+    "show",
+    "text",
+    "whole",
+]
 
 T = TypeVar("T")
 
+_MB: Final = 1024 * 1024
+#: The largest file read, in bytes, by kind of file (``docs/files.md``).
+SIZE_LIMITS: Final[dict[str, int]] = {
+    "person file": 1 * _MB,
+    "family file": 1 * _MB,
+    "register": 64 * _MB,
+    "register CSV file": 512 * _MB,
+    "catalogue": 4 * _MB,
+    "network": 16 * _MB,
+    "simulation parameters": 1 * _MB,
+}
+#: The deepest nesting of lists and mappings accepted.
+MAX_DEPTH: Final = 64
+#: The most values that aliases (``*name``) may add to a YAML document, all aliases together.
+MAX_ALIAS_VALUES: Final = 100_000
+#: The most characters of a number (a longer one is refused, not parsed).
+MAX_NUMBER_CHARS: Final = 40
+#: The most characters of a value quoted in a message.
+_SHOWN_CHARS: Final = 60
 
-class Map(dict[str, Any]):
-    """A YAML mapping that remembers the line of itself and of each key."""
+_SAFE_LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG: Final = "tag:yaml.org,2002:"
+_MAP_TAG: Final = _TAG + "map"
+_SEQ_TAG: Final = _TAG + "seq"
+_MERGE_TAG: Final = _TAG + "merge"
+_SCALAR_TAGS: Final = frozenset(
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+
+ErrorType = type[ILPError]
+
+
+class Map(dict[Any, Any]):
+    """A mapping read from YAML or JSON that remembers its line and the line of each key.
+
+    ``line`` and the values of ``lines`` are ``None`` for JSON and for
+    mappings built in code. ``duplicates`` lists keys given twice, with
+    their line.
+    """
 
     line: int | None = None
-    lines: dict[str, int]
-    duplicates: list[tuple[str, int]]
+    lines: dict[Any, int | None]
+    duplicates: list[tuple[str, int | None]]
+
+    def __init__(self, *args: Any, line: int | None = None) -> None:
+        super().__init__(*args)
+        self.line = line
+        self.lines = {}
+        self.duplicates = []
+
+    def line_of(self, key: Any) -> int | None:
+        """The line of *key* if known, else the line of the mapping."""
+        found = self.lines.get(key)
+        return self.line if found is None else found
 
 
-class _LineLoader(yaml.SafeLoader):
-    """The safe loader, with line numbers kept on mappings."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Map:
-    loader.flatten_mapping(node)
-    out = Map()
-    out.line = node.start_mark.line + 1
-    out.lines = {}
-    out.duplicates = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            out.duplicates.append((str(key), line))
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = line
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-# dates stay text: ilp reads them with as_date, which quotes an impossible date in its
-# message instead of failing inside the YAML library
-def _construct_date_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_text)
-
-
-def read_yaml(text: str, *, origin: str, error: type[ILPError] = CatalogueError) -> Any:
-    """Parse YAML *text* safely, mappings keeping their line numbers.
-
-    Syntax errors and unsafe tags (``!!python/...``) raise *error* with the
-    file and line.
-    """
+def _fail(error: ErrorType, msg: str, origin: str | None, line: int | None = None) -> NoReturn:
+    msg = _clip(msg, 200)
     try:
-        return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
+        exc = error(msg, path=origin, line=line)  # type: ignore[call-arg]
+    except TypeError:  # an error type without a location
+        where = ":".join(str(p) for p in (origin, line) if p is not None)
+        exc = error(f"{where}: {msg}" if where else msg)
+    raise exc
+
+
+def _clip(text: str, most: int = _SHOWN_CHARS) -> str:
+    text = mask_digits(text)
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
+# ---------------------------------------------------------------------------
+# files
+
+
+def read_text(path: str | Path, *, kind: str, error: ErrorType = CatalogueError) -> str:
+    """The UTF-8 text of file *path*, refused before reading when over the limit for *kind*."""
+    p = Path(path)
+    origin = str(p)
+    limit = SIZE_LIMITS[kind]
+    try:
+        with p.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                _too_big(error, origin, kind, limit, size)
+            data = fh.read(limit + 1)  # a file that grows (or a device) is cut here
+    except FileNotFoundError:
+        _fail(error, "no such file", origin)
+    except IsADirectoryError:
+        _fail(error, "is a directory, not a file", origin)
+    except OSError as exc:
+        _fail(error, f"cannot read: {exc.strerror or type(exc).__name__}", origin)
+    if len(data) > limit:
+        _too_big(error, origin, kind, limit, None)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        _fail(error, "is not UTF-8 text", origin, line)
+
+
+def _too_big(error: ErrorType, origin: str, kind: str, limit: int, size: int | None) -> NoReturn:
+    has = f"is {size / _MB:.1f} MB" if size is not None else "is larger than that"
+    _fail(error, f"the file {has}; the limit for a {kind} is {limit // _MB} MB", origin)
+
+
+def load_file(path: str | Path, *, kind: str, error: ErrorType = CatalogueError) -> Any:
+    """Read and parse *path*: JSON when its name ends in ``.json``, else YAML."""
+    text_ = read_text(path, kind=kind, error=error)
+    if str(path).lower().endswith(".json"):
+        return read_json(text_, origin=str(path), error=error)
+    return read_yaml(text_, origin=str(path), error=error)
+
+
+# ---------------------------------------------------------------------------
+# YAML
+
+
+class _Frame:
+    """A list or mapping being built while its events arrive."""
+
+    __slots__ = ("anchor", "has_key", "height", "key", "key_line", "merges", "size", "value")
+
+    def __init__(self, value: list[Any] | Map, anchor: str | None) -> None:
+        self.value = value
+        self.anchor = anchor
+        self.size = 1
+        self.height = 1
+        self.has_key = False
+        self.key: Any = None
+        self.key_line: int | None = None
+        self.merges: list[Map] = []
+
+
+class _Builder:
+    """Builds Python values from YAML events with every bound checked as they arrive."""
+
+    def __init__(self, loader: Any, origin: str, error: ErrorType) -> None:
+        self.loader = loader
+        self.origin = origin
+        self.error = error
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
+        self.aliased = 0
+        self.documents = 0
+        self.root: Any = None
+
+    def fail(self, msg: str, line: int | None) -> NoReturn:
+        _fail(self.error, msg, self.origin, line)
+
+    def run(self) -> Any:
+        loader = self.loader
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            if isinstance(event, yaml.ScalarEvent):
+                self.add(self.scalar(event, line), 1, 0, line, event.anchor)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                self.start(event, line)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                self.end(line)
+            elif isinstance(event, yaml.AliasEvent):
+                self.alias(str(event.anchor), line)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self.fail("invalid YAML: more than one document (---) in the file", line)
+        return self.root
+
+    def start(self, event: Any, line: int | None) -> None:
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
+            self.fail(f"unsafe or unknown tag refused ({_clip(str(event.tag))})", line)
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(f"lists and mappings nested deeper than {MAX_DEPTH} levels", line)
+        self.stack.append(_Frame(Map(line=line) if is_map else [], event.anchor))
+
+    def end(self, line: int | None) -> None:
+        frame = self.stack.pop()
+        value = frame.value
+        if isinstance(value, Map):
+            for source in frame.merges:
+                for key, item in source.items():
+                    if key not in value:
+                        value[key] = item
+                        value.lines[key] = source.line_of(key)
+        self.add(value, frame.size, frame.height, line, frame.anchor)
+
+    def alias(self, name: str, line: int | None) -> None:
+        if name not in self.anchors:
+            self.fail(f"alias *{_clip(name)} names no anchor defined before it", line)
+        value, size, height = self.anchors[name]
+        if len(self.stack) + height > MAX_DEPTH:
+            self.fail(f"lists and mappings nested deeper than {MAX_DEPTH} levels", line)
+        self.aliased += size
+        if self.aliased > MAX_ALIAS_VALUES:
+            msg = f"aliases (*name) add more than {MAX_ALIAS_VALUES:,} values; refused"
+            self.fail(msg, line)
+        self.add(value, size, height, line, None)
+
+    def add(self, value: Any, size: int, height: int, line: int | None, anchor: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, size, height)
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        top.height = max(top.height, height + 1)
+        if isinstance(top.value, list):
+            top.value.append(value)
+        elif not top.has_key:
+            if isinstance(value, list | dict):
+                self.fail("a key must be plain text or a number, not a list or mapping", line)
+            top.key, top.key_line, top.has_key = value, line, True
+        else:
+            top.has_key = False
+            self.put(top, value, line)
+
+    def put(self, top: _Frame, value: Any, line: int | None) -> None:
+        key = top.key
+        mapping = top.value
+        assert isinstance(mapping, Map)  # only mappings take keys
+        if key is _MERGE:
+            sources = value if isinstance(value, list) else [value]
+            if not all(isinstance(s, Map) for s in sources):
+                self.fail("a merge (<<) takes a mapping or a list of mappings", line)
+            top.merges.extend(sources)
+            return
+        if key in mapping:
+            mapping.duplicates.append((_clip(str(key)), top.key_line))
+        mapping[key] = value
+        mapping.lines[key] = top.key_line
+
+    def scalar(self, event: Any, line: int | None) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        value: str = event.value
+        if tag == _MERGE_TAG:
+            top = self.stack[-1] if self.stack else None
+            if top is not None and isinstance(top.value, Map) and not top.has_key:
+                return _MERGE
+            return value
+        if tag not in _SCALAR_TAGS:
+            self.fail(f"unsafe or unknown tag refused ({_clip(str(tag))})", line)
+        if tag == _TAG + "str" or tag == _TAG + "timestamp":
+            # dates stay text: ilp reads them with as_date, which says what is wrong
+            return value
+        if tag in (_TAG + "int", _TAG + "float") and len(value) > MAX_NUMBER_CHARS:
+            self.fail(f"a number of more than {MAX_NUMBER_CHARS} characters is refused", line)
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+        try:
+            out = self.loader.yaml_constructors[tag](self.loader, node)
+        except (ValueError, TypeError, KeyError, yaml.YAMLError):
+            self.fail(f"{_clip(repr(value))} is not a valid {tag.rsplit(':', 1)[-1]}", line)
+        if isinstance(out, float) and not math.isfinite(out):
+            self.fail(f"{_clip(repr(value))}: NaN and infinity are not accepted", line)
+        return out
+
+
+class _Merge:
+    """The ``<<`` merge key, kept apart from a text key ``"<<"``."""
+
+
+_MERGE: Final = _Merge()
+
+
+def read_yaml(text: str, *, origin: str, error: ErrorType = CatalogueError) -> Any:
+    """Parse YAML *text* safely within the bounds above, mappings keeping their line numbers.
+
+    Syntax errors, unsafe tags (``!!python/...``) and inputs over a bound
+    raise *error* with the file (*origin*) and line.
+    """
+    loader = None
+    try:
+        loader = _SAFE_LOADER(text)
+        return _Builder(loader, origin, error).run()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = (exc.problem or exc.context or "invalid YAML").strip()
-        if "could not determine a constructor" in what:
-            what = f"unsafe or unknown tag refused ({what.split('tag')[-1].strip()})"
-        raise error(f"invalid YAML: {what}", path=origin, line=line) from None  # type: ignore[call-arg]
+        if "nesting depth" in what:  # libyaml's own bound (deeper than ours) met first
+            what = f"lists and mappings nested deeper than {MAX_DEPTH} levels"
+        _fail(error, f"invalid YAML: {what}", origin, line)
     except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", path=origin) from None  # type: ignore[call-arg]
+        _fail(error, f"invalid YAML: {exc}".replace("\n", " "), origin)
+    except UnicodeError:
+        _fail(error, "invalid YAML: the text is not valid Unicode (UTF-8)", origin)
+    except RecursionError:  # pragma: no cover - the depth bound is met first
+        _fail(error, f"lists and mappings nested deeper than {MAX_DEPTH} levels", origin)
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+# ---------------------------------------------------------------------------
+# JSON
+
+
+class _JSONRefusedError(Exception):
+    """Raised inside the JSON hooks; turned into the caller's error type."""
+
+
+def _json_map(pairs: list[tuple[str, Any]]) -> Map:
+    out = Map()
+    for key, value in pairs:
+        if key in out:
+            out.duplicates.append((_clip(key), None))
+        out[key] = value
+    return out
+
+
+def _json_int(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_CHARS:
+        msg = f"a number of more than {MAX_NUMBER_CHARS} characters is refused"
+        raise _JSONRefusedError(msg)
+    return int(digits)
+
+
+def _json_float(digits: str) -> float:
+    if len(digits) > MAX_NUMBER_CHARS:
+        msg = f"a number of more than {MAX_NUMBER_CHARS} characters is refused"
+        raise _JSONRefusedError(msg)
+    out = float(digits)
+    if not math.isfinite(out):
+        msg = f"{_clip(digits)}: NaN and infinity are not accepted"
+        raise _JSONRefusedError(msg)
+    return out
+
+
+def _json_constant(name: str) -> Any:
+    msg = f"{name}: NaN and infinity are not accepted"
+    raise _JSONRefusedError(msg)
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth of parsed JSON, without recursion."""
+    deepest = 0
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, depth)
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, depth)
+            todo.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def read_json(text: str, *, origin: str, error: ErrorType = CatalogueError) -> Any:
+    """Parse JSON *text* within the same bounds as YAML; objects become :class:`Map`."""
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_json_map,
+            parse_int=_json_int,
+            parse_float=_json_float,
+            parse_constant=_json_constant,
+        )
+    except json.JSONDecodeError as exc:
+        _fail(error, f"invalid JSON: {exc.msg}", origin, exc.lineno)
+    except _JSONRefusedError as exc:
+        _fail(error, f"invalid JSON: {exc}", origin)
+    except RecursionError:
+        _fail(error, f"lists and mappings nested deeper than {MAX_DEPTH} levels", origin)
+    if _depth(data) > MAX_DEPTH:
+        _fail(error, f"lists and mappings nested deeper than {MAX_DEPTH} levels", origin)
+    return data
+
+
+# ---------------------------------------------------------------------------
+# walking parsed data, collecting every problem
 
 
 class Reader:
@@ -107,8 +460,8 @@ class Reader:
             if key not in allowed:
                 self.problem(
                     join(where, key),
-                    value.lines.get(key, value.line),
-                    f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+                    value.line_of(key),
+                    f"unknown key {show(key)} (allowed: {', '.join(sorted(allowed))})",
                 )
         for key in required:
             if key not in value:
@@ -123,11 +476,8 @@ class Reader:
             return convert(value)
         except (ValueError, TypeError, ILPError) as exc:
             detail = getattr(exc, "msg", None) or str(exc)
-            self.problem(
-                join(where, key),
-                m.lines.get(key, m.line),
-                f"{show(value)} is not {what} ({detail})",
-            )
+            msg = f"{show(value)} is not {what} ({detail})"
+            self.problem(join(where, key), m.line_of(key), msg)
             return None
 
     def items(self, m: Map, key: str, where: str) -> list[tuple[Any, str, int | None]]:
@@ -135,28 +485,33 @@ class Reader:
         if key not in m:
             return []
         value = m[key]
+        line = m.line_of(key)
         if not isinstance(value, list):
-            self.problem(join(where, key), m.lines.get(key, m.line), "expected a list")
+            self.problem(join(where, key), line, "expected a list")
             return []
-        line = m.lines.get(key, m.line)
         return [
-            (v, f"{join(where, key)}[{i}]", v.line if isinstance(v, Map) else line)
+            (v, f"{join(where, key)}[{i}]", v.line if isinstance(v, Map) and v.line else line)
             for i, v in enumerate(value)
         ]
 
 
 def join(where: str, key: object) -> str:
-    return f"{where}.{key}" if where else str(key)
+    return f"{where}.{_clip(str(key))}" if where else _clip(str(key))
 
 
 def show(value: Any) -> str:
-    """A short rendering of an offending value for a message."""
+    """A short rendering of an offending value for a message (bounded, NIKs masked)."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
-        text = repr(value)
-        return text if len(text) <= 40 else "a list"
-    return repr(value)
+        if len(value) <= 5 and all(isinstance(v, str | int | float | bool | None) for v in value):
+            rendered = repr(value)
+            if len(rendered) <= 40:
+                return mask_digits(rendered)
+        return f"a list of {len(value)}"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return "a very large number"
+    return _clip(repr(value))
 
 
 def text(value: Any) -> str:
@@ -181,7 +536,7 @@ def member(kind: type[Any]) -> Callable[[Any], Any]:
     def read(value: Any) -> Any:
         try:
             return kind(value)
-        except ValueError:
+        except (ValueError, TypeError):
             known = ", ".join(str(m.value) for m in kind)
             msg = f"known values: {known}"
             raise ValueError(msg) from None

@@ -8,7 +8,9 @@ offending value and, where there is one, the field or file location.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Mapping
+from typing import Any, Final
 
 __all__ = [
     "CatalogueError",
@@ -25,18 +27,52 @@ __all__ = [
 ]
 
 
+#: A run of 16 or more digits (any script): what a NIK or a family card number looks like.
+_DIGIT_RUN: Final = re.compile(r"\d{16,}")
+#: What a masked run of digits shows instead (no digit kept; see docs/decisions.md).
+MASK: Final = "*" * 16
+#: The longest text an error keeps as its ``value``; longer values are cut.
+_MAX_VALUE_TEXT: Final = 200
+
+
+def mask_digits(text: str) -> str:
+    """*text* with every run of 16 or more digits (a NIK, a KK number) replaced by ``MASK``."""
+    return _DIGIT_RUN.sub(MASK, text)
+
+
+def _safe_value(value: Any) -> Any:
+    """The part of an offending value an error may keep: no mapping, no NIK, nothing unbounded."""
+    if isinstance(value, Mapping):
+        return None
+    if isinstance(value, str):
+        cut = value if len(value) <= _MAX_VALUE_TEXT else value[:_MAX_VALUE_TEXT] + "..."
+        return mask_digits(cut)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) >= 16:
+        return MASK
+    if isinstance(value, list | tuple | set | frozenset):
+        if len(value) > 20 or not all(isinstance(v, str | int | float | None) for v in value):
+            return None
+        safe = [_safe_value(v) for v in value]
+        return safe if isinstance(value, list) else tuple(safe)
+    return value
+
+
 class ILPError(Exception):
     """Root of every error ilp raises on bad input.
 
     ``field`` names what was wrong (a field name or a dotted path), ``value``
     is the offending value. Both may be ``None`` when they do not apply.
+    Neither the message nor ``value`` ever holds a run of 16 digits (a NIK
+    or a family card number is shown as ``****************``), and ``value``
+    never holds a whole mapping or an unbounded text.
     """
 
     def __init__(self, msg: str, *, field: str | None = None, value: Any = None) -> None:
+        msg = mask_digits(msg)
         super().__init__(msg)
         self.msg = msg
-        self.field = field
-        self.value = value
+        self.field = None if field is None else mask_digits(field)
+        self.value = _safe_value(value)
 
     def __str__(self) -> str:
         return self.msg
@@ -95,9 +131,9 @@ class _LocatedError(ILPError, ValueError):
         super().__init__(full, field=key, value=value)
         self.path = path
         self.line = line
-        self.key = key
+        self.key = self.field
         #: Every problem found, one line each, when validation collected several.
-        self.problems = problems or (full,)
+        self.problems = tuple(mask_digits(p) for p in problems) or (self.msg,)
 
 
 class CatalogueError(_LocatedError):

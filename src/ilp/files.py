@@ -15,7 +15,6 @@ place in it and the offending value.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ilp._yaml import read_yaml
+from ilp._yaml import load_file
 from ilp.errors import ILPError, InputFileError
 from ilp.lifecycle._engine import Region
 from ilp.people import (
@@ -67,25 +66,13 @@ class FamilyFile:
     as_of: str | None = None
 
 
-def load_data(path: str | Path) -> Any:
-    """Parse a YAML or JSON file safely (JSON when the name ends in ``.json``)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError("no such file", path=str(p)) from None
-    except IsADirectoryError:
-        raise InputFileError("is a directory, not a file", path=str(p)) from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror}", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise InputFileError("is not UTF-8 text", path=str(p)) from None
-    if p.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"invalid JSON: {exc.msg}", path=str(p), line=exc.lineno) from None
-    return read_yaml(text, origin=str(p), error=InputFileError)
+def load_data(path: str | Path, *, kind: str = "person file") -> Any:
+    """Parse a YAML or JSON file safely (JSON when the name ends in ``.json``).
+
+    The file is refused unread when it is larger than the limit for *kind*
+    (``docs/files.md``, "Limits").
+    """
+    return load_file(path, kind=kind, error=InputFileError)
 
 
 def _located(exc: ILPError, path: str, where: str) -> InputFileError:
@@ -197,7 +184,9 @@ def _family_from(data: Any, p: str, where: str) -> FamilyFile:
 def read_family_file(path: str | Path) -> FamilyFile:
     """Read a family file: ``family`` (card number, household facts, members with histories)."""
     p = str(path)
-    top = _mapping(load_data(path), p, "file", {"family", "region", "as_of"}, {"family"})
+    top = _mapping(
+        load_data(path, kind="family file"), p, "file", {"family", "region", "as_of"}, {"family"}
+    )
     ff = _family_from(top["family"], p, "family")
     as_of = top.get("as_of")
     return FamilyFile(
@@ -426,7 +415,9 @@ def read_register(path: str | Path) -> FamilyRegister:
     p = Path(path)
     if p.is_dir():
         return _csv_register(p)
-    top = _mapping(load_data(p), str(p), "file", {"families", "as_of"}, {"families"})
+    top = _mapping(
+        load_data(p, kind="register"), str(p), "file", {"families", "as_of"}, {"families"}
+    )
     items = top["families"]
     if not isinstance(items, list):
         raise InputFileError("families: expected a list of families", path=str(p), key="families")

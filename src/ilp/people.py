@@ -54,7 +54,7 @@ MAX_PREGNANCY_DAYS: Final = 45 * 7
 #: The youngest age, in years, at which a pregnancy is accepted.
 MIN_PREGNANCY_AGE_YEARS: Final = 10
 
-_NIK: Final = re.compile(r"\d{16}")
+_NIK: Final = re.compile(r"[0-9]{16}")
 _CODE: Final = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 
 
@@ -571,6 +571,9 @@ class Household:
 
 
 def _check_kk(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        msg = "kk_number: a number, not text: the family card number must be quoted ('…')"
+        raise InvalidFamilyError(msg, field="kk_number", value=value)
     if not isinstance(value, str) or _NIK.fullmatch(value) is None:
         msg = f"kk_number: {value!r} is not a family card number (no. KK) of 16 digits"
         raise InvalidFamilyError(msg, field="kk_number", value=value)

@@ -19,7 +19,7 @@ import pendulum
 import yaml
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
-from ilp._yaml import Map, Reader, read_yaml
+from ilp._yaml import Map, Reader, load_file, read_yaml
 from ilp._yaml import member as _member
 from ilp._yaml import text as _text
 from ilp._yaml import whole as _int
@@ -663,13 +663,8 @@ def load_catalogue(path: str | Path) -> Catalogue:
     Every problem found raises one :class:`~ilp.errors.CatalogueError`.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogueError(f"cannot read the catalogue: {exc.strerror}", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise CatalogueError("the catalogue is not UTF-8 text", path=str(p)) from None
-    return parse_catalogue(read_yaml(text, origin=str(p)), origin=str(p))
+    data = load_file(p, kind="catalogue", error=CatalogueError)
+    return parse_catalogue(data, origin=str(p))
 
 
 @cache

@@ -29,8 +29,8 @@ import yaml
 from ilp._vocabulary import Cluster
 from ilp._yaml import Map as _Map
 from ilp._yaml import Reader as _Reader
+from ilp._yaml import load_file
 from ilp._yaml import member as _member
-from ilp._yaml import read_yaml
 from ilp._yaml import show as _show
 from ilp._yaml import text as _text
 from ilp._yaml import whole as _int
@@ -621,13 +621,7 @@ def parse_network(
 def load_network(path: str | Path, *, catalogue: Catalogue | None = None) -> Network:
     """Load and validate a network file (YAML or JSON; see :func:`parse_network`)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise NetworkError(f"cannot read the network: {exc.strerror}", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise NetworkError("the network file is not UTF-8 text", path=str(p)) from None
-    data = read_yaml(text, origin=str(p), error=NetworkError)
+    data = load_file(p, kind="network", error=NetworkError)
     return parse_network(data, origin=str(p), catalogue=catalogue)
 
 
