@@ -28,18 +28,18 @@ import io
 import json
 import math
 import os
-import secrets
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pendulum
 
+from ilp._atomic import write_atomic
 from ilp.clusters import cluster_of
 from ilp.dates import add_months, as_date, from_day
 from ilp.errors import PopulationError
@@ -724,26 +724,14 @@ class SimResult:
         if kind not in {".npz", ".csv"}:
             msg = f"{os.fspath(path)!r} does not end in .npz or .csv"
             raise PopulationError(f"path: {msg}", field="path", value=os.fspath(path))
-        part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-        try:
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except OSError as exc:
-            msg = f"{os.fspath(path)}: cannot write ({exc.strerror or exc})"
-            raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-        try:
-            with os.fdopen(fd, "wb") as f:
-                if kind == ".npz":
-                    np.savez_compressed(f, allow_pickle=False, **self._arrays())
-                else:
-                    f.write(self._csv().encode("utf-8"))
-            part.replace(target)
-        except OSError as exc:
-            part.unlink(missing_ok=True)
-            msg = f"{os.fspath(path)}: cannot write ({exc.strerror or exc})"
-            raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
+
+        def write(f: BinaryIO) -> None:
+            if kind == ".npz":
+                np.savez_compressed(f, allow_pickle=False, **self._arrays())
+            else:
+                f.write(self._csv().encode("utf-8"))
+
+        write_atomic(target, write, error=PopulationError)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> SimResult:

@@ -4,7 +4,7 @@ The one module that reads and writes population files. A population file
 holds the arrays of :data:`PERSON_COLUMNS` and :data:`PREGNANCY_COLUMNS`
 (ids and area ids as text) and a format marker; it may also hold a history
 (``rec_*`` arrays), which a history file holds alone. Files are written
-beside their path and moved into place when complete; every failure to
+through :func:`ilp._atomic.write_atomic` (whole or not at all); every failure to
 read or write is a :class:`~ilp.errors.PopulationError` naming the file.
 """
 
@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
+from ilp._atomic import write_atomic
 from ilp.errors import PopulationError
 from ilp.population.columns._model import (
     PERSON_COLUMNS,
@@ -123,16 +123,7 @@ def load_history(path: str | os.PathLike[str], population: Population | None) ->
 
 
 def _write(path: str | os.PathLike[str], arrays: Mapping[str, npt.NDArray[Any]]) -> None:
-    target = Path(path)
-    part = target.with_name(target.name + ".part")
-    try:
-        with part.open("wb") as f:
-            np.savez(f, allow_pickle=False, **arrays)
-        part.replace(target)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        msg = f"{os.fspath(path)}: cannot write ({exc.strerror or exc})"
-        raise PopulationError(msg, field="path", value=os.fspath(path)) from None
+    write_atomic(path, lambda f: np.savez(f, allow_pickle=False, **arrays), error=PopulationError)
 
 
 class _Reader:
