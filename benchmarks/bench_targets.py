@@ -2,6 +2,11 @@
 
 Run by hand (never in CI):  python benchmarks/bench_targets.py [--people N] [--seed S]
 
+With ``--register DIR`` the register is written there as CSV files the first
+time (``ilp.files.read_register``'s format) and read back from them on every
+run, so the time is end to end from the register files; keep DIR under
+``benchmarks/results/`` (not committed).
+
 Builds a kecamatan (10 desa with a Pustu, 5 dusun each with a Posyandu) and a
 register of families of about four, ages from Indonesia's structure, with
 histories made by following the schedule at quarterly visits over the last
@@ -13,14 +18,17 @@ weekly list and every dusun's kader home-visit list.
 from __future__ import annotations
 
 import argparse
+import csv
 import platform
 import random
 import time
+from pathlib import Path
 
 import pendulum
 
 import ilp
 from ilp import Family, FamilyRegister, Member, Person, Pregnancy, ServiceRecord
+from ilp.files import read_register
 from ilp.lifecycle import Status, due
 from ilp.network import Area, AreaLevel, Facility, FacilityType, Network, Opening, Staff, StaffRole
 from ilp.network._targets import home_visits, targets, weekly_list
@@ -123,20 +131,49 @@ def _register(rng: random.Random, network: Network, people: int) -> FamilyRegist
     return FamilyRegister(tuple(families), histories)
 
 
+def _write_register(register: FamilyRegister, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, list[list[object]]] = {
+        "households.csv": [["kk_number", "address", "residence"]],
+        "people.csv": [["person_id", "kk_number", "relation", "sex", "birth_date", "conditions"]],
+        "pregnancies.csv": [["person_id", "lmp", "edd"]],
+        "records.csv": [["person_id", "code", "date"]],
+    }
+    for f in register.families:
+        tables["households.csv"].append([f.kk_number, f.address, f.residence])
+        for m in f.members:
+            p = m.person
+            conditions = ";".join(sorted(c.value for c in p.conditions))
+            tables["people.csv"].append(
+                [p.id, f.kk_number, m.relation.value, p.sex.value, p.birth_date, conditions]
+            )
+            tables["pregnancies.csv"] += [[p.id, q.lmp, q.edd] for q in p.pregnancies]
+            tables["records.csv"] += [[p.id, r.code, r.date] for r in register.history(p.id)]
+    for name, rows in tables.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--register", type=Path, help="CSV register folder (made if missing)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     network = _network()
+    if args.register is not None and not (args.register / "people.csv").exists():
+        _write_register(_register(rng, network, args.people), args.register)
     t0 = time.perf_counter()
-    register = _register(rng, network, args.people)
+    if args.register is not None:
+        register = read_register(args.register)
+    else:
+        register = _register(rng, network, args.people)
     built = time.perf_counter() - t0
     records = sum(len(h) for h in register.histories.values())
     print(f"ilp {ilp.__version__}, Python {platform.python_version()}, {platform.machine()}")
     print(
-        f"register: {len(register.families)} families, {len(register.people)} people, {records} records (built in {built:.0f} s)"
+        f"register: {len(register.families)} families, {len(register.people)} people, {records} records ({'read' if args.register else 'built'} in {built:.2f} s)"
     )
 
     t = time.perf_counter()
@@ -163,6 +200,8 @@ def main() -> None:
         f"{len(visits)} kader home-visit lists: {t_visit:.2f} s ({sum(len(v) for v in visits)} households)"
     )
     print(f"whole kecamatan, all three: {t_pos + t_week + t_visit:.2f} s")
+    if args.register is not None:
+        print(f"end to end from the register files: {built + t_pos + t_week + t_visit:.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""Invariants of target lists over generated people placed in the sample kecamatan."""
+"""Invariants of work lists over generated people placed in the sample kecamatan.
+
+The batch lists (``ilp.population.work_lists``) equal the per-person ones.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,19 @@ import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ilp import Family, FamilyRegister, Member
+from ilp import Family, FamilyRegister, Member, ServiceRecord
 from ilp.lifecycle import due
 from ilp.network import AreaLevel, FacilityType, load_network
 from ilp.network._routing import can_give, places_for
-from ilp.network._targets import targets
-from ilp.testing import persons
+from ilp.network._targets import home_visits, targets, weekly_list
+from ilp.population import work_lists
+from ilp.testing import families, histories, persons
 
 with resources.as_file(resources.files("ilp").joinpath("data/demo/kecamatan/network.yaml")) as _p:
     NETWORK = load_network(_p)
 DUSUN = [a.id for a in NETWORK.areas if a.level is AreaLevel.DUSUN]
 POSYANDU = NETWORK.of_type(FacilityType.POSYANDU)
+PUSTU = NETWORK.of_type(FacilityType.PUSTU)
 ON = pendulum.Date(2025, 11, 1)
 
 
@@ -71,3 +76,52 @@ def test_nobody_due_at_their_nearest_posyandu_is_left_off(register: FamilyRegist
                 facilities = [p.facility for p in nearest if p.facility is not None]
                 if facilities and facilities[0].id == fid:
                     assert (fid, person.id, item.code) in listed
+
+
+@st.composite
+def catchments(draw: st.DrawFn) -> tuple[FamilyRegister, pendulum.Date]:
+    """Families placed in dusun of the sample network (some members living elsewhere), with histories."""
+    on = draw(st.dates(pendulum.Date(2024, 1, 1), pendulum.Date(2026, 6, 30)))
+    day = pendulum.Date(on.year, on.month, on.day)
+    drawn = draw(
+        st.lists(
+            families(on=day, max_size=5), min_size=1, max_size=4, unique_by=lambda f: f.kk_number
+        )
+    )
+    seen: set[str] = set()
+    placed = []
+    records: dict[str, tuple[ServiceRecord, ...]] = {}
+    for family in drawn:
+        members = []
+        for m in family.members:
+            if m.person.id in seen:
+                continue
+            seen.add(m.person.id)
+            home = draw(st.sampled_from([None, None, *DUSUN]))  # mostly the family's home
+            members.append(attrs.evolve(m, person=attrs.evolve(m.person, residence=home)))
+            records[m.person.id] = draw(histories(m.person, on=day, max_size=12))
+        if any(m.relation.value == "head" for m in members):
+            placed.append(
+                attrs.evolve(family, members=members, residence=draw(st.sampled_from(DUSUN)))
+            )
+    kept = {m.person.id for f in placed for m in f.members}
+    register = FamilyRegister(tuple(placed), {k: v for k, v in records.items() if k in kept})
+    return register, day
+
+
+@settings(max_examples=30, deadline=None)
+@given(catchments())
+def test_batch_lists_equal_the_per_person_lists(case: tuple[FamilyRegister, pendulum.Date]) -> None:
+    """work_lists makes, for every site and area, exactly the per-person functions' lists."""
+    register, on = case
+    lists = work_lists(NETWORK, register, on, targets=POSYANDU, weekly=PUSTU, home_visits=DUSUN)
+    for f in POSYANDU:
+        expected = targets(NETWORK, register, on, site=f)
+        assert lists.targets[f.id].as_dict() == expected.as_dict()
+        assert lists.targets[f.id] == expected
+    for f in PUSTU:
+        expected = weekly_list(NETWORK, register, on, site=f)
+        assert lists.weekly[f.id].as_dict() == expected.as_dict()
+    for area in DUSUN:
+        visits = home_visits(NETWORK, register, on, area=area)
+        assert [v.as_dict() for v in lists.home_visits[area]] == [v.as_dict() for v in visits]

@@ -367,10 +367,8 @@ def home_visits(
         msg = f"area id {area!r} is not in the network"
         raise NetworkError(msg, path=network.origin, key=area, value=area)
     areas = frozenset(a.id for a in network.within(area))
-    households: dict[str, list[Target]] = {}
-    homes: dict[str, tuple[Family, str | None]] = {}
+    found = []
     for person, family, home in _living_in(register, areas, day):
-        stages = stages_of(person, day)
         items = due(
             person,
             day,
@@ -379,12 +377,38 @@ def home_visits(
             region=region,
             horizon=0,
         )
-        reasons = tuple(i for i in items if _needs_visit(person, stages, i))
-        if reasons or LifeStage.IBU_HAMIL in stages:
-            households.setdefault(family.kk_number, []).append(
-                Target(person, family, home, main_stage(stages), reasons)
-            )
-            homes[family.kk_number] = (family, home)
+        member = _visit_member(person, family, home, stages_of(person, day), items)
+        if member is not None:
+            found.append(member)
+    return _households(found)
+
+
+def _visit_member(
+    person: Person,
+    family: Family,
+    home: str | None,
+    stages: frozenset[LifeStage],
+    items: Iterable[DueItem],
+) -> Target | None:
+    """*person* (in *stages* on the day) on a home-visit list with what calls for a visit, or None.
+
+    *items* are what ``due()`` lists on the day with horizon 0 (only due and
+    overdue items matter).
+    """
+    reasons = tuple(i for i in items if _needs_visit(person, stages, i))
+    if reasons or LifeStage.IBU_HAMIL in stages:
+        return Target(person, family, home, main_stage(stages), reasons)
+    return None
+
+
+def _households(members: Iterable[Target]) -> tuple[HomeVisit, ...]:
+    """Members grouped by family card, nearest first by dusun/RW then address."""
+    households: dict[str, list[Target]] = {}
+    homes: dict[str, tuple[Family, str | None]] = {}
+    for t in members:
+        assert t.family is not None
+        households.setdefault(t.family.kk_number, []).append(t)
+        homes[t.family.kk_number] = (t.family, t.residence)
     visits = [HomeVisit(homes[k][0], homes[k][1], tuple(v)) for k, v in households.items()]
     visits.sort(key=lambda v: (v.residence or "", v.family.address or "", v.family.kk_number))
     return tuple(visits)

@@ -30,6 +30,7 @@ from ilp.population._synth import (
     SynthParams,
     synthesize,
 )
+from ilp.population._worklists import WorkLists, work_lists
 from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
 
 __all__ = [
@@ -51,7 +52,9 @@ __all__ = [
     "SlotItems",
     "SynthParams",
     "Synthetic",
+    "WorkLists",
     "due_batch",
     "simulate",
     "synthesize",
+    "work_lists",
 ]

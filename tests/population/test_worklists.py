@@ -1,0 +1,138 @@
+"""``work_lists``: every list of a catchment from one batch evaluation per day.
+
+The sample kecamatan (``ilp demo``) is listed both ways on its ``as_of`` date
+and a week later: every target list, weekly list and home-visit list equals
+what the per-person functions make for that site.
+``tests/properties/test_worklist_properties.py`` checks the same on
+generated registers.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import attrs
+import pendulum
+import pytest
+
+from ilp import FamilyRegister, NetworkError, ServiceRecord
+from ilp.errors import InvalidRecordError
+from ilp.files import load_data, read_register
+from ilp.network import FacilityType, Network, load_network
+from ilp.network._targets import home_visits, targets, weekly_list
+from ilp.population import WorkLists, work_lists
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[Network, FamilyRegister, pendulum.Date]:
+    with resources.as_file(resources.files("ilp").joinpath("data/demo/kecamatan")) as path:
+        folder = Path(path)
+        manifest = load_data(folder / "demo.yaml")
+        network = load_network(folder / str(manifest["network"]))
+        register = read_register(folder / str(manifest["register"]))
+    return network, register, pendulum.Date.fromisoformat(str(manifest["as_of"]))
+
+
+def assert_equal_to_per_person(
+    lists: WorkLists, network: Network, register: FamilyRegister
+) -> None:
+    """Each list of *lists* equals, field by field and reason by reason, the per-person one."""
+    on = lists.on
+    for site, tl in lists.targets.items():
+        expected = targets(network, register, on, site=site)
+        assert tl == expected
+        assert tl.as_dict() == expected.as_dict()
+    for site, tl in lists.weekly.items():
+        expected = weekly_list(network, register, on, site=site)
+        assert tl == expected
+        assert tl.as_dict() == expected.as_dict()
+    for area, visits in lists.home_visits.items():
+        expected_visits = home_visits(network, register, on, area=area)
+        assert visits == expected_visits
+        assert [v.as_dict() for v in visits] == [v.as_dict() for v in expected_visits]
+
+
+@pytest.mark.parametrize("days", [0, 7])
+def test_the_sample_kecamatan_lists_equal_the_per_person_lists(
+    demo: tuple[Network, FamilyRegister, pendulum.Date], days: int
+) -> None:
+    """Every Posyandu, Pustu and kader list of the sample equals the one made person by person."""
+    network, register, as_of = demo
+    lists = work_lists(network, register, as_of.add(days=days))
+    assert set(lists.targets) == {f.id for f in network.of_type(FacilityType.POSYANDU)}
+    assert set(lists.weekly) == {f.id for f in network.of_type(FacilityType.PUSTU)}
+    assert set(lists.home_visits) == {f.area for f in network.of_type(FacilityType.POSYANDU)}
+    assert sum(len(tl.targets) for tl in lists.targets.values()) > 0
+    assert sum(len(tl.targets) for tl in lists.weekly.values()) > 0
+    assert sum(len(v) for v in lists.home_visits.values()) > 0
+    assert_equal_to_per_person(lists, network, register)
+
+
+def test_any_site_and_area_may_be_asked_for(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """A Puskesmas' target list, a desa's home visits and a Posyandu week are made on request."""
+    network, register, as_of = demo
+    pkm = network.of_type(FacilityType.PUSKESMAS)[0]
+    posyandu = network.of_type(FacilityType.POSYANDU)[0]
+    desa = network.facility(posyandu.parent or "").area if posyandu.parent else posyandu.area
+    lists = work_lists(
+        network,
+        register,
+        as_of.isoformat(),
+        targets=[pkm.id],
+        weekly=[posyandu],
+        home_visits=[desa],
+    )
+    assert list(lists.targets) == [pkm.id]
+    assert list(lists.weekly) == [posyandu.id]
+    assert list(lists.home_visits) == [desa]
+    assert_equal_to_per_person(lists, network, register)
+
+
+def test_empty_selections_make_no_lists(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """Passing () for a kind leaves that kind out."""
+    network, register, as_of = demo
+    lists = work_lists(network, register, as_of, targets=(), weekly=(), home_visits=())
+    assert (lists.targets, lists.weekly, lists.home_visits) == ({}, {}, {})
+
+
+def test_an_unknown_area_is_refused(demo: tuple[Network, FamilyRegister, pendulum.Date]) -> None:
+    """A home-visit area that is not in the network raises NetworkError naming it."""
+    network, register, as_of = demo
+    with pytest.raises(NetworkError, match="'dusun-x'"):
+        work_lists(network, register, as_of, home_visits=["dusun-x"])
+
+
+def test_an_unknown_site_is_refused(demo: tuple[Network, FamilyRegister, pendulum.Date]) -> None:
+    """A site id that is not in the network raises NetworkError naming it."""
+    network, register, as_of = demo
+    with pytest.raises(NetworkError, match="'pos-x'"):
+        work_lists(network, register, as_of, targets=["pos-x"])
+
+
+def test_a_record_before_birth_is_named(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """A history record dated before its person's birth raises InvalidRecordError, as due() does."""
+    network, register, as_of = demo
+    person = register.families[0].members[0].person
+    early = ServiceRecord("BCG", person.birth_date.subtract(days=1))
+    broken = attrs.evolve(register, histories={**register.histories, person.id: (early,)})
+    with pytest.raises(InvalidRecordError, match="before the date of birth"):
+        work_lists(network, broken, as_of)
+
+
+def test_histories_of_people_outside_the_register_are_ignored(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """Records of an id no family holds change nothing, as for the per-person lists."""
+    network, register, as_of = demo
+    extra = attrs.evolve(
+        register, histories={**register.histories, "nobody": (ServiceRecord("BCG", as_of),)}
+    )
+    lists = work_lists(network, extra, as_of, weekly=(), home_visits=())
+    assert lists.targets == work_lists(network, register, as_of, weekly=(), home_visits=()).targets
