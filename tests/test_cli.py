@@ -42,9 +42,9 @@ class TestDue:
     def test_json_has_the_contract_keys(
         self, person_file: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """--format json prints person, on and items with the documented keys."""
+        """--format json --all prints person, on and items (completed too) with the documented keys."""
         code, out, _ = run(
-            ["due", str(person_file), "--on", "2024-03-20", "--format", "json"], capsys
+            ["due", str(person_file), "--on", "2024-03-20", "--format", "json", "--all"], capsys
         )
         assert code == 0
         data = json.loads(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, TextIO
@@ -11,6 +12,7 @@ from typing import Any, TextIO
 import pendulum
 
 from ilp.dates import as_date
+from ilp.errors import NetworkError
 from ilp.files import load_data, read_person_file, read_register
 from ilp.lifecycle import LifeStage, Region
 from ilp.network import FacilityType, Network, gaps, load_network
@@ -19,6 +21,8 @@ from ilp.network._visit import visit_plan
 from ilp.people import FamilyRegister
 
 __all__ = ["add_parsers", "commands"]
+
+EXIT_USAGE = 2
 
 Table = Callable[[Sequence[Sequence[str]], TextIO], None]
 
@@ -169,11 +173,17 @@ def _write_gaps(network: Network, lang: str, out: TextIO) -> None:
 
 
 def _cmd_network(args: argparse.Namespace, out: TextIO, table: Table) -> int:
-    network = load_network(args.file)
     if args.action == "validate":
+        try:
+            network = load_network(args.file)
+        except NetworkError as exc:
+            for problem in exc.problems:
+                sys.stderr.write(f"error: {problem}\n")
+            return EXIT_USAGE
         n_fac = len(network.facilities)
         out.write(f"ok: {args.file}: {len(network.areas)} areas, {n_fac} facilities\n")
         return 0
+    network = load_network(args.file)
     if args.format == "json":
         data = [{"kind": g.kind, "id": g.id, "message": g.message.as_dict()} for g in gaps(network)]
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,7 +1,7 @@
-"""The ``ilp`` command: due services for a person file, the catalogue, and the demo.
+"""The ``ilp`` command: due services, the catalogue, work lists, the network and simulation.
 
 Bad input never shows a traceback: it exits with status 2 and one line
-``error: ...`` on standard error.
+``error: ...`` on standard error (a file with several problems: one line each).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import pendulum
@@ -20,7 +21,7 @@ import ilp
 from ilp import _cli_network, _cli_simulate
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
-from ilp.files import read_family_file, read_person_file
+from ilp.files import FamilyFile, load_data, read_family_file, read_person_file
 from ilp.lifecycle import (
     Catalogue,
     DueList,
@@ -36,6 +37,9 @@ __all__ = ["main"]
 
 EXIT_USAGE = 2
 
+#: The statuses listed without ``--all``: everything but completed.
+_OPEN = (Status.OVERDUE, Status.DUE, Status.UPCOMING, Status.MISSED)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one ``error:`` line and exit status 2."""
@@ -48,21 +52,35 @@ def _date_arg(text: str) -> pendulum.Date:
     return as_date(text, field="--on")
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="ilp", description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("--version", action="version", version=f"ilp {ilp.__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+DESCRIPTION = (
+    "Integrated primary care (ILP) from the command line: which services a person "
+    "is due, the service catalogue, the work lists of a Puskesmas network "
+    "(targets, home visits, visit plans), network checks and demand simulation."
+)
+EPILOG = "Run 'ilp COMMAND --help' for the options of a command. Documentation: docs/cli.md."
 
-    d = sub.add_parser("due", help="services a person is due on a date")
-    d.add_argument("file", help="person file (YAML or JSON): person, history, region")
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ilp", description=DESCRIPTION, epilog=EPILOG)
+    p.add_argument("--version", action="version", version=f"ilp {ilp.__version__}")
+    sub = p.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="COMMAND", title="commands"
+    )
+
+    d = sub.add_parser(
+        "due", help="services a person (or each member of a family) is due on a date"
+    )
+    d.add_argument("file", help="person or family file (YAML or JSON); see docs/files.md")
     d.add_argument("--on", required=True, help="the date asked, YYYY-MM-DD")
     d.add_argument("--horizon", type=int, default=30, help="days ahead to list upcoming items")
     d.add_argument("--format", choices=("table", "json"), default="table")
     d.add_argument("--lang", choices=("id", "en"), default="en", help="language of reasons")
     d.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
-    d.add_argument("--all", action="store_true", help="also list completed items (table)")
+    d.add_argument(
+        "--all", action="store_true", help="also list completed services (table and JSON)"
+    )
 
-    c = sub.add_parser("catalogue", help="list, show or validate service catalogues")
+    c = sub.add_parser("catalogue", help="list, show, validate or export service catalogues")
     csub = c.add_subparsers(dest="action", required=True, parser_class=_Parser)
     cl = csub.add_parser("list", help="every service code with its label and cluster")
     cl.add_argument("--on", help="only entries in force on this date")
@@ -73,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     cs.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
     cv = csub.add_parser("validate", help="check a catalogue file; lists every problem")
     cv.add_argument("file")
+    ce = csub.add_parser(
+        "export", help="write a catalogue as YAML, to start a regional one from the national"
+    )
+    ce.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
+    ce.add_argument("--out", help="file to write (default: standard output)")
 
     m = sub.add_parser(
         "demo", help="the shipped sample kecamatan: Posyandu lists, a kader's visits, network gaps"
@@ -122,9 +145,17 @@ def _due_rows(items: DueList, lang: str, *, show_completed: bool) -> list[list[s
     return rows
 
 
+def _is_family_file(path: str) -> bool:
+    data = load_data(path)
+    return isinstance(data, dict) and "family" in data and "person" not in data
+
+
 def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
-    pf = read_person_file(args.file)
     on = _date_arg(args.on)
+    if _is_family_file(args.file):
+        ff = read_family_file(args.file)
+        return _write_family(ff, on, args, out, catalogue=_catalogue(args.catalogue))
+    pf = read_person_file(args.file)
     items = due(
         pf.person,
         on,
@@ -133,6 +164,8 @@ def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
         region=pf.region,
         horizon=args.horizon,
     )
+    if not args.all:
+        items = items.filter(status=_OPEN)
     if args.format == "json":
         out.write(items.to_json(indent=2) + "\n")
         return 0
@@ -161,6 +194,15 @@ def _cmd_catalogue(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 0
     cat = _catalogue(args.catalogue)
+    if args.action == "export":
+        text = dump_catalogue(cat)
+        if args.out is None:
+            out.write(text)
+        else:
+            Path(args.out).write_text(text, encoding="utf-8")
+            n = sum(len(e.services) for e in cat.entries)
+            out.write(f"wrote {args.out}: catalogue {cat.id!r}, {n} services\n")
+        return 0
     if args.action == "show":
         entries = [e for e in cat.entries if any(s.code == args.code for s in e.services)]
         if not entries:
@@ -196,23 +238,47 @@ def _cmd_catalogue(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from ilp.pispk import assess_family  # noqa: PLC0415 - only the demo needs it
-
     ref = resources.files("ilp").joinpath("data/demo/family.yaml")
     with resources.as_file(ref) as path:
         ff = read_family_file(path)
     on = _date_arg(args.on or ff.as_of or "2025-11-01")
+    return _write_family(ff, on, args, out, catalogue=None, pispk=True)
+
+
+def _write_family(
+    ff: FamilyFile,
+    on: pendulum.Date,
+    args: argparse.Namespace,
+    out: TextIO,
+    *,
+    catalogue: Catalogue | None,
+    pispk: bool = False,
+) -> int:
+    """Each living member's due list (and, for the demo, the PIS-PK result)."""
+    from ilp.pispk import assess_family  # noqa: PLC0415 - only family views need it
+
     fam = ff.family
+    show_completed = getattr(args, "all", False)
+    horizon = getattr(args, "horizon", 30)
     results = []
     for m in fam.members:
         p = m.person
         if not p.is_alive(on) or on < p.birth_date:
             continue
-        items = due(p, on, history=ff.histories.get(p.id, ()), region=ff.region)
+        items = due(
+            p,
+            on,
+            history=ff.histories.get(p.id, ()),
+            region=ff.region,
+            catalogue=catalogue,
+            horizon=horizon,
+        )
+        if not show_completed:
+            items = items.filter(status=_OPEN)
         results.append((m, stages_of(p, on), items))
-    pispk = assess_family(fam, on, records=ff.histories)
+    result = assess_family(fam, on, records=ff.histories) if pispk else None
     if args.format == "json":
-        data = {
+        data: dict[str, Any] = {
             "on": on.isoformat(),
             "family": fam.kk_number,
             "members": [
@@ -225,8 +291,9 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
                 }
                 for m, st, items in results
             ],
-            "pispk": pispk.as_dict(),
         }
+        if result is not None:
+            data["pispk"] = result.as_dict()
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
     lang = args.lang
@@ -237,12 +304,13 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         age = f"{months // 12}y{months % 12}m"
         stages = ", ".join(s.label[lang] for s in sorted(st, key=lambda s: s.value))
         out.write(f"\n{p.name or p.id} ({m.relation.value}, {p.sex.value}, {age}): {stages}\n")
-        rows = _due_rows(items, lang, show_completed=False)
+        rows = _due_rows(items, lang, show_completed=show_completed)
         if len(rows) == 1:
             out.write("  nothing due, overdue or upcoming\n")
         else:
             _table([["", *r] for r in rows], out)
-    out.write("\n" + pispk.summary(lang) + "\n")
+    if result is not None:
+        out.write("\n" + result.summary(lang) + "\n")
     return 0
 
 

@@ -19,7 +19,7 @@ import calendar
 import datetime as _dt
 import re
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -35,6 +35,7 @@ __all__ = [
     "age_in_months",
     "age_in_years",
     "as_date",
+    "days_as_datetime64",
     "from_day",
     "gestational_age",
     "to_day",
@@ -83,6 +84,27 @@ def as_date(value: object, *, field: str = "date") -> pendulum.Date:
 def to_day(date: _dt.date) -> int:
     """Day number of *date* (``date.toordinal()``), the unit the evaluators work in."""
     return date.toordinal()
+
+
+#: Day number of 1970-01-01, NumPy's ``datetime64`` epoch.
+_EPOCH_DAY: Final = 719_163
+#: The day number the columnar evaluators use for "no date" (the int32 maximum).
+_NO_DAY: Final = 2**31 - 1
+
+
+def days_as_datetime64(days: Any) -> Any:
+    """Day numbers (:func:`to_day`) as a NumPy ``datetime64[D]`` array; "no date" becomes NaT.
+
+    The columnar evaluators keep dates as int32 day numbers with 2147483647
+    for "no date"; this turns such an array into dates that pandas and NumPy
+    print and compare as dates.
+    """
+    import numpy as np  # noqa: PLC0415 - NumPy only for the columnar side
+
+    arr = np.asarray(days, dtype=np.int64)
+    out = (arr - _EPOCH_DAY).astype("datetime64[D]")
+    out[arr == _NO_DAY] = np.datetime64("NaT")
+    return out
 
 
 def from_day(day: int) -> pendulum.Date:

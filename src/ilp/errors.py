@@ -21,6 +21,7 @@ __all__ = [
     "InvalidFamilyError",
     "InvalidPersonError",
     "InvalidRecordError",
+    "MissingExtraError",
     "NetworkError",
     "PopulationError",
     "UnknownServiceError",
@@ -103,6 +104,14 @@ class PopulationError(ILPError, ValueError):
 
     Also raised for a file that does not hold a saved population, and for
     people or histories that cannot be turned into columns.
+    """
+
+
+class MissingExtraError(ILPError, ImportError):
+    """An optional package a feature needs is not installed; the message names the extra.
+
+    ``field`` is the missing module, ``value`` the extra that installs it
+    (``pip install 'ilp[plot]'``).
     """
 
 

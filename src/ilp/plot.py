@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pendulum
 
+from ilp._extras import require
 from ilp.errors import PopulationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,11 +25,7 @@ __all__ = ["coverage_per_desa", "demand_per_cluster", "population_pyramid"]
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
-    try:
-        import matplotlib.pyplot as plt  # noqa: PLC0415 - optional, heavy
-    except ImportError:  # pragma: no cover - depends on the environment
-        msg = "ilp.plot needs matplotlib: pip install 'ilp[plot]'"
-        raise PopulationError(msg, field="matplotlib") from None
+    plt = require("matplotlib.pyplot", "plot", feature="ilp.plot")
     if ax is not None:
         fig = ax.figure
         return fig, ax  # type: ignore[return-value]

@@ -648,7 +648,7 @@ class TestPlainData:
             return real(name, *args)
 
         monkeypatch.setattr(importlib, "import_module", no_pandas)
-        with pytest.raises(PopulationError, match="frames"):
+        with pytest.raises(ImportError, match=r"pip install 'ilp\[frames\]'"):
             run.to_frame()
 
     def test_to_frame_is_one_call(self, run: SimResult) -> None:

@@ -357,6 +357,9 @@ class Facility:
     def __hash__(self) -> int:
         return hash(("Facility", self.id))
 
+    def __repr__(self) -> str:
+        return f"<Facility {self.id} {self.type.value} {self.name!r} in {self.area}>"
+
     def count(self, role: StaffRole) -> int:
         """How many staff of *role* work here."""
         return sum(1 for s in self.staff if s.role is role)

@@ -9,10 +9,11 @@ import pendulum
 
 from ilp._vocabulary import PointOfCare
 from ilp.dates import as_date
+from ilp.errors import NetworkError
 from ilp.lifecycle import Service
 from ilp.network._model import AreaLevel, Facility, FacilityType, Network
 
-__all__ = ["Place", "can_give", "places_for"]
+__all__ = ["Place", "can_give", "check_residence", "places_for"]
 
 
 def can_give(facility: Facility, service: Service) -> bool:
@@ -39,6 +40,10 @@ class Place:
     #: 0 for the person's own dusun, 1 desa, 2 kecamatan, 3 partners, 4 referral.
     rank: int
 
+    def __repr__(self) -> str:
+        where = self.facility.id if self.facility else self.point_of_care.value
+        return f"<Place {where} next_open={self.next_open} rank={self.rank}>"
+
     def as_dict(self) -> dict[str, object]:
         """Plain data: point of care, facility id and name, next opening date."""
         return {
@@ -47,6 +52,19 @@ class Place:
             "name": self.facility.name if self.facility else None,
             "next_open": self.next_open.isoformat() if self.next_open else None,
         }
+
+
+def check_residence(network: Network, residence: str | None) -> None:
+    """Raise :class:`~ilp.errors.NetworkError` naming *residence* when it is not a network area.
+
+    None (residence unknown) is allowed: such a person is routed to the Puskesmas.
+    """
+    if residence is not None and not network.has_area(residence):
+        msg = (
+            f"residence {residence!r} is not an area of network {network.id!r} "
+            "(use the id of a dusun/RW, desa or kecamatan, or leave it out)"
+        )
+        raise NetworkError(msg, path=network.origin, key="residence", value=residence)
 
 
 def _level_area(network: Network, area_id: str, level: AreaLevel) -> str | None:
@@ -68,10 +86,13 @@ def places_for(
     Pustu of their desa, the Puskesmas of their kecamatan, then private
     partners of that Puskesmas, then referral hospitals. A school (for school
     services) and a home visit come where the catalogue lists them. Each
-    place carries its next opening day on or after *on*.
+    place carries its next opening day on or after *on*. A *residence* that
+    is not an area of the network raises :class:`~ilp.errors.NetworkError`;
+    None (not known) routes to the Puskesmas.
     """
     on = as_date(on, field="on")
-    if residence is None or not network.has_area(residence):
+    check_residence(network, residence)
+    if residence is None:
         chain: list[tuple[int, Facility]] = [
             (2, f) for f in network.of_type(FacilityType.PUSKESMAS)
         ]

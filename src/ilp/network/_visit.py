@@ -14,7 +14,7 @@ from ilp.clusters import Support, cluster_of, clusters_for, support_for
 from ilp.dates import as_date
 from ilp.lifecycle import Catalogue, DueItem, LifeStage, Region, due, stages_of
 from ilp.network._model import Facility, Network
-from ilp.network._routing import Place, can_give, places_for
+from ilp.network._routing import Place, can_give, check_residence, places_for
 from ilp.people import Person, ServiceRecord
 
 __all__ = ["ClusterVisit", "Referral", "VisitPlan", "visit_plan"]
@@ -89,25 +89,40 @@ class VisitPlan:
             ],
         }
 
+    def __repr__(self) -> str:
+        n = sum(len(c.items) for c in self.clusters)
+        return (
+            f"<VisitPlan {self.person_id} at {self.facility.id} on {self.on}: "
+            f"{n} here in {len(self.clusters)} clusters, {len(self.elsewhere)} elsewhere>"
+        )
+
     def summary(self, lang: str = "en") -> str:
-        """A few readable lines for a registration desk."""
+        """A few readable lines for a registration desk, services by name.
+
+        Each cluster's laboratory or pharmacy support is listed under that
+        cluster, as in :meth:`as_dict`.
+        """
         en = lang == "en"
-        lines = [
+        head = (
             f"{self.person_id} at {self.facility.name} on {self.on}"
-            + ((" (priority)" if en else " (prioritas)") if self.priority else "")
-        ]
+            if en
+            else (f"{self.person_id} di {self.facility.name} pada {self.on}")
+        )
+        lines = [head + ((" (priority)" if en else " (prioritas)") if self.priority else "")]
         lines.append(
             ("1. Registration: " if en else "1. Pendaftaran: ")
             + ", ".join(s.label[lang] for s in sorted(self.stages, key=lambda s: s.value))
         )
         for n, c in enumerate(self.clusters, start=2):
-            codes = ", ".join(i.code for i in c.items) or ("consultation" if en else "konsultasi")
-            lines.append(f"{n}. {c.cluster.label[lang]}: {codes}")
-        if self.support:
+            names = ", ".join(i.service.label[lang] for i in c.items)
             lines.append(
-                ("   support: " if en else "   dukungan: ")
-                + ", ".join(s.label[lang] for s in sorted(self.support, key=lambda s: s.value))
+                f"{n}. {c.cluster.label[lang]}: {names or ('consultation' if en else 'konsultasi')}"
             )
+            if c.support:
+                lines.append(
+                    ("   support: " if en else "   dukungan: ")
+                    + ", ".join(s.label[lang] for s in sorted(c.support, key=lambda s: s.value))
+                )
         for r in self.elsewhere:
             best = r.best
             where = "-"
@@ -116,7 +131,8 @@ class VisitPlan:
                 when = f" {best.next_open}" if best.next_open else ""
                 where = f"{name}{when}"
             lines.append(
-                ("   elsewhere: " if en else "   di tempat lain: ") + f"{r.item.code} -> {where}"
+                ("   elsewhere: " if en else "   di tempat lain: ")
+                + f"{r.item.service.label[lang]} -> {where}"
             )
         return "\n".join(lines)
 
@@ -139,9 +155,11 @@ def visit_plan(
     ``cluster_overrides`` may move one), with the lab or pharmacy support it
     needs. What this facility cannot give is listed with the places that can,
     nearest first with their next opening day. *residence* defaults to the
-    person's own.
+    person's own; one the network does not hold raises
+    :class:`~ilp.errors.NetworkError` naming it.
     """
     day = as_date(on, field="on")
+    check_residence(network, residence or person.residence)
     items = due(person, day, history=history, catalogue=catalogue, region=region, horizon=0)
     by_cluster: dict[Cluster, list[DueItem]] = {c: [] for c in clusters_for(person, day)}
     elsewhere = []

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pendulum
 
-from ilp.dates import Duration, _add_months_day, as_date, from_day
+from ilp.dates import Duration, _add_months_day, as_date, days_as_datetime64, from_day
 from ilp.errors import ILPError, PopulationError, UnknownServiceError
 from ilp.lifecycle._engine import DEFAULT_HORIZON, Region, Status
 from ilp.lifecycle._model import (
@@ -93,6 +93,11 @@ class SlotItems:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def dates(self, field: str = "recommended") -> npt.NDArray[np.datetime64]:
+        """One date column (``earliest``, ``recommended``, ``overdue``, ``latest``, ``given``)
+        as ``datetime64[D]``, NaT for None; aligned with ``rows``."""
+        return days_as_datetime64(_date_column(self, field))  # type: ignore[no-any-return]
+
 
 _Item = tuple[
     str,
@@ -104,6 +109,16 @@ _Item = tuple[
     pendulum.Date | None,
     pendulum.Date | None,
 ]
+
+
+_DATE_FIELDS: Final = ("earliest", "recommended", "overdue", "latest", "given")
+
+
+def _date_column(items: SlotItems, field: str) -> Day:
+    if field not in _DATE_FIELDS:
+        msg = f"field: {field!r} is not one of {', '.join(_DATE_FIELDS)}"
+        raise PopulationError(msg, field="field", value=field)
+    return getattr(items, field)  # type: ignore[no-any-return]
 
 
 def _date(day: int) -> pendulum.Date | None:
@@ -141,6 +156,17 @@ class BatchResult:
         items = self.slots[slot]
         out[items.rows] = items.status
         return out
+
+    def dates_of(self, slot: int, field: str = "recommended") -> npt.NDArray[np.datetime64]:
+        """One date of *slot* for every person as ``datetime64[D]``: NaT where not listed or None.
+
+        *field* is ``earliest``, ``recommended``, ``overdue``, ``latest`` or
+        ``given``; the day numbers stay available in ``slots[slot]``.
+        """
+        items = self.slots[slot]
+        out = np.full(self.size, NO_DAY, dtype=np.int64)
+        out[items.rows] = _date_column(items, field)
+        return days_as_datetime64(out)  # type: ignore[no-any-return]
 
     def items_of(self, row: int) -> list[_Item]:
         """The items of the person in *row*, as ``due()`` lists them, most urgent first.

@@ -23,7 +23,6 @@ import concurrent.futures
 import csv
 import datetime as _dt
 import hashlib
-import importlib
 import io
 import json
 import math
@@ -40,6 +39,7 @@ import numpy.typing as npt
 import pendulum
 
 from ilp._atomic import write_atomic
+from ilp._extras import require
 from ilp.clusters import cluster_of
 from ilp.dates import add_months, as_date, from_day
 from ilp.errors import PopulationError
@@ -639,14 +639,15 @@ class SimResult:
 
     def to_frame(self, table: str = "demand") -> Any:
         """One table (as :meth:`to_records`) as a pandas DataFrame (needs ``ilp[frames]``)."""
-        try:
-            pd = importlib.import_module("pandas")  # an optional extra, imported on use
-        except ImportError:
-            msg = "to_frame needs pandas: pip install 'ilp[frames]'"
-            raise PopulationError(msg, field="pandas", value=None) from None
+        pd = require("pandas", "frames", feature="SimResult.to_frame")
         records = self.to_records(table)
-        if records:
-            return pd.DataFrame.from_records(records)
+        frame = pd.DataFrame.from_records(records) if records else self._empty_frame(pd, table)
+        if "month" in frame.columns:  # months as dates (datetime64), not ISO strings
+            frame["month"] = pd.to_datetime(frame["month"])
+        return frame
+
+    @staticmethod
+    def _empty_frame(pd: Any, table: str) -> Any:
         names = {
             "demand": [
                 "month",
