@@ -70,11 +70,16 @@ def _network_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--on", required=True, help="the date, YYYY-MM-DD")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--lang", choices=("id", "en"), default="en")
-    p.add_argument("--je-endemic", action="store_true", help="the region gives JE vaccine")
+    p.add_argument(
+        "--je-endemic",
+        action="store_true",
+        help="treat every area as giving JE vaccine (default: the flags of each area)",
+    )
 
 
-def _region(args: argparse.Namespace) -> Region:
-    return Region(flags={"je_endemic"}) if getattr(args, "je_endemic", False) else Region()
+def _region(args: argparse.Namespace) -> Region | None:
+    # without --je-endemic each person gets the region of their area (Network.region_of)
+    return Region(flags={"je_endemic"}) if getattr(args, "je_endemic", False) else None
 
 
 def _write_target_list(tl: TargetList, lang: str, out: TextIO, table: Table) -> None:
@@ -155,7 +160,8 @@ def _cmd_visit(args: argparse.Namespace, out: TextIO, table: Table) -> int:
         network.facility(args.facility),
         network,
         history=pf.history,
-        region=pf.region,
+        # a file that names a region wins; otherwise the region of the person's area
+        region=pf.region if pf.region.flags or pf.region.ages else None,
     )
     if args.format == "json":
         out.write(json.dumps(plan.as_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -183,6 +183,7 @@ format: 1
 id: features
 title: {id: Uji, en: Features}
 edition: "2025-01-01"
+region_flags: {je_endemic: {id: Endemis JE, en: JE endemic}}
 services:
   - code: ONCE-A
     eligibility: {age: {from: 2m, before: 24m}}

@@ -38,6 +38,7 @@ from ilp.lifecycle._model import (
     OnceRule,
     PostnatalRule,
     PregnancyRule,
+    Priority,
     RecurringRule,
     Rule,
     RuleKind,
@@ -473,7 +474,53 @@ _ENTRY_KEYS: Final = (
     "eligibility",
     "rule",
     "supply",
+    "opportunistic",
 )
+_FLAG: Final = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _opportunistic(r: Reader, m: Map, where: str) -> tuple[bool, Priority | None]:
+    """``opportunistic: true`` or ``opportunistic: {priority: {conditions: [...], stages: [...]}}``."""
+    if "opportunistic" not in m:
+        return False, None
+    value = m["opportunistic"]
+    if isinstance(value, bool):
+        return value, None
+    w = f"{where}.opportunistic"
+    om = r.mapping(value, w, m.lines.get("opportunistic"), required=("priority",))
+    if om is None:
+        return False, None
+    pw = f"{w}.priority"
+    pm = r.mapping(om["priority"], pw, om.lines.get("priority"), optional=("conditions", "stages"))
+    if pm is None:
+        return True, None
+    conditions = r.get(pm, "conditions", pw, _list_of(Condition.parse), "a list of conditions")
+    stages = r.get(pm, "stages", pw, _list_of(_member(LifeStage)), "a list of life stages")
+    if not conditions and not stages:
+        r.problem(pw, pm.line, "name the priority groups: conditions and/or stages")
+        return True, None
+    return True, Priority(frozenset(conditions or ()), frozenset(stages or ()))
+
+
+def _region_flags(r: Reader, top: Map) -> dict[str, Label]:
+    """The ``region_flags`` mapping: each flag a snake_case name with a label."""
+    if "region_flags" not in top:
+        return {}
+    value = top["region_flags"]
+    keys = tuple(str(k) for k in value) if isinstance(value, Map) else ()
+    fm = r.mapping(value, "region_flags", top.lines.get("region_flags"), optional=keys)
+    if fm is None:
+        return {}
+    flags = {}
+    for name in fm:
+        where = f"region_flags.{name}"
+        if not isinstance(name, str) or _FLAG.fullmatch(name) is None:
+            r.problem(where, fm.lines.get(name), "flags are snake_case names such as 'je_endemic'")
+            continue
+        label = _label(r, fm, "region_flags", name)
+        if label is not None:
+            flags[name] = label
+    return flags
 
 
 def _supply(r: Reader, m: Map, where: str) -> Supply | None:
@@ -525,6 +572,7 @@ def _entry(r: Reader, value: Any, where: str, line: int | None) -> Entry | None:
         r.problem(f"{where}.note", m.line, "an entry with confirmed: false needs a note saying why")
     start, end = _effective(r, m, where)
     supply = _supply(r, m, where)
+    opportunistic, priority = _opportunistic(r, m, where)
     eligibility = _eligibility(r, m, where)
     rule, codes = _rule(r, m, where)
     if (
@@ -572,6 +620,8 @@ def _entry(r: Reader, value: Any, where: str, line: int | None) -> Entry | None:
             dose=n if is_series else None,
             series=key if is_series else None,
             supply=supply,
+            opportunistic=opportunistic,
+            priority=priority,
         )
         for n, (code, own) in enumerate(codes, start=1)
     )
@@ -581,8 +631,15 @@ def _entry(r: Reader, value: Any, where: str, line: int | None) -> Entry | None:
 def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
     """Validate parsed catalogue YAML (as :func:`read_yaml` returns it) and build the catalogue."""
     r = Reader("catalogue")
-    top = r.mapping(data, "catalogue", 1, required=("format", "id", "title", "edition", "services"))
+    top = r.mapping(
+        data,
+        "catalogue",
+        1,
+        required=("format", "id", "title", "edition", "services"),
+        optional=("region_flags",),
+    )
     entries: list[Entry] = []
+    flags: dict[str, Label] = {}
     cid, title, edition = "?", Label("?", "?"), "?"
     if top is not None:
         fmt = top.get("format")
@@ -597,6 +654,7 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
         edition = (
             r.get(top, "edition", "catalogue", _text, "quoted text such as '2025-02-10'") or edition
         )
+        flags = _region_flags(r, top)
         services = top.get("services")
         if "services" in top and not isinstance(services, list):
             r.problem("services", top.lines.get("services"), "expected a list of entries")
@@ -606,6 +664,8 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
             if entry is not None:
                 entries.append(entry)
     _check_codes(r, entries)
+    if top is not None:
+        _check_flags(r, entries, flags, top)
     if r.problems:
         first_line, first_where, first_msg = r.problems[0]
         lines = tuple(
@@ -620,7 +680,29 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
             key=first_where,
             problems=lines,
         )
-    return Catalogue(cid, title, edition, tuple(entries), origin=origin)
+    return Catalogue(cid, title, edition, tuple(entries), origin=origin, region_flags=flags)
+
+
+def _check_flags(r: Reader, entries: list[Entry], flags: dict[str, Label], top: Map) -> None:
+    """Every flag an entry names is declared, and every declared flag is named by an entry."""
+    named: set[str] = set()
+    for e in entries:
+        flag = e.eligibility.region
+        if flag is None:
+            continue
+        named.add(flag)
+        if flag not in flags:
+            known = ", ".join(sorted(flags)) or "none declared"
+            r.problem(
+                f"{e.key}.eligibility.region",
+                e.line,
+                f"unknown region flag {flag!r}: declare it under region_flags (known: {known})",
+            )
+    fm = top.get("region_flags")
+    lines = fm.lines if isinstance(fm, Map) else {}
+    for flag in flags:
+        if flag not in named:
+            r.problem(f"region_flags.{flag}", lines.get(flag), "no entry names this flag")
 
 
 def _check_codes(r: Reader, entries: list[Entry]) -> None:
@@ -809,6 +891,22 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
     _put(eff, "before", entry.effective_before.isoformat() if entry.effective_before else None)
     _put(out, "effective", eff or None)
     _put(out, "eligibility", _eligibility_data(entry.eligibility) or None)
+    if first.opportunistic:
+        pr = first.priority
+        out["opportunistic"] = (
+            True
+            if pr is None
+            else {
+                "priority": {
+                    k: v
+                    for k, v in (
+                        ("conditions", sorted(c.value for c in pr.conditions)),
+                        ("stages", sorted(s.value for s in pr.stages)),
+                    )
+                    if v
+                }
+            }
+        )
     if first.supply is not None:
         out["supply"] = {
             "item": first.supply.item,
@@ -826,6 +924,11 @@ def dump_catalogue(catalogue: Catalogue) -> str:
         "id": catalogue.id,
         "title": catalogue.title.as_dict(),
         "edition": catalogue.edition,
+        **(
+            {"region_flags": {k: v.as_dict() for k, v in catalogue.region_flags.items()}}
+            if catalogue.region_flags
+            else {}
+        ),
         "services": [_entry_data(e) for e in catalogue.entries],
     }
     header = "# ilp service catalogue (format: docs/catalogue.md), written by ilp.dump_catalogue\n"

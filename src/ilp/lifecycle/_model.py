@@ -17,8 +17,8 @@ import pendulum
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp.dates import Duration
 from ilp.errors import UnknownServiceError
-from ilp.lifecycle._stages import LifeStage
-from ilp.people import Condition, Sex
+from ilp.lifecycle._stages import LifeStage, stages_of
+from ilp.people import Condition, Person, Sex
 
 __all__ = [
     "BirthdayRule",
@@ -33,6 +33,7 @@ __all__ = [
     "OnceRule",
     "PostnatalRule",
     "PregnancyRule",
+    "Priority",
     "RecurringRule",
     "Rule",
     "RuleKind",
@@ -245,6 +246,24 @@ class Supply:
 
 
 @attrs.frozen
+class Priority:
+    """Groups for whom an opportunistic service is still a reason to reach out.
+
+    A person is in the priority groups when they have any of ``conditions``
+    or are in any of ``stages`` on the date (one suffices).
+    """
+
+    conditions: frozenset[Condition] = frozenset()
+    stages: frozenset[LifeStage] = frozenset()
+
+    def includes(self, person: Person, on: pendulum.Date) -> bool:
+        """True when *person* belongs to one of the groups on *on*."""
+        if not self.conditions.isdisjoint(person.conditions):
+            return True
+        return bool(self.stages) and not self.stages.isdisjoint(stages_of(person, on))
+
+
+@attrs.frozen
 class Service:
     """A service of the catalogue, identified by its stable code (a value: compares by value)."""
 
@@ -264,6 +283,20 @@ class Service:
     series: str | None = None
     #: What one giving uses up, for supply lists; None when nothing countable.
     supply: Supply | None = None
+    #: Offered whenever the person comes, not a reason to call them (``decisions.md``).
+    opportunistic: bool = False
+    #: For an opportunistic service: the groups for whom it is a reason to reach out.
+    priority: Priority | None = None
+
+    def outreach(self, person: Person, on: pendulum.Date) -> bool:
+        """True when this service, due, is a reason to call or visit *person* on *on*.
+
+        Always for a scheduled service; for an opportunistic one only when
+        the person is in its priority groups.
+        """
+        if not self.opportunistic:
+            return True
+        return self.priority is not None and self.priority.includes(person, on)
 
 
 @attrs.frozen
@@ -299,6 +332,8 @@ class Catalogue:
     entries: tuple[Entry, ...]
     #: Where it was loaded from, for messages.
     origin: str = attrs.field(default="<memory>")
+    #: The region flags its entries name (``je_endemic``), each with its label.
+    region_flags: Mapping[str, Label] = attrs.field(factory=dict, kw_only=True)
     _by_code: dict[str, tuple[Service, ...]] = attrs.field(init=False, repr=False)
     _in_force: dict[int, tuple[Entry, ...]] = attrs.field(init=False, repr=False)
 

@@ -86,7 +86,7 @@ _PARENT_TYPES: Final[dict[FacilityType, tuple[FacilityType, ...]]] = {
 #: Facility types that must reach a Puskesmas through their parents.
 _MUST_REACH: Final = frozenset({FacilityType.PUSTU, FacilityType.POSYANDU})
 
-_AREA_KEYS: Final = ("id", "name", "level", "parent", "code", "type")
+_AREA_KEYS: Final = ("id", "name", "level", "parent", "code", "type", "flags")
 _FACILITY_KEYS: Final = (
     "id",
     "name",
@@ -215,6 +215,8 @@ class _Parsed:
         self.broken: set[str] = set()
         #: (where, line, code) for every service code named
         self.codes: list[tuple[str, int | None, str]] = []
+        #: (where, line, flag) for every region flag an area sets
+        self.flags: list[tuple[str, int | None, str]] = []
 
 
 def _where(kind: str, index: int, m: _Map | None) -> str:
@@ -238,6 +240,7 @@ def _area(r: _Reader, value: Any, index: int, line: int | None, parsed: _Parsed)
     parent = r.get(m, "parent", where, _id, "an area id")
     code = r.get(m, "code", where, _code_text, "an official code as text")
     kind = r.get(m, "type", where, _member(AreaType), "an area type")
+    flags = _flags(r, m, where, parsed)
     if aid is None or name is None or level is None:
         if aid is not None:
             parsed.broken.add(aid)
@@ -250,7 +253,33 @@ def _area(r: _Reader, value: Any, index: int, line: int | None, parsed: _Parsed)
         )
         return None
     parsed.owners[aid] = f"the area at line {m.line}" if m.line else "an area"
-    return Area(aid, name, level, parent=parent, code=code, type=kind)
+    return Area(aid, name, level, parent=parent, code=code, type=kind, flags=flags)
+
+
+def _flag_value(value: Any) -> bool:
+    if not isinstance(value, bool):
+        msg = "a region flag is true or false"
+        raise TypeError(msg)
+    return value
+
+
+def _flags(r: _Reader, m: _Map, where: str, parsed: _Parsed) -> dict[str, bool]:
+    """An area's ``flags: {je_endemic: true}``; the names are checked against the catalogue."""
+    if "flags" not in m:
+        return {}
+    w = f"{where}.flags"
+    value = m["flags"]
+    keys = tuple(str(k) for k in value) if isinstance(value, _Map) else ()
+    fm = r.mapping(value, w, m.lines.get("flags", m.line), optional=keys)
+    if fm is None:
+        return {}
+    out = {}
+    for name in fm:
+        flag = r.get(fm, name, w, _flag_value, "true or false")
+        if flag is not None:
+            parsed.flags.append((f"{w}.{name}", fm.lines.get(name, fm.line), str(name)))
+            out[str(name)] = flag
+    return out
 
 
 def _opening(r: _Reader, m: _Map, where: str) -> Opening | None:
@@ -547,15 +576,30 @@ def _check_codes(r: _Reader, parsed: _Parsed, catalogue: Catalogue | None) -> No
         r.problem(where, line, f"unknown service code {code!r} in catalogue {cat.id!r}{hint}")
 
 
+def _check_flags(r: _Reader, parsed: _Parsed, catalogue: Catalogue | None) -> None:
+    if not parsed.flags:
+        return
+    cat = catalogue if catalogue is not None else national()
+    known = ", ".join(sorted(cat.region_flags)) or "none"
+    for where, line, flag in parsed.flags:
+        if flag not in cat.region_flags:
+            r.problem(
+                where,
+                line,
+                f"unknown region flag {flag!r}: no entry of catalogue {cat.id!r} names it "
+                f"(known: {known})",
+            )
+
+
 def parse_network(
     data: Any, *, origin: str = "<memory>", catalogue: Catalogue | None = None
 ) -> Network:
     """Validate parsed network YAML (as :func:`~ilp.lifecycle._loader.read_yaml` returns it).
 
     Plain dicts (from ``json.load``) are accepted too, without line numbers.
-    Service codes in ``services`` and ``cluster_overrides`` are checked
-    against *catalogue* (by default the national one, loaded only when a code
-    needs checking). Every problem found raises one
+    Service codes in ``services`` and ``cluster_overrides``, and the region
+    flags of areas, are checked against *catalogue* (by default the national
+    one, loaded only when a code or flag needs checking). Every problem found raises one
     :class:`~ilp.errors.NetworkError` listing them all.
     """
     data = _as_maps(data)
@@ -593,6 +637,7 @@ def parse_network(
     areas = _check_areas(r, parsed)
     _check_facilities(r, parsed, areas)
     _check_codes(r, parsed, catalogue)
+    _check_flags(r, parsed, catalogue)
     if r.problems:
         # file order; problems on the same line keep the order they were found
         problems = sorted(r.problems, key=lambda p: (p[0] is None, p[0] or 0))
@@ -661,6 +706,8 @@ def _area_data(a: Area) -> _Flow:
         out["code"] = a.code
     if a.type is not None:
         out["type"] = a.type.value
+    if a.flags:
+        out["flags"] = _Flow(sorted(a.flags.items()))
     return out
 
 

@@ -20,6 +20,7 @@ import pendulum
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp.dates import as_date, from_day
 from ilp.errors import NetworkError
+from ilp.lifecycle import Region
 
 __all__ = [
     "Area",
@@ -92,6 +93,9 @@ class Area:
     code: str | None = None
     #: Area character; inherited from the parent when None.
     type: AreaType | None = None
+    #: Region flags set here (``{"je_endemic": True}``); inherited down the tree,
+    #: overridable lower down (see :meth:`Network.region_of`).
+    flags: Mapping[str, bool] = attrs.field(factory=dict, converter=dict, hash=False)
 
 
 class FacilityType(enum.Enum):
@@ -404,6 +408,7 @@ class Network:
     _facilities: dict[str, Facility] = attrs.field(init=False, repr=False)
     _children: dict[str, tuple[Area, ...]] = attrs.field(init=False, repr=False)
     _serving: dict[str, tuple[Facility, ...]] = attrs.field(init=False, repr=False)
+    _regions: dict[str, Region] = attrs.field(init=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_areas", {a.id: a for a in self.areas})
@@ -455,6 +460,22 @@ class Network:
     def area_type(self, area_id: str) -> AreaType | None:
         """The area's type, inherited from the nearest area above that has one."""
         return next((a.type for a in self.ancestors(area_id) if a.type is not None), None)
+
+    def region_of(self, area_id: str) -> Region:
+        """The region of *area_id*: each flag as the nearest area that sets it says.
+
+        A flag set on a kabupaten holds for every desa and dusun in it unless
+        an area lower down sets it to false. An unknown id raises
+        :class:`~ilp.errors.NetworkError`.
+        """
+        found = self._regions.get(area_id)
+        if found is None:
+            flags: dict[str, bool] = {}
+            for a in reversed(self.ancestors(area_id)):
+                flags.update(a.flags)
+            found = Region(k for k, v in flags.items() if v)
+            self._regions[area_id] = found
+        return found
 
     def serving(self, area_id: str) -> tuple[Facility, ...]:
         """Facilities whose service area is exactly *area_id*."""

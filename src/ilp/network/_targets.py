@@ -223,6 +223,13 @@ def _living_in(
                 yield p, f, home
 
 
+def _region(network: Network, home: str | None, region: Region | None) -> Region | None:
+    """The region given, else that of the person's home area (``None`` without one)."""
+    if region is not None or home is None or not network.has_area(home):
+        return region
+    return network.region_of(home)
+
+
 def _site(network: Network, site: Facility | str) -> Facility:
     return network.facility(site) if isinstance(site, str) else site
 
@@ -246,11 +253,12 @@ def _collect(
             day,
             history=register.history(person.id),
             catalogue=catalogue,
-            region=region,
+            region=_region(network, home, region),
             horizon=horizon,
         )
         mine = tuple(i for i in items if i.status in keep and can_give(facility, i.service))
-        if mine:
+        # opportunistic services go with a person's other services, never alone
+        if any(i.service.outreach(person, day) for i in mine):
             found.append(Target(person, family, home, main_stage(stages_of(person, day)), mine))
     return tuple(found)
 
@@ -271,8 +279,11 @@ def targets(
     """The daftar sasaran of *site* for its next opening day on or after *on*.
 
     Everyone living in the site's area who, on that day, is due or overdue
-    for a service the site gives, with their services. A site with no
-    opening rule gets the list for *on* itself.
+    for a service the site gives, with their services. Opportunistic
+    services (TB symptom screening) are listed for those who come for
+    something else or are in the service's priority groups. *region*
+    defaults to each person's area's (:meth:`~ilp.network.Network.region_of`).
+    A site with no opening rule gets the list for *on* itself.
     """
     facility = _site(network, site)
     start = as_date(on, field="on")
@@ -339,7 +350,11 @@ class HomeVisit:
         }
 
 
-def _needs_visit(person: Person, stages: frozenset[LifeStage], item: DueItem) -> bool:
+def _needs_visit(
+    person: Person, stages: frozenset[LifeStage], item: DueItem, day: pendulum.Date
+) -> bool:
+    if not item.service.outreach(person, day):
+        return False  # opportunistic: offered when the person comes, not a reason to visit
     if item.status is Status.OVERDUE:
         return True  # drop-out follow-up (DOFU, sweeping)
     if item.status is Status.DUE and item.service.series in _VISIT_SERIES:
@@ -360,7 +375,9 @@ def home_visits(
 
     Households, nearest first by dusun/RW then address, with each member
     who is overdue for something (drop-out follow-up), is pregnant, or has
-    an antenatal, postpartum or newborn visit window open.
+    an antenatal, postpartum or newborn visit window open. Opportunistic
+    services are reasons only for their priority groups. *region* defaults
+    to each person's area's.
     """
     day = as_date(on, field="on")
     if not network.has_area(area):
@@ -374,28 +391,29 @@ def home_visits(
             day,
             history=register.history(person.id),
             catalogue=catalogue,
-            region=region,
+            region=_region(network, home, region),
             horizon=0,
         )
-        member = _visit_member(person, family, home, stages_of(person, day), items)
+        member = _visit_member(person, family, home, stages_of(person, day), items, day)
         if member is not None:
             found.append(member)
     return _households(found)
 
 
-def _visit_member(
+def _visit_member(  # noqa: PLR0917 - internal: shared by both list builders
     person: Person,
     family: Family,
     home: str | None,
     stages: frozenset[LifeStage],
     items: Iterable[DueItem],
+    day: pendulum.Date,
 ) -> Target | None:
     """*person* (in *stages* on the day) on a home-visit list with what calls for a visit, or None.
 
     *items* are what ``due()`` lists on the day with horizon 0 (only due and
     overdue items matter).
     """
-    reasons = tuple(i for i in items if _needs_visit(person, stages, i))
+    reasons = tuple(i for i in items if _needs_visit(person, stages, i, day))
     if reasons or LifeStage.IBU_HAMIL in stages:
         return Target(person, family, home, main_stage(stages), reasons)
     return None

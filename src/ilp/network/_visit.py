@@ -156,10 +156,14 @@ def visit_plan(
     needs. What this facility cannot give is listed with the places that can,
     nearest first with their next opening day. *residence* defaults to the
     person's own; one the network does not hold raises
-    :class:`~ilp.errors.NetworkError` naming it.
+    :class:`~ilp.errors.NetworkError` naming it. *region* defaults to that
+    area's (:meth:`~ilp.network.Network.region_of`).
     """
     day = as_date(on, field="on")
-    check_residence(network, residence or person.residence)
+    home = residence or person.residence
+    check_residence(network, home)
+    if region is None and home is not None:
+        region = network.region_of(home)
     items = due(person, day, history=history, catalogue=catalogue, region=region, horizon=0)
     by_cluster: dict[Cluster, list[DueItem]] = {c: [] for c in clusters_for(person, day)}
     elsewhere = []
@@ -171,7 +175,7 @@ def visit_plan(
         else:
             places = tuple(
                 p
-                for p in places_for(network, residence or person.residence, item.service, day)
+                for p in places_for(network, home, item.service, day)
                 if p.facility is None or p.facility.id != facility.id
             )
             elsewhere.append(Referral(item, places))

@@ -106,6 +106,8 @@ class _Register:
         self.homes = homes
         self.by_area = {a: np.array(rows, dtype=np.int64) for a, rows in by_area.items()}
         index = {p.id: i for i, p in enumerate(people)}
+        #: Each person's row, for putting lists from several evaluations back in order.
+        self.rank = index
         histories = {k: v for k, v in register.histories.items() if k in index}
         self.population, self.history = _columns(people, index, histories)
 
@@ -444,22 +446,51 @@ def work_lists(
         living = {(kind, key): reg.living(areas_, d) for kind, key, areas_, _ in wants}
         rows = np.unique(np.concatenate([np.zeros(0, np.int64), *living.values()]))
         keep = frozenset().union(*(k for *_, k in wants))
-        evaluation = _Day(reg, slots, rows, day, horizons[day], keep, catalogue, region or Region())
+        # one evaluation per region: each person takes the region of their home area
+        evaluations = [
+            _Day(reg, slots, sub, day, horizons[day], keep, catalogue, rg)
+            for rg, sub in _by_region(network, reg, rows, region)
+        ]
         for kind, key, _, kept in wants:
-            local = np.searchsorted(rows, living[(kind, key)]).tolist()
+            wanted = living[(kind, key)]
+            parts = [(ev, np.flatnonzero(np.isin(ev.rows, wanted)).tolist()) for ev in evaluations]
             if kind == "visits":
-                made[kind][key] = _visits(evaluation, local)
+                members = [m for ev, local in parts for m in _visit_members(ev, local)]
+                made[kind][key] = _households(_in_register_order(reg, members, len(parts)))
             else:
                 facility = facilities[key]
                 until = day.add(days=6) if kind == "weekly" else day
-                found = _targets(evaluation, local, facility, kept)
-                made[kind][key] = TargetList(facility, day, until, found)
+                found = [t for ev, local in parts for t in _targets(ev, local, facility, kept)]
+                found = _in_register_order(reg, found, len(parts))
+                made[kind][key] = TargetList(facility, day, until, tuple(found))
     return WorkLists(
         start,
         {f.id: made["targets"][f.id] for f in target_sites},
         {f.id: made["weekly"][f.id] for f in week_sites},
         {a: made["visits"][a] for a in areas},
     )
+
+
+def _by_region(
+    network: Network, reg: _Register, rows: Arr, region: Region | None
+) -> list[tuple[Region, Arr]]:
+    """*rows* grouped by the region of their home area (all together when *region* is given)."""
+    if region is not None:
+        return [(region, rows)]
+    groups: dict[Region, list[int]] = {}
+    for r in rows.tolist():
+        home = reg.homes[r]
+        found = network.region_of(home) if home is not None and network.has_area(home) else Region()
+        groups.setdefault(found, []).append(r)
+    return [(rg, np.array(rs, dtype=np.int64)) for rg, rs in groups.items()] or [(Region(), rows)]
+
+
+def _in_register_order(reg: _Register, found: list[Target], parts: int) -> list[Target]:
+    """Targets from several evaluations back in register order (one evaluation keeps it)."""
+    if parts <= 1:
+        return found
+    rank = reg.rank
+    return sorted(found, key=lambda t: rank[t.person.id])
 
 
 def _targets(
@@ -479,7 +510,8 @@ def _targets(
                 ok = gives[id(i.service)] = can_give(facility, i.service)
             if ok and i.status in keep:
                 mine.append(i)
-        if mine:
+        # opportunistic services go with a person's other services, never alone
+        if mine and any(i.service.outreach(reg.people[int(rows[k])], ev.day) for i in mine):
             r = int(rows[k])
             person = reg.people[r]
             stage = main_stage(ev.stages_of(k))
@@ -487,7 +519,7 @@ def _targets(
     return tuple(found)
 
 
-def _visits(ev: _Day, local: list[int]) -> tuple[HomeVisit, ...]:
+def _visit_members(ev: _Day, local: list[int]) -> list[Target]:
     reg, rows = ev.reg, ev.rows
     found = []
     for k in local:
@@ -497,7 +529,7 @@ def _visits(ev: _Day, local: list[int]) -> tuple[HomeVisit, ...]:
         if not items and not person.pregnancies:
             continue  # nothing to visit for, and cannot be pregnant
         mine = [i for i in items if i.status in _VISIT_STATUSES]
-        member = _visit_member(person, reg.families[r], reg.homes[r], ev.stages_of(k), mine)
+        member = _visit_member(person, reg.families[r], reg.homes[r], ev.stages_of(k), mine, ev.day)
         if member is not None:
             found.append(member)
-    return _households(found)
+    return found
