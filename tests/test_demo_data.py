@@ -18,7 +18,7 @@ import pytest
 
 import ilp
 from ilp.files import FamilyRegister, load_data, read_register
-from ilp.network import AreaLevel, FacilityType, Network, gaps, load_network
+from ilp.network import AreaLevel, FacilityType, Network, gaps, load_network, targets
 
 GENERATOR = Path(__file__).resolve().parents[1] / "tools" / "make_demo.py"
 FILES = (
@@ -166,3 +166,22 @@ def test_the_generator_reproduces_the_files(folder: Path, tmp_path: Path) -> Non
     )
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_the_endemic_desa_lists_show_its_region(
+    network: Network, register: FamilyRegister, as_of: pendulum.Date
+) -> None:
+    """Desa Gunungsari is flagged JE and malaria endemic: only its Posyandu lists carry JE."""
+    endemic = {a.id for a in network.within("desa-gunungsari")}
+    assert network.region_of("desa-gunungsari-watugede").flags == {"je_endemic", "malaria_endemic"}
+    regional = {"JE", "MALARIA-BUMIL"}
+    inside: set[str] = set()
+    for f in network.of_type(FacilityType.POSYANDU):
+        codes = set(targets(network, register, as_of, site=f).counts()) & regional
+        if f.area in endemic:
+            inside |= codes
+            by_hand = targets(network, register, as_of, site=f, region=ilp.Region())
+            assert not set(by_hand.counts()) & regional, f.id
+        else:
+            assert not codes, f.id
+    assert "JE" in inside

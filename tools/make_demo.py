@@ -105,7 +105,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ilp.lifecycle import CalendarRule, DueItem, RecurringRule, Status, due, national
+from ilp.lifecycle import CalendarRule, DueItem, RecurringRule, Region, Status, due, national
 from ilp.people import Person, ServiceRecord
 
 SEED = 20251101
@@ -367,6 +367,10 @@ KLINIK = "klinik-sehat-sentosa"
 PMB = "pmb-rukmini"
 HOSPITAL = "rsud-sumberwaras"
 PMB_DESA = "mulyoagung"  # the praktik bidan sits in the desa without a Pustu
+#: Region flags of desa (illustrative: the remote desa stands for an endemic area)
+DESA_FLAGS: dict[str, dict[str, bool]] = {
+    "gunungsari": {"je_endemic": True, "malaria_endemic": True}
+}
 ANY_DAY_GROUPS = frozenset({"maternal", "newborn", "family_planning"})
 ANY_DAY_CODES = frozenset({"HB0", "CKG-NEWBORN", "TTD-BUMIL"})
 MIDWIFE_GROUPS = frozenset({"maternal", "newborn", "immunization", "family_planning"})
@@ -455,9 +459,11 @@ def network_yaml(rng: random.Random, desas: Sequence[Desa], seed: int) -> str:
         ),
     ]
     for d in desas:
+        flags = DESA_FLAGS.get(d.key)
+        shown = ", ".join(f"{k}: {str(v).lower()}" for k, v in sorted((flags or {}).items()))
         out.append(
             f"  - {{id: {d.id}, name: {d.name}, level: {d.level}, parent: sukamaju,"
-            f' type: {d.type}, code: "{d.code}"}}'
+            f' type: {d.type}, code: "{d.code}"' + (f", flags: {{{shown}}}" if flags else "") + "}"
         )
         sub = "rw" if d.level == "kelurahan" else "dusun"
         out += [
@@ -953,10 +959,16 @@ def walk(rng: random.Random, w: Walk, rules: dict[str, object]) -> list[ServiceR
     decided: dict[tuple[str, int, int], int | None] = {}
     seen: dict[tuple[str, int], int] = {}
     first = w.steps[0] if w.steps else AS_OF
+    flags = DESA_FLAGS.get(w.desa.key, {})
+    region = Region(flags=[k for k, v in flags.items() if v])
     for on in w.steps:
         given: set[str] = set()
-        for item in due(w.person, on, history=history, horizon=0):
+        items = due(w.person, on, history=history, horizon=0, region=region)
+        # opportunistic services (TB symptom screening) only for those who come for something else
+        for item in sorted(items, key=lambda i: i.service.opportunistic):
             if item.status not in (Status.DUE, Status.OVERDUE) or item.code in given:
+                continue
+            if item.service.opportunistic and not given:
                 continue
             if on not in w.posyandu_days and not _any_day(item):
                 continue  # routine care waits for the monthly Posyandu day

@@ -154,7 +154,7 @@ def _walk(
     rng: random.Random, person: Person, start: pendulum.Date, end: pendulum.Date, seen: set[str]
 ) -> None:
     """Visit monthly from *start* to *end*, giving most actionable items, noting every code seen due."""
-    region = Region(flags={"je_endemic"})
+    region = Region(flags={"je_endemic", "malaria_endemic"})
     history: list[ServiceRecord] = []
     day = max(start, person.birth_date)
     while day <= end:

@@ -480,7 +480,7 @@ _FLAG: Final = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _opportunistic(r: Reader, m: Map, where: str) -> tuple[bool, Priority | None]:
-    """``opportunistic: true`` or ``opportunistic: {priority: {conditions: [...], stages: [...]}}``."""
+    """``opportunistic: true``, or with ``priority: {conditions: [...], stages: [...]}``."""
     if "opportunistic" not in m:
         return False, None
     value = m["opportunistic"]
@@ -488,7 +488,7 @@ def _opportunistic(r: Reader, m: Map, where: str) -> tuple[bool, Priority | None
         return value, None
     w = f"{where}.opportunistic"
     om = r.mapping(value, w, m.lines.get("opportunistic"), required=("priority",))
-    if om is None:
+    if om is None or "priority" not in om:
         return False, None
     pw = f"{w}.priority"
     pm = r.mapping(om["priority"], pw, om.lines.get("priority"), optional=("conditions", "stages"))

@@ -81,6 +81,10 @@ class AreaType(enum.Enum):
     SANGAT_TERPENCIL = "sangat_terpencil"  #: very remote
 
 
+def _flag_map(value: Mapping[str, bool]) -> Mapping[str, bool]:
+    return dict(value)
+
+
 @attrs.frozen
 class Area:
     """An administrative area. Compares by value; ``id`` is unique in a network."""
@@ -95,7 +99,7 @@ class Area:
     type: AreaType | None = None
     #: Region flags set here (``{"je_endemic": True}``); inherited down the tree,
     #: overridable lower down (see :meth:`Network.region_of`).
-    flags: Mapping[str, bool] = attrs.field(factory=dict, converter=dict, hash=False)
+    flags: Mapping[str, bool] = attrs.field(factory=dict, converter=_flag_map, hash=False)
 
 
 class FacilityType(enum.Enum):
