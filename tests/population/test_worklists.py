@@ -16,7 +16,7 @@ import attrs
 import pendulum
 import pytest
 
-from ilp import FamilyRegister, NetworkError, ServiceRecord
+from ilp import FamilyRegister, NetworkError, Region, ServiceRecord
 from ilp.errors import InvalidRecordError
 from ilp.files import load_data, read_register
 from ilp.network import FacilityType, Network, load_network
@@ -136,3 +136,19 @@ def test_histories_of_people_outside_the_register_are_ignored(
     )
     lists = work_lists(network, extra, as_of, weekly=(), home_visits=())
     assert lists.targets == work_lists(network, register, as_of, weekly=(), home_visits=()).targets
+
+
+def test_each_person_takes_the_region_of_their_area(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """The endemic desa's lists carry JE both ways; a region passed by hand wins everywhere."""
+    network, register, as_of = demo
+    endemic = {a.id for a in network.within("desa-gunungsari")}
+    lists = work_lists(network, register, as_of, weekly=(), home_visits=())
+    with_je = {site for site, tl in lists.targets.items() if "JE" in tl.counts()}
+    assert with_je
+    assert all(lists.targets[site].site.area in endemic for site in with_je)
+    plain = work_lists(network, register, as_of, weekly=(), home_visits=(), region=Region())
+    assert not any("JE" in tl.counts() for tl in plain.targets.values())
+    for site, tl in plain.targets.items():
+        assert tl == targets(network, register, as_of, site=site, region=Region())
