@@ -27,6 +27,9 @@ import pendulum
 from ilp.errors import InvalidDateError
 
 __all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
+    "MAX_DURATION_YEARS",
     "DateLike",
     "Duration",
     "GestationalAge",
@@ -47,13 +50,32 @@ DateLike = _dt.date | str
 
 _ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
+#: The first date ilp accepts: nobody alive or recorded today was born before it.
+FIRST_DATE: Final = pendulum.Date(1900, 1, 1)
+#: The last date ilp accepts: far enough for any plan, and far from the calendar's end
+#: (9999-12-31), so that every date ilp computes from accepted ones exists.
+LAST_DATE: Final = pendulum.Date(2200, 12, 31)
+#: The longest duration a catalogue or region may give (an age, a window, an interval).
+MAX_DURATION_YEARS: Final = 200
+
+
+def _in_range(date: pendulum.Date, field: str, value: object) -> pendulum.Date:
+    if not FIRST_DATE <= date <= LAST_DATE:
+        msg = (
+            f"{field}: {date.isoformat()!r} is outside the supported dates "
+            f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
+        )
+        raise InvalidDateError(msg, field=field, value=date.isoformat())
+    return date
+
 
 def as_date(value: object, *, field: str = "date") -> pendulum.Date:
     """Return *value* as a :class:`pendulum.Date`.
 
     Accepts ``datetime.date``, ``pendulum.Date``, a ``datetime`` at exactly
-    midnight, and ISO ``YYYY-MM-DD`` strings. A datetime with a time of day,
-    an impossible date (``2024-02-30``) or anything else raises
+    midnight, and ISO ``YYYY-MM-DD`` strings, from :data:`FIRST_DATE` to
+    :data:`LAST_DATE`. A datetime with a time of day, an impossible date
+    (``2024-02-30``), a date outside that range or anything else raises
     :class:`~ilp.errors.InvalidDateError` naming *field* and the value.
     """
     if isinstance(value, _dt.datetime):
@@ -61,11 +83,11 @@ def as_date(value: object, *, field: str = "date") -> pendulum.Date:
             what = "has a time of day" if value.time() != _dt.time(0) else "has a time zone"
             msg = f"{field}: {value.isoformat()!r} {what}; give a calendar date"
             raise InvalidDateError(msg, field=field, value=value)
-        return pendulum.Date(value.year, value.month, value.day)
+        return _in_range(pendulum.Date(value.year, value.month, value.day), field, value)
     if isinstance(value, pendulum.Date):
-        return value
+        return _in_range(value, field, value)
     if isinstance(value, _dt.date):
-        return pendulum.Date(value.year, value.month, value.day)
+        return _in_range(pendulum.Date(value.year, value.month, value.day), field, value)
     if isinstance(value, str):
         match = _ISO_DATE.fullmatch(value.strip())
         if match is None:
@@ -73,12 +95,18 @@ def as_date(value: object, *, field: str = "date") -> pendulum.Date:
             raise InvalidDateError(msg, field=field, value=value)
         year, month, day = (int(g) for g in match.groups())
         try:
-            return pendulum.Date(year, month, day)
+            date = pendulum.Date(year, month, day)
         except ValueError:
             msg = f"{field}: {value!r} is not a date that exists"
             raise InvalidDateError(msg, field=field, value=value) from None
-    msg = f"{field}: expected a date, got {type(value).__name__} {value!r}"
+        return _in_range(date, field, value)
+    msg = f"{field}: expected a date, got {type(value).__name__} {_short(value)}"
     raise InvalidDateError(msg, field=field, value=value)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def to_day(date: _dt.date) -> int:
@@ -210,10 +238,17 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         """Read ``"1y2m3w4d"``-style text (each part optional, in that order)."""
         if not isinstance(text, str) or not text or (m := _DURATION.fullmatch(text)) is None:
-            msg = f"{text!r} is not a duration such as '2m', '6m29d', '4w' or '1y'"
+            msg = f"{_short(text)} is not a duration such as '2m', '6m29d', '4w' or '1y'"
+            raise ValueError(msg)
+        if any(g is not None and len(g) > 6 for g in m.groups()):
+            msg = f"{_short(text)} is longer than {MAX_DURATION_YEARS} years"
             raise ValueError(msg)
         y, mo, w, d = (int(g) if g else 0 for g in m.groups())
-        return cls(months=y * 12 + mo, days=w * 7 + d)
+        months, days = y * 12 + mo, w * 7 + d
+        if months + days // 28 > MAX_DURATION_YEARS * 12:
+            msg = f"{_short(text)} is longer than {MAX_DURATION_YEARS} years"
+            raise ValueError(msg)
+        return cls(months=months, days=days)
 
     def after(self, day: int) -> int:
         """Day number *day* plus this duration."""

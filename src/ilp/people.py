@@ -10,6 +10,7 @@ and the value. Change is ``attrs.evolve``. Entities (:class:`Person`,
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -19,6 +20,7 @@ import pendulum
 
 from ilp.dates import as_date
 from ilp.errors import (
+    MASK,
     ILPError,
     InvalidDateError,
     InvalidFamilyError,
@@ -163,8 +165,62 @@ def _nik_repr(nik: str | None) -> str:
 
 
 def mask_nik(nik: str | None) -> str | None:
-    """A NIK with all but its last four digits hidden (``************1234``)."""
-    return None if nik is None else "*" * 12 + nik[-4:]
+    """A NIK as it is shown: every digit hidden (``****************``), None kept.
+
+    No digit is kept: the first twelve follow from the region code and the
+    date of birth that are shown beside it, so the last four would give the
+    whole number away (``docs/decisions.md``, "People and records").
+    """
+    return None if nik is None else MASK
+
+
+#: The longest text a name, address or other free-text field may hold.
+MAX_TEXT: Final = 500
+#: Sixteen digits in a row anywhere in a text: a NIK (or KK number) in the wrong field.
+_NIK_INSIDE: Final = re.compile(r"\d{16}")
+
+
+def _kind(value: object) -> str:
+    """What *value* is, for a message, without quoting anything long."""
+    if isinstance(value, bool):
+        return "a boolean (true/false, yes/no); quote it"
+    if isinstance(value, int):
+        return f"the number {value}; quote it" if value.bit_length() < 64 else "a large number"
+    if isinstance(value, float):
+        return f"the number {value!r}; quote it"
+    return f"a {type(value).__name__}"
+
+
+def _optional_text(field: str, error: type[ILPError], *, no_nik: bool = False) -> Any:
+    """A validator: None, or non-empty text of at most MAX_TEXT characters (no NIK in it)."""
+
+    def check(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not value.strip():
+            shown = repr(value) if isinstance(value, str) else _kind(value)
+            msg = f"{field}: expected non-empty text, got {shown}"
+            raise error(msg, field=field, value=None)
+        if len(value) > MAX_TEXT:
+            msg = f"{field}: {len(value)} characters; at most {MAX_TEXT}"
+            raise error(msg, field=field, value=None)
+        if no_nik and _NIK_INSIDE.search(value):
+            msg = f"{field}: holds 16 digits in a row, like a NIK; a NIK goes under nik only"
+            raise error(msg, field=field, value=None)
+
+    return check
+
+
+def _optional_bool(field: str, error: type[ILPError]) -> Any:
+    """A validator: None, True or False, nothing else (no "false" text, no 0 or 1)."""
+
+    def check(_: object, __: attrs.Attribute[bool | None], value: bool | None) -> None:
+        if value is not None and not isinstance(value, bool):
+            what = f"text {value[:20]!r}" if isinstance(value, str) else _kind(value)
+            msg = f"{field}: expected true or false (unquoted), got {what}"
+            raise error(msg, field=field, value=None)
+
+    return check
 
 
 @attrs.frozen
@@ -186,7 +242,9 @@ class Pregnancy:
         converter=_outcome,
     )
     #: Whether the delivery took place in a health facility (PIS-PK indicator 2); None if unknown.
-    in_facility: bool | None = attrs.field(default=None)
+    in_facility: bool | None = attrs.field(
+        default=None, validator=_optional_bool("in_facility", InvalidPersonError)
+    )
 
     def __attrs_post_init__(self) -> None:
         span = self.edd.toordinal() - self.lmp.toordinal()
@@ -279,18 +337,36 @@ class School:
 
 
 def _check_nik(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or _NIK.fullmatch(value) is None):
-        text = value if isinstance(value, str) else str(value)
-        shown = mask_nik(text) if len(text) > 4 else value
-        msg = f"nik: {shown!r} is not a NIK of 16 digits"
-        raise InvalidPersonError(msg, field="nik", value=shown)
+    if value is None or (isinstance(value, str) and _NIK.fullmatch(value) is not None):
+        return
+    if isinstance(value, int) and not isinstance(value, bool):
+        msg = "nik: a number, not text: a NIK must be quoted (nik: '…') to keep every digit"
+        raise InvalidPersonError(msg, field="nik", value=None)
+    if not isinstance(value, str):
+        msg = f"nik: expected quoted text of 16 digits, got {type(value).__name__}"
+        raise InvalidPersonError(msg, field="nik", value=None)
+    shown = _hide_digits(value)
+    msg = f"nik: {shown!r} is not a NIK of 16 digits (0-9)"
+    raise InvalidPersonError(msg, field="nik", value=shown)
+
+
+def _hide_digits(text: str) -> str:
+    """*text* cut to 40 characters; with 6 digits or more, each digit (any script) as ``*``."""
+    text = text if len(text) <= 40 else text[:37] + "..."
+    if sum(c.isdigit() for c in text) < 6:
+        return text
+    return "".join("*" if c.isdigit() else c for c in text)
 
 
 def _check_id(field: str, error: type[ILPError]) -> Any:
     def check(_: object, __: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not value.strip():
-            msg = f"{field}: {value!r} is not a non-empty text id"
-            raise error(msg, field=field, value=value)
+            shown = repr(value) if isinstance(value, str) else _kind(value)
+            msg = f"{field}: expected a non-empty text id, got {shown}"
+            raise error(msg, field=field, value=value if isinstance(value, str) else None)
+        if len(value) > MAX_TEXT:
+            msg = f"{field}: an id of {len(value)} characters; at most {MAX_TEXT}"
+            raise error(msg, field=field, value=None)
 
     return check
 
@@ -317,13 +393,17 @@ class Person:
     """A person in the catchment area of a Puskesmas.
 
     Compares and hashes by ``id``. The NIK (national id number) is never
-    shown whole: ``repr`` masks all but its last four digits.
+    shown: ``repr`` masks every digit of it.
     """
 
     id: str = attrs.field(validator=_check_id("id", InvalidPersonError))
     sex: Sex = attrs.field(converter=_sex)
     birth_date: pendulum.Date = attrs.field(converter=_birth_date)
-    name: str | None = attrs.field(default=None, kw_only=True)
+    name: str | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=_optional_text("name", InvalidPersonError, no_nik=True),
+    )
     nik: str | None = attrs.field(default=None, kw_only=True, validator=_check_nik, repr=_nik_repr)
     death_date: pendulum.Date | None = attrs.field(
         default=None, kw_only=True, converter=_death_date
@@ -336,9 +416,15 @@ class Person:
     )
     school: School | None = attrs.field(default=None, kw_only=True, converter=_school)
     #: Area id (dusun/RW or desa code) of the home; the network resolves it.
-    residence: str | None = attrs.field(default=None, kw_only=True)
+    residence: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("residence", InvalidPersonError)
+    )
     #: Whether the person has ever had sexual contact (cervical screening); None if unknown.
-    ever_sexually_active: bool | None = attrs.field(default=None, kw_only=True)
+    ever_sexually_active: bool | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=_optional_bool("ever_sexually_active", InvalidPersonError),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.death_date is not None and self.death_date < self.birth_date:
@@ -401,8 +487,15 @@ class Person:
         :class:`~ilp.errors.InvalidPersonError` naming the key.
         """
         if not isinstance(data, Mapping):
-            msg = f"person: expected a mapping of fields, got {type(data).__name__}"
-            raise InvalidPersonError(msg, field="person", value=data)
+            msg = f"person: expected a mapping of fields, got {_kind(data)}"
+            raise InvalidPersonError(msg, field="person", value=None)
+        unknown = sorted(str(k) for k in data if k not in _PERSON_KEYS)
+        if unknown:
+            msg = (
+                f"person: unknown field {_short_key(unknown[0])} "
+                f"(known: {', '.join(sorted(_PERSON_KEYS))})"
+            )
+            raise InvalidPersonError(msg, field=unknown[0], value=None)
         data = dict(data)
         grade = data.pop("school_grade", None)
         year = data.pop("school_year", None)
@@ -414,16 +507,40 @@ class Person:
         elif year is not None:
             msg = "school_year: given without a school_grade"
             raise InvalidPersonError(msg, field="school_year", value=year)
-        if "id" in data and not isinstance(data["id"], str) and isinstance(data["id"], int):
-            data["id"] = str(data["id"])
+        ident = data.get("id")
+        if isinstance(ident, int) and not isinstance(ident, bool):
+            data["id"] = str(ident)
         made: Person = _from_mapping(cls, data, "person", InvalidPersonError)
         return made
 
 
+#: The keys of a person mapping (``docs/files.md``), as people write them.
+_PERSON_KEYS: Final = frozenset(
+    {
+        "id",
+        "sex",
+        "birth_date",
+        "name",
+        "nik",
+        "death_date",
+        "conditions",
+        "pregnancies",
+        "school_grade",
+        "school_year",
+        "residence",
+        "ever_sexually_active",
+    }
+)
+
+
+def _short_key(key: str) -> str:
+    return repr(key if len(key) <= 40 else key[:37] + "...")
+
+
 def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: type[ILPError]) -> Any:
     if not isinstance(data, Mapping):
-        msg = f"{what}: expected a mapping of fields, got {type(data).__name__} {data!r}"
-        raise error(msg, field=what, value=data)
+        msg = f"{what}: expected a mapping of fields, got {_kind(data)}"
+        raise error(msg, field=what, value=None)
     fields = attrs.fields_dict(cls)
     # an optional field given as null (YAML `edd: null`) means "not given"
     data = {
@@ -433,8 +550,8 @@ def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: typ
     }
     unknown = sorted(str(k) for k in data if k not in fields)
     if unknown:
-        msg = f"{what}: unknown field {unknown[0]!r} (known: {', '.join(sorted(fields))})"
-        raise error(msg, field=unknown[0], value=data[unknown[0]])
+        msg = f"{what}: unknown field {_short_key(unknown[0])} (known: {', '.join(sorted(fields))})"
+        raise error(msg, field=unknown[0], value=None)
     missing = [n for n, f in fields.items() if f.default is attrs.NOTHING and n not in data]
     if missing:
         msg = f"{what}: missing required field {missing[0]!r}"
@@ -444,8 +561,9 @@ def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: typ
     except ILPError:
         raise
     except (TypeError, ValueError) as exc:
-        msg = f"{what}: {exc}"
-        raise error(msg, field=what, value=data) from None
+        detail = str(exc) if len(str(exc)) <= 100 else str(exc)[:97] + "..."
+        msg = f"{what}: {detail}"
+        raise error(msg, field=what, value=None) from None
 
 
 def _check_code(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -465,13 +583,21 @@ def _record_value(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        msg = f"value: {value!r} is not a number"
-        raise InvalidRecordError(msg, field="value", value=value)
+        msg = f"value: {_kind(value)} is not a number"
+        raise InvalidRecordError(msg, field="value", value=None)
+    text = value if isinstance(value, str) else None
+    if text is not None and len(text) > 40:
+        msg = "value: a text of more than 40 characters is not a number"
+        raise InvalidRecordError(msg, field="value", value=None)
     try:
-        return float(value)
-    except ValueError:
+        number = float(value)
+    except (ValueError, OverflowError):
         msg = f"value: {value!r} is not a number"
         raise InvalidRecordError(msg, field="value", value=value) from None
+    if not math.isfinite(number):
+        msg = f"value: {value!r} is not a finite number (NaN and infinity are refused)"
+        raise InvalidRecordError(msg, field="value", value=None)
+    return number
 
 
 @attrs.frozen(order=False)
@@ -481,11 +607,17 @@ class ServiceRecord:
     code: str = attrs.field(validator=_check_code)
     date: pendulum.Date = attrs.field(converter=_record_date)
     #: Facility id where it was given (Puskesmas, Pustu, Posyandu, …).
-    place: str | None = attrs.field(default=None, kw_only=True)
+    place: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("place", InvalidRecordError)
+    )
     #: Who gave it (a staff id or a provider type such as ``bidan``).
-    provider: str | None = attrs.field(default=None, kw_only=True)
+    provider: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("provider", InvalidRecordError)
+    )
     #: A coded or free-text result, such as ``normal`` or ``positive``.
-    result: str | None = attrs.field(default=None, kw_only=True)
+    result: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("result", InvalidRecordError)
+    )
     #: A measured value, such as a weight in kg or a blood pressure systole.
     value: float | None = attrs.field(default=None, kw_only=True, converter=_record_value)
 
@@ -545,8 +677,14 @@ def _relation(value: object) -> Relation:
 class Member:
     """A person and their relation to the head of the family."""
 
-    person: Person = attrs.field(validator=attrs.validators.instance_of(Person))
+    person: Person = attrs.field()
     relation: Relation = attrs.field(converter=_relation)
+
+    @person.validator
+    def _check_person(self, _: attrs.Attribute[Person], value: Person) -> None:
+        if not isinstance(value, Person):
+            msg = f"person: expected a Person, got {type(value).__name__}"
+            raise InvalidFamilyError(msg, field="person", value=None)
 
 
 @attrs.frozen
@@ -557,17 +695,29 @@ class Household:
     """
 
     #: The couple of reproductive age uses family planning (KB).
-    family_planning: bool | None = None
+    family_planning: bool | None = attrs.field(
+        default=None, validator=_optional_bool("family_planning", InvalidFamilyError)
+    )
     #: Nobody in the family smokes.
-    no_smoker: bool | None = None
+    no_smoker: bool | None = attrs.field(
+        default=None, validator=_optional_bool("no_smoker", InvalidFamilyError)
+    )
     #: Every member is enrolled in JKN (national health insurance).
-    jkn: bool | None = None
+    jkn: bool | None = attrs.field(
+        default=None, validator=_optional_bool("jkn", InvalidFamilyError)
+    )
     #: The family has access to clean water.
-    clean_water: bool | None = None
+    clean_water: bool | None = attrs.field(
+        default=None, validator=_optional_bool("clean_water", InvalidFamilyError)
+    )
     #: The family has and uses a healthy latrine.
-    healthy_latrine: bool | None = None
+    healthy_latrine: bool | None = attrs.field(
+        default=None, validator=_optional_bool("healthy_latrine", InvalidFamilyError)
+    )
     #: Infants 7–23 months were exclusively breastfed for their first 6 months.
-    exclusive_breastfeeding: bool | None = None
+    exclusive_breastfeeding: bool | None = attrs.field(
+        default=None, validator=_optional_bool("exclusive_breastfeeding", InvalidFamilyError)
+    )
 
 
 def _check_kk(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -591,9 +741,15 @@ class Family:
     members: tuple[Member, ...] = attrs.field(converter=_members)
     household: Household = attrs.field(factory=Household, kw_only=True)
     #: Area id of the home (dusun/RW), shared by the members unless they say otherwise.
-    residence: str | None = attrs.field(default=None, kw_only=True)
+    residence: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("residence", InvalidFamilyError)
+    )
     #: Street address, for kader home-visit lists.
-    address: str | None = attrs.field(default=None, kw_only=True)
+    address: str | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=_optional_text("address", InvalidFamilyError, no_nik=True),
+    )
 
     def __attrs_post_init__(self) -> None:
         for m in self.members:

@@ -609,7 +609,7 @@ class TestFiles:
         with pytest.raises(PopulationError, match="not a simulation saved by ilp"):
             SimResult.load(tmp_path / "other.npz")
         np.savez(tmp_path / "part.npz", ilp_simulation_format=np.array([1]))
-        with pytest.raises(PopulationError, match="not a complete saved simulation"):
+        with pytest.raises(PopulationError, match="array 'months' is missing"):
             SimResult.load(tmp_path / "part.npz")
 
 

@@ -28,7 +28,6 @@ import json
 import math
 import os
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Final
@@ -41,7 +40,7 @@ import pendulum
 from ilp._atomic import write_atomic
 from ilp._extras import require
 from ilp.clusters import cluster_of
-from ilp.dates import add_months, as_date, from_day
+from ilp.dates import LAST_DATE, add_months, as_date, from_day
 from ilp.errors import PopulationError
 from ilp.lifecycle import Catalogue, Entry, Region, Service, Status
 from ilp.network import AreaLevel, AreaType, Facility, FacilityType, Network, can_give
@@ -59,6 +58,9 @@ __all__ = [
     "SimResult",
     "simulate",
 ]
+
+#: The most months one simulation runs (a century).
+MAX_MONTHS: Final = 1200
 
 #: The site types of :attr:`SimParams.site_factor`, in code order (0, 1, 2).
 SITE_TYPES: Final = ("posyandu", "pustu", "puskesmas")
@@ -736,43 +738,29 @@ class SimResult:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> SimResult:
-        """The result saved at *path* (``.npz``) by :meth:`save` (without the population)."""
-        try:
-            data = np.load(path, allow_pickle=False)
-        except (OSError, ValueError, zipfile.BadZipFile) as exc:
-            msg = f"{os.fspath(path)}: not a saved simulation ({exc})"
-            raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-        try:
-            if not isinstance(data, np.lib.npyio.NpzFile) or _RESULT_FORMAT not in data.files:
-                msg = f"{os.fspath(path)}: not a simulation saved by ilp"
-                raise PopulationError(msg, field="path", value=os.fspath(path))
-            names = [str(x) for x in data["params"].tolist()]
-            params = _params_from(json.loads(names[0]))
-            return cls(
-                start=as_date(str(data["start"][0])),
-                months=[as_date(str(m)) for m in data["months"].tolist()],
-                seed=int(data["seed"][0]),
-                codes=data["codes"].tolist(),
-                code_groups=data["code_groups"].tolist(),
-                groups=data["groups"].tolist(),
-                sites=data["sites"].tolist(),
-                site_types=data["site_types"].tolist(),
-                site_puskesmas=data["site_puskesmas"].tolist(),
-                desas=data["desas"].tolist(),
-                demand=data["demand"],
-                coverage=data["coverage"],
-                people=data["people"],
-                partitions=data["partitions"],
-                params=params,
-            )
-        except PopulationError:
-            raise
-        except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
-            msg = f"{os.fspath(path)}: not a complete saved simulation ({exc})"
-            raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-        finally:
-            if isinstance(data, np.lib.npyio.NpzFile):
-                data.close()
+        """The result saved at *path* (``.npz``) by :meth:`save` (without the population).
+
+        Every array is checked against the others before the result is made
+        (:mod:`ilp.population._result_file`); a file that is not a complete,
+        consistent result raises :class:`~ilp.errors.PopulationError`.
+        """
+        from ilp.population._result_file import read_result  # noqa: PLC0415 - load only
+
+        dtypes = {
+            "demand": DEMAND_DTYPE,
+            "coverage": COVERAGE_DTYPE,
+            "people": PEOPLE_DTYPE,
+            "partitions": PARTITION_DTYPE,
+        }
+        fields = read_result(
+            path,
+            marker=_RESULT_FORMAT,
+            dtypes=dtypes,
+            site_types=SITE_TYPES,
+            max_months=MAX_MONTHS,
+            params=SimParams,
+        )
+        return cls(**fields)
 
 
 def _params_from(data: Mapping[str, Any]) -> SimParams:
@@ -1667,6 +1655,12 @@ def simulate(
         raise _fail("network", f"expected a Network, got {type(network).__name__}", network)
     first = as_date(start, field="start")
     months = _check_int("months", months, 1)
+    if months > MAX_MONTHS or add_months(first, months) > LAST_DATE:
+        msg = (
+            f"{months} months from {first.isoformat()} is more than {MAX_MONTHS} months "
+            f"or goes past the last supported date {LAST_DATE.isoformat()}"
+        )
+        raise _fail("months", msg, months)
     seed = _check_int("seed", seed, 0)
     params = SimParams() if params is None else params
     if not isinstance(params, SimParams):

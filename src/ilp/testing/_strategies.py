@@ -22,6 +22,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ilp.dates import (
+    FIRST_DATE,
     DateLike,
     Duration,
     add_months,
@@ -62,7 +63,7 @@ __all__ = [
 T = TypeVar("T")
 
 #: Dates the strategies accept: room for any age up to 120 years on any query date.
-_FIRST: Final = pendulum.Date(1800, 1, 1)
+_FIRST: Final = FIRST_DATE
 _LAST: Final = pendulum.Date(2199, 12, 31)
 #: The earliest query date (``on``) accepted.
 _FIRST_ON: Final = pendulum.Date(1920, 1, 1)
@@ -469,7 +470,7 @@ def _birth_range(
     on: int, min_age: Duration, max_age: Duration, *, pregnant: bool | None, alive: bool | None
 ) -> tuple[int, int]:
     """First and last day of birth giving an age from *min_age* to *max_age* on day *on*."""
-    first = _earliest_birth(on, max_age)
+    first = max(_earliest_birth(on, max_age), _day(_FIRST))
     last = _latest_birth(on, min_age)
     if pregnant:
         last = min(last, _latest_birth(on, _YOUNGEST_MOTHER))
@@ -675,7 +676,7 @@ def families(
         area = draw(_AREAS)
         home = f"{area}{draw(_VILLAGES)}"
         homes = st.sampled_from([home, None])
-        oldest = _earliest_birth(day, _CENTURY)
+        oldest = max(_earliest_birth(day, _CENTURY), _day(_FIRST))
         adult = _latest_birth(day, _ADULT)
 
         def member(ident: str, first: int, last: int, sex: Sex | None = None) -> Person:
@@ -695,7 +696,7 @@ def families(
             )
 
         # a head with parents is young enough for them to be at most 100
-        head_first = _earliest_birth(day, Duration(months=84 * 12))
+        head_first = max(_earliest_birth(day, Duration(months=84 * 12)), _day(_FIRST))
         head = member(idents[0], head_first if Relation.PARENT in relations else oldest, adult)
         born = _day(head.birth_date)
         members = [Member(head, Relation.HEAD)]

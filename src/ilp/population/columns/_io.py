@@ -11,7 +11,6 @@ read or write is a :class:`~ilp.errors.PopulationError` naming the file.
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -20,6 +19,7 @@ import numpy.typing as npt
 
 from ilp._atomic import write_atomic
 from ilp.errors import PopulationError
+from ilp.population._npz import NpzArrays, open_npz
 from ilp.population.columns._model import (
     PERSON_COLUMNS,
     PREGNANCY_COLUMNS,
@@ -54,7 +54,7 @@ def save_population(
 
 def load_population(path: str | os.PathLike[str]) -> Population:
     """The population saved at *path*: see :meth:`Population.load`."""
-    with _read(path) as data:
+    with _read(path, "population") as data:
         _require(data, path, _POPULATION_FORMAT)
         names = ["ids", "areas"] + [n for n, _ in PERSON_COLUMNS[1:] + PREGNANCY_COLUMNS]
         arrays = {n: _require(data, path, n) for n in names}
@@ -91,7 +91,7 @@ def save_history(history: History, path: str | os.PathLike[str]) -> None:
 
 def load_history(path: str | os.PathLike[str], population: Population | None) -> History:
     """The history saved at *path*: see :meth:`History.load`."""
-    with _read(path) as data:
+    with _read(path, "history") as data:
         _require(data, path, _HISTORY_FORMAT)
         arrays = {
             n: _require(data, path, n)
@@ -126,37 +126,9 @@ def _write(path: str | os.PathLike[str], arrays: Mapping[str, npt.NDArray[Any]])
     write_atomic(path, lambda f: np.savez(f, allow_pickle=False, **arrays), error=PopulationError)
 
 
-class _Reader:
-    """An open ``.npz`` file whose failures become :class:`PopulationError`."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        try:
-            self.data = np.load(path, allow_pickle=False)
-        except (OSError, ValueError, zipfile.BadZipFile) as exc:
-            msg = f"{os.fspath(path)}: not a saved population ({exc})"
-            raise PopulationError(msg, field="path", value=os.fspath(path)) from None
-        if not isinstance(self.data, np.lib.npyio.NpzFile):
-            msg = f"{os.fspath(path)}: a single array, not a saved population (.npz)"
-            raise PopulationError(msg, field="path", value=os.fspath(path))
-
-    def __enter__(self) -> np.lib.npyio.NpzFile:
-        data: np.lib.npyio.NpzFile = self.data
-        return data
-
-    def __exit__(self, *exc: object) -> None:
-        self.data.close()
+def _read(path: str | os.PathLike[str], what: str) -> NpzArrays:
+    return open_npz(path, what)
 
 
-def _read(path: str | os.PathLike[str]) -> _Reader:
-    return _Reader(path)
-
-
-def _require(data: np.lib.npyio.NpzFile, path: str | os.PathLike[str], name: str) -> Any:
-    if name not in data.files:
-        msg = f"{os.fspath(path)}: no array {name!r} (not saved by ilp, or by another version)"
-        raise PopulationError(msg, field=name, value=os.fspath(path))
-    try:
-        return data[name]
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        msg = f"{os.fspath(path)}: array {name!r} cannot be read ({exc})"
-        raise PopulationError(msg, field=name, value=os.fspath(path)) from None
+def _require(data: NpzArrays, path: str | os.PathLike[str], name: str) -> Any:
+    return data.get(name)
