@@ -7,6 +7,8 @@ where, and from which Puskesmas cluster? See :func:`due`.
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp.errors import (
     CatalogueError,
+    CodeMapError,
+    FHIRError,
     ILPError,
     InputFileError,
     InvalidAssessmentError,
@@ -75,9 +77,11 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "Cluster",
+    "CodeMapError",
     "Condition",
     "DueItem",
     "DueList",
+    "FHIRError",
     "Family",
     "FamilyFile",
     "FamilyRegister",

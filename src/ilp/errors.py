@@ -14,6 +14,8 @@ from typing import Any, Final
 
 __all__ = [
     "CatalogueError",
+    "CodeMapError",
+    "FHIRError",
     "ILPError",
     "InputFileError",
     "InvalidAssessmentError",
@@ -155,3 +157,19 @@ class NetworkError(_LocatedError):
 
 class InputFileError(_LocatedError):
     """A person, history or other input file that cannot be read or has the wrong shape."""
+
+
+class CodeMapError(_LocatedError):
+    """A code map (ilp codes to FHIR codings) that cannot be loaded: every problem, located."""
+
+
+class FHIRError(ILPError, ValueError):
+    """A FHIR resource or Bundle ilp cannot read: names the resource (``Type/id``) and the field.
+
+    ``resource`` is the resource's ``Type/id`` (or its place in the Bundle),
+    ``field`` the FHIR element path within it.
+    """
+
+    def __init__(self, msg: str, *, resource: str, field: str, value: Any = None) -> None:
+        super().__init__(f"{resource}: {field}: {msg}", field=field, value=value)
+        self.resource = resource

@@ -1,0 +1,33 @@
+"""Interop: SATUSEHAT (FHIR R4) in and out, and the code map between ilp and FHIR codings.
+
+The core writes and reads plain JSON-ready dicts; ``fhir.resources`` (extra
+``ilp[fhir]``) is needed only to validate them, and ``ijson`` to stream
+large files. See ``docs/interop.md``.
+"""
+
+from ilp.interop._codemap import (
+    CodeMap,
+    ConditionCoding,
+    Resource,
+    ServiceCoding,
+    default_codemap,
+    load_codemap,
+)
+from ilp.interop._fhir_in import FHIRImport, ImportReport, Skipped, read_bundle
+from ilp.interop._fhir_out import care_bundle, export_bundle, patient_id
+
+__all__ = [
+    "CodeMap",
+    "ConditionCoding",
+    "FHIRImport",
+    "ImportReport",
+    "Resource",
+    "ServiceCoding",
+    "Skipped",
+    "care_bundle",
+    "default_codemap",
+    "export_bundle",
+    "load_codemap",
+    "patient_id",
+    "read_bundle",
+]
