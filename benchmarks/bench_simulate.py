@@ -34,7 +34,7 @@ import _simdata
 
 import ilp
 from ilp.population import synthesize
-from ilp.population._simulate import SimResult, simulate
+from ilp.population.simulation import SimResult, simulate
 
 START = pendulum.Date(2025, 1, 1)
 NATIONAL = 282_000_000

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import _simdata
 
 from ilp.population import NO_DAY, History, Population, synthesize
-from ilp.population._simulate import SimParams, SimResult, simulate
+from ilp.population.simulation import SimParams, SimResult, simulate
 
 START = pendulum.Date(2025, 1, 1)
 # (name, target %, tolerance in points, source)

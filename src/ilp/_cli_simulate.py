@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     from ilp.lifecycle import Region  # noqa: PLC0415
     from ilp.network import load_network  # noqa: PLC0415
     from ilp.population import Population  # noqa: PLC0415
-    from ilp.population._simulate import simulate  # noqa: PLC0415
+    from ilp.population.simulation import simulate  # noqa: PLC0415
 
     target = Path(args.out)
     if target.suffix.lower() not in {".npz", ".csv"}:

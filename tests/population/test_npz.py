@@ -15,7 +15,7 @@ import pytest
 from ilp.errors import PopulationError
 from ilp.population import History, Population, SimParams, SimResult
 from ilp.population._npz import open_npz
-from ilp.population._simulate import (
+from ilp.population.simulation._result import (
     COVERAGE_DTYPE,
     DEMAND_DTYPE,
     PARTITION_DTYPE,

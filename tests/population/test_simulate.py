@@ -26,8 +26,8 @@ from ilp.errors import ILPError, PopulationError
 from ilp.lifecycle import national
 from ilp.network import Area, AreaLevel, AreaType, Facility, FacilityType, Network, Opening
 from ilp.population import CONDITIONS, NO_DAY, History, Population
-from ilp.population import _simulate as sim
-from ilp.population._simulate import DEFAULT_ATTENDANCE, DEFAULT_MINUTES, SimParams, SimResult
+from ilp.population import simulation as sim
+from ilp.population.simulation import DEFAULT_ATTENDANCE, DEFAULT_MINUTES, SimParams, SimResult
 
 START = pendulum.Date(2025, 1, 1)
 BASELINE = Path(__file__).with_name("baseline_simulate.json")
@@ -517,7 +517,9 @@ class TestEdges:
         def broken(task: Any) -> Any:
             raise PopulationError("task failed", field="test")
 
-        monkeypatch.setattr(sim, "_run_task_quietly", broken)
+        from ilp.population.simulation import _run
+
+        monkeypatch.setattr(_run, "run_task_quietly", broken)
         with ThreadPoolExecutor(1) as pool, pytest.raises(PopulationError, match="task failed"):
             sim.simulate(*people, network, START, 2, seed=1, executor=pool, tasks=2)
 
@@ -585,8 +587,10 @@ class TestFiles:
         """Overwriting keeps the previous file whole until the new one is complete."""
         path = tmp_path / "run.csv"
         path.write_text("old\n", encoding="utf-8")
+        from ilp.population.simulation import _io
+
         monkeypatch.setattr(
-            SimResult, "_csv", lambda self: (_ for _ in ()).throw(KeyboardInterrupt)
+            _io, "result_csv", lambda result: (_ for _ in ()).throw(KeyboardInterrupt)
         )
         with pytest.raises(KeyboardInterrupt):
             run.save(path)
@@ -774,7 +778,9 @@ class TestCommand:
                 raise PopulationError("simulated failure", field="test")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(sim, "due_batch", failing)
+        from ilp.population.simulation import _attendance
+
+        monkeypatch.setattr(_attendance, "due_batch", failing)
         assert _cli_simulate.run(self._args(tmp_path), io.StringIO()) == 2
         assert "simulated failure" in capsys.readouterr().err
         assert list(tmp_path.iterdir()) == []

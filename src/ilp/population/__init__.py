@@ -15,13 +15,6 @@ from ilp.population._batch import (
     due_batch,
 )
 from ilp.population._calendar import NO_DAY
-from ilp.population._simulate import (
-    DEFAULT_ATTENDANCE,
-    DEFAULT_MINUTES,
-    SimParams,
-    SimResult,
-    simulate,
-)
 from ilp.population._synth import (
     DEFAULT_AREA_FACTOR,
     DEFAULT_COVERAGE,
@@ -32,6 +25,13 @@ from ilp.population._synth import (
 )
 from ilp.population._worklists import WorkLists, work_lists
 from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.simulation import (
+    DEFAULT_ATTENDANCE,
+    DEFAULT_MINUTES,
+    SimParams,
+    SimResult,
+    simulate,
+)
 
 __all__ = [
     "CONDITIONS",

@@ -1,0 +1,167 @@
+"""Running simulation tasks: month by month within a task, and the tasks on an executor."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ilp.population._calendar import NO_DAY
+from ilp.population.simulation._attendance import Attendance
+from ilp.population.simulation._params import YEAR_DAYS
+from ilp.population.simulation._task import Task, TaskResult, month_span
+from ilp.population.simulation._vital import VitalEvents
+
+__all__ = ["TaskRun", "run_task", "run_task_quietly", "run_tasks"]
+
+
+class TaskRun(VitalEvents, Attendance):
+    """One task run month by month: vital events, then attendance; then its result."""
+
+    # -- one month ---------------------------------------------------------------------
+
+    def month(self, k: int) -> None:
+        t, p = self.t, self.t.params
+        m0, m1 = month_span(t.start, k)
+        length = m1 - m0 + 1
+        n0 = len(self.part)
+        # each partition draws from its own generator, in the same order every month
+        draws = self._draw(3, self.members)  # engagement, death, attendance
+        birth = self.cols["birth"]
+        # 1. engagement
+        self.engaged = np.where(self.engaged, draws[0] >= p.dropout, draws[0] < p.reengage)
+        # 2. deaths among the living without a date of death yet
+        alive_start = (birth <= m0) & (self.death_day >= m0)
+        age = (m0 - birth) / YEAR_DAYS
+        at_risk = alive_start & (self.death_day == NO_DAY)
+        q = 1 - np.exp(-p.mortality(age) * length / YEAR_DAYS)
+        dies = at_risk & (draws[1] < q)
+        when = self._draw_some(dies)
+        day = (m0 + np.floor(when[dies] * length)).astype(np.int32)
+        self.death_day[dies] = np.maximum(day, birth[dies])
+        # 3. conceptions
+        women = alive_start & (self.cols["sex"] == 0) & (age >= 15) & (age < 50)
+        women &= ~self._blocked(m0)
+        chance = 1 - np.exp(-p.conception(age) * length / YEAR_DAYS)
+        conceive = women & (self._draw_some(women) < chance)
+        when = self._draw_some(conceive)
+        normal = self._draw_some(conceive, normal=True)
+        rows = np.flatnonzero(conceive)
+        if len(rows):
+            lmp = m0 + np.floor(when[rows] * length).astype(np.int64)
+            keep = self.death_day[rows].astype(np.int64) >= lmp
+            rows, lmp = rows[keep], lmp[keep]
+            self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[rows]))
+        # 4. deliveries and births
+        u = np.concatenate([draws[2], self._deliver(m0, m1)])
+        n = len(self.part)
+        # 5. counts of people
+        part = self.part
+        new = np.zeros(n, dtype=np.bool_)
+        new[n0:] = True
+        alive_start_all = np.zeros(n, dtype=np.bool_)
+        alive_start_all[:n0] = alive_start
+        died = (self.death_day >= m0) & (self.death_day <= m1)
+        alive_end = (self.cols["birth"] <= m1) & (self.death_day > m1)
+        for j, mask in enumerate((alive_start_all, new, died, alive_end)):
+            self.counts[:, k, j] = np.bincount(part[mask], minlength=self.n_parts)
+        # 6. who is due, who comes
+        self._serve(k, m0, m1, u)
+
+    # -- the end -----------------------------------------------------------------------
+
+    def finish(self, seconds: float) -> TaskResult:
+        t = self.t
+        desa = t.area_desa[t.area_local[self.cols["residence"]]].astype(np.int64)
+        g = t.n_groups
+        key = np.repeat((desa + 1) * g, g) + np.tile(np.arange(g), len(desa))
+        due = self.ever_due.reshape(-1)
+        got = self.ever_received.reshape(-1)
+        keys, inverse = np.unique(key[due], return_inverse=True)
+        rec = np.zeros(len(keys), dtype=np.int64)
+        np.add.at(rec, np.searchsorted(keys, key[got]), 1)
+        cover = np.stack(
+            [keys // g - 1, keys % g, np.bincount(inverse, minlength=len(keys)), rec]
+        ).astype(np.int64)
+        columns = preg = records = None
+        if t.keep_population:
+            end = month_span(t.start, t.months - 1)[1]
+            columns = dict(self.cols)
+            columns["death"] = np.where(self.death_day <= end, self.death_day, NO_DAY).astype(
+                np.int32
+            )
+            preg = dict(self.preg)
+            del preg["planned"]
+            records = (self.rec_person, self.rec_code, self.rec_day)
+        return TaskResult(
+            due=self.due,
+            received=self.received,
+            site_global=t.site_global,
+            counts=self.counts,
+            people_start=self.people_start,
+            part_received=self.part_received,
+            cover=cover,
+            columns=columns,
+            preg=preg,
+            records=records,
+            households=self.households if t.keep_population else None,
+            part=self.part.astype(np.int32),
+            lid=self.lid,
+            seconds=seconds,
+        )
+
+
+def run_task(task: Task, progress: Callable[[int], None] | None = None) -> TaskResult:
+    began = time.perf_counter()
+    run = TaskRun(task)
+    run.setup()
+    for k in range(task.months):
+        run.month(k)
+        if progress is not None:
+            progress(k + 1)
+    return run.finish(time.perf_counter() - began)
+
+
+def run_task_quietly(task: Task) -> TaskResult:
+    return run_task(task)
+
+
+def run_tasks(
+    task_list: Sequence[Task],
+    executor: concurrent.futures.Executor | None,
+    months: int,
+    progress: Callable[[int, int], object] | None,
+) -> list[TaskResult]:
+    """The results of *task_list*, in order: here one after another, or on *executor*.
+
+    *progress* is called with (months done, months in all), counted over
+    tasks; a task's failure is raised as soon as it is known, and the tasks
+    not yet started are cancelled.
+    """
+    total = months * len(task_list)
+    outputs: list[TaskResult] = []
+    if executor is None:
+        for i, task in enumerate(task_list):
+            done_before = i * months
+
+            def tick(k: int, base: int = done_before) -> None:
+                if progress is not None:
+                    progress(base + k, total)
+
+            outputs.append(run_task(task, tick))
+        return outputs
+    futures = [executor.submit(run_task_quietly, task) for task in task_list]
+    done = 0
+    try:
+        for future in concurrent.futures.as_completed(futures):
+            future.result()  # raise a task's failure as soon as it is known
+            done += months
+            if progress is not None:
+                progress(done, total)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return [f.result() for f in futures]

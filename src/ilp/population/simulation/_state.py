@@ -1,0 +1,130 @@
+"""The state of one simulation task, and its random draws (per partition, in a fixed order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from ilp.lifecycle import Catalogue
+from ilp.population._calendar import NO_DAY
+from ilp.population.columns import History, Population
+from ilp.population.simulation._params import Arr
+from ilp.population.simulation._task import Task
+
+__all__ = ["TaskState"]
+
+
+class TaskState:
+    """The state of one task: growing columns, pregnancies, records and counters."""
+
+    def __init__(self, task: Task) -> None:
+        self.t = task
+        pop = task.population
+        self.cols: dict[str, Arr] = {}
+        self.extra: dict[str, Any] = {}
+        for f in attrs.fields(Population):
+            if not f.init:
+                continue
+            value = getattr(pop, f.name)
+            if f.name.startswith("preg_"):
+                continue
+            if isinstance(value, np.ndarray) and f.name != "areas":
+                self.cols[f.name] = value.copy()
+            else:
+                self.extra[f.name] = value
+        self.death_day = self.cols["death"].copy()
+        self.preg: dict[str, Arr] = {
+            "person": pop.preg_person.astype(np.int64),
+            "lmp": pop.preg_lmp.copy(),
+            "edd": pop.preg_edd.copy(),
+            "delivery": pop.preg_delivery.copy(),
+            "outcome": pop.preg_outcome.copy(),
+            "in_facility": pop.preg_in_facility.copy(),
+            "planned": np.full(len(pop.preg_person), NO_DAY, dtype=np.int32),
+        }
+        self.part = task.part.astype(np.int64)
+        self.lid = task.lid.copy()
+        self.households = None if task.households is None else task.households.copy()
+        self.n_parts = len(task.keys)
+        self.rngs = [np.random.Generator(np.random.PCG64(s)) for s in task.seeds]
+        order = np.lexsort((self.lid, self.part))
+        starts = np.searchsorted(self.part[order], np.arange(self.n_parts + 1))
+        self.members = [order[starts[p] : starts[p + 1]] for p in range(self.n_parts)]
+        h = task.history
+        self.rec_person = h.rec_person.copy()
+        self.rec_code = h.rec_code.copy()
+        self.rec_day = h.rec_day.copy()
+        self.appendable = not len(h) or int(h.rec_day.max()) <= task.start
+        n = len(pop)
+        self.engaged = np.ones(n, dtype=np.bool_)
+        self.reached = np.ones(n, dtype=np.bool_)
+        self.ever_due = np.zeros((n, task.n_groups), dtype=np.bool_)
+        self.ever_received = np.zeros((n, task.n_groups), dtype=np.bool_)
+        n_sites = len(task.site_global)
+        n_services = len(task.services)
+        self.due = np.zeros((task.months, n_sites + 1, n_services), dtype=np.int64)
+        self.received = np.zeros_like(self.due)
+        self.counts = np.zeros((self.n_parts, task.months, 4), dtype=np.int64)
+        self.part_received = np.zeros(self.n_parts, dtype=np.int64)
+        self.people_start = np.bincount(self.part, minlength=self.n_parts).astype(np.int64)
+        self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
+        # per task area and service: (site + 1) * services + service, and the attendance
+        n_services = len(task.services)
+        self._key = (task.site_of + 1) * n_services + np.arange(n_services, dtype=np.int32)
+        self._prob = (
+            task.attendance[None, :] * task.area_factor[:, None] * task.site_factor[task.site_of]
+        )
+        self._where = {c: i for i, c in enumerate(task.services)}
+
+    # -- draws, per partition in its own order -----------------------------------------
+
+    def _spread(self, blocks: list[Arr], rows: list[Arr], n: int, width: int) -> Arr:
+        """Per-partition draws (``width`` × rows) laid out over *n* task rows."""
+        out = np.zeros((width, n), dtype=np.float64)
+        for block, r in zip(blocks, rows, strict=True):
+            out[:, r] = block
+        return out
+
+    def _draw(self, width: int, rows: list[Arr]) -> Arr:
+        n = len(self.part)
+        blocks = [self.rngs[p].random((width, len(r))) for p, r in enumerate(rows)]
+        return self._spread(blocks, rows, n, width)
+
+    def _draw_some(self, mask: Arr, *, normal: bool = False) -> Arr:
+        """One draw for each row in *mask* (others 0), per partition in its own order."""
+        out = np.zeros(len(mask), dtype=np.float64)
+        for rng, rows in zip(self.rngs, self.members, strict=True):
+            picked = rows[mask[rows]]
+            if len(picked):
+                size = len(picked)
+                out[picked] = rng.standard_normal(size) if normal else rng.random(size)
+        return out
+
+    # -- the month's view ------------------------------------------------------------
+
+    def population(self, m0: int) -> Population:
+        """The population as seen during the month starting *m0*: deaths before it only."""
+        cols = dict(self.cols)
+        cols["death"] = np.where(self.death_day < m0, self.death_day, NO_DAY).astype(np.int32)
+        preg = self.preg
+        return Population(
+            **cols,
+            **self.extra,
+            preg_person=preg["person"].astype(np.int32),
+            preg_lmp=preg["lmp"],
+            preg_edd=preg["edd"],
+            preg_delivery=preg["delivery"],
+            preg_outcome=preg["outcome"],
+            preg_in_facility=preg["in_facility"],
+        )
+
+    def history(self) -> History:
+        return History(
+            self.t.hist_codes,
+            self.rec_person,
+            self.rec_code,
+            self.rec_day,
+            len(self.part),
+        )

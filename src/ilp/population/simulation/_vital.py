@@ -1,0 +1,211 @@
+"""Vital events in a simulation task: pregnancies seeded and conceived, deliveries, babies born."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from ilp.dates import from_day
+from ilp.people import Outcome
+from ilp.population._calendar import NO_DAY
+from ilp.population.columns import OUTCOMES
+from ilp.population.simulation._params import (
+    EDD_DAYS,
+    GESTATION_RANGE,
+    NEONATAL_DAYS,
+    POSTPARTUM_DAYS,
+    YEAR_DAYS,
+    Arr,
+)
+from ilp.population.simulation._state import TaskState
+
+__all__ = ["VitalEvents"]
+
+_LIVE_BIRTH: Final = OUTCOMES.index(Outcome.LIVE_BIRTH)
+
+
+class VitalEvents(TaskState):
+    """Pregnancies, deliveries and births of a task (deaths and conceptions are in the month)."""
+
+    def setup(self) -> None:
+        t, p = self.t, self.t.params
+        start = t.start
+        draws = self._draw(4, self.members)
+        total = p.dropout + p.reengage
+        share = p.dropout / total if total > 0 else 0.0
+        self.engaged = draws[0] >= share
+        self.reached = draws[3] >= p.unreached
+        birth, sex = self.cols["birth"], self.cols["sex"]
+        alive = self.death_day >= start
+        preg = self.preg
+        # pregnancies still to deliver: ongoing on the start date, or later
+        pending = (preg["delivery"] == NO_DAY) & (preg["edd"] + 14 >= start)
+        seeded = np.zeros(0, dtype=np.int64)
+        if t.seed_pregnancies:
+            age = (start - birth) / YEAR_DAYS
+            women = alive & (sex == 0) & (age >= 15) & (age < 50)
+            blocked = self._blocked(start)
+            # the share pregnant at a time: births per year × the time a pregnancy lasts
+            chance = np.minimum(p.fertility_at(age) * EDD_DAYS / YEAR_DAYS, 1.0)
+            pick = women & ~blocked & (draws[1] < chance)
+            seeded = np.flatnonzero(pick)
+        gest = [self.rngs[q].standard_normal(len(r)) for q, r in enumerate(self.members)]
+        gestation = self._spread([g[None, :] for g in gest], self.members, len(self.part), 1)[0]
+        if len(seeded):
+            lmp = start - np.floor(draws[2][seeded] * EDD_DAYS).astype(np.int64)
+            lmp = np.maximum(lmp, birth[seeded].astype(np.int64))
+            last = self._last_delivery()
+            ok = lmp > last[seeded] + POSTPARTUM_DAYS
+            seeded, lmp = seeded[ok], lmp[ok]
+            planned = lmp + self._gestation(gestation[seeded])
+            planned = np.where(planned < start, start + self.lid[seeded] % 14, planned)
+            self._add_pregnancies(seeded, lmp, planned)
+        # existing pending pregnancies get a planned delivery day
+        rows = np.flatnonzero(pending)
+        if len(rows):
+            owner = self.part[preg["person"][rows]]
+            normal = np.zeros(len(rows))
+            uniform = np.zeros(len(rows))
+            for q in range(self.n_parts):
+                mine = np.flatnonzero(owner == q)
+                if len(mine):
+                    normal[mine] = self.rngs[q].standard_normal(len(mine))
+                    uniform[mine] = self.rngs[q].random(len(mine))
+            lmp = preg["lmp"][rows].astype(np.int64)
+            planned = lmp + self._gestation(normal)
+            late = planned < start
+            planned[late] = start + np.floor(uniform[late] * 14).astype(np.int64)
+            planned = np.minimum(planned, preg["edd"][rows].astype(np.int64) + 14)
+            preg["planned"][rows] = planned.astype(np.int32)
+
+    def _gestation(self, normal: Arr) -> Arr:
+        lo, hi = GESTATION_RANGE
+        days = np.rint(EDD_DAYS + normal * self.t.params.gestation_sd)
+        out: Arr = np.clip(days, lo, hi).astype(np.int64)
+        return out
+
+    def _last_delivery(self) -> Arr:
+        """Per row, the day of the last delivery (or a very early day)."""
+        out = np.full(len(self.part), -(10**7), dtype=np.int64)
+        preg = self.preg
+        done = preg["delivery"] != NO_DAY
+        np.maximum.at(out, preg["person"][done], preg["delivery"][done].astype(np.int64))
+        return out
+
+    def _blocked(self, day: int) -> Arr:
+        """Rows who cannot conceive on *day*: pregnant, due to deliver, or just delivered."""
+        preg = self.preg
+        ends = np.where(
+            preg["delivery"] != NO_DAY,
+            preg["delivery"].astype(np.int64),
+            preg["edd"].astype(np.int64) + 14,
+        )
+        pending = preg["planned"] != NO_DAY
+        ends = np.where(pending, np.maximum(ends, preg["planned"].astype(np.int64)), ends)
+        block = (ends + POSTPARTUM_DAYS >= day) | (preg["lmp"] >= day)
+        out = np.zeros(len(self.part), dtype=np.bool_)
+        out[preg["person"][block]] = True
+        return out
+
+    def _add_pregnancies(self, rows: Arr, lmp: Arr, planned: Arr) -> None:
+        preg = self.preg
+        k = len(rows)
+        new = {
+            "person": rows.astype(np.int64),
+            "lmp": lmp.astype(np.int32),
+            "edd": (lmp + EDD_DAYS).astype(np.int32),
+            "delivery": np.full(k, NO_DAY, dtype=np.int32),
+            "outcome": np.full(k, -1, dtype=np.int8),
+            "in_facility": np.full(k, -1, dtype=np.int8),
+            "planned": planned.astype(np.int32),
+        }
+        for name in preg:
+            preg[name] = np.concatenate([preg[name], new[name]])
+        order = np.lexsort((preg["lmp"], preg["person"]))
+        for name in preg:
+            preg[name] = preg[name][order]
+
+    def _deliver(self, m0: int, m1: int) -> Arr:  # one pass: the draws keep their order
+        """Deliver the pregnancies planned in the month; add the babies as rows.
+
+        Returns the babies' attendance draws.
+        """
+        p = self.t.params
+        preg = self.preg
+        planned = preg["planned"].astype(np.int64)
+        idx = np.flatnonzero((planned >= m0) & (planned <= m1))
+        if not len(idx):
+            return np.zeros(0)
+        mother = preg["person"][idx]
+        day = planned[idx]
+        alive = self.death_day[mother].astype(np.int64) >= day
+        preg["planned"][idx] = NO_DAY
+        idx, mother, day = idx[alive], mother[alive], day[alive]
+        if not len(idx):
+            return np.zeros(0)
+        owner = self.part[mother]
+        mother_lid = self.lid[mother]
+        # each partition's babies in its own order: by day, then the mother's position
+        order = np.lexsort((mother_lid, day, owner))
+        idx, mother, day, owner = idx[order], mother[order], day[order], owner[order]
+        # sex, neonatal death, its day, facility delivery, reached, attendance
+        draws = np.zeros((6, len(idx)))
+        new_lid = np.zeros(len(idx), dtype=np.int64)
+        for q in np.unique(owner).tolist():
+            mine = np.flatnonzero(owner == q)
+            if len(mine):
+                draws[:, mine] = self.rngs[q].random((6, len(mine)))
+                new_lid[mine] = len(self.members[q]) + np.arange(len(mine))
+        preg["delivery"][idx] = day.astype(np.int32)
+        preg["outcome"][idx] = _LIVE_BIRTH
+        preg["in_facility"][idx] = (draws[3] < p.facility_delivery).astype(np.int8)
+        # the task's rows stay in order of birth: babies by day, then partition, then position
+        rows_order = np.lexsort((new_lid, owner, day))
+        mother, day, owner, new_lid = (
+            mother[rows_order],
+            day[rows_order],
+            owner[rows_order],
+            new_lid[rows_order],
+        )
+        draws = draws[:, rows_order]
+        b = len(mother)
+        n = len(self.part)
+        cols = self.cols
+        ids = [
+            f"{cols['ids'][m]}.b{from_day(int(d)).format('YYYYMMDD')}"
+            for m, d in zip(mother.tolist(), day.tolist(), strict=True)
+        ]
+        values: dict[str, Arr] = {
+            "ids": np.array(ids, dtype=object),
+            "birth": day.astype(np.int32),
+            "sex": (draws[0] < p.male_births).astype(np.int8),
+            "death": np.full(b, NO_DAY, dtype=np.int32),
+            "conditions": np.zeros(b, dtype=cols["conditions"].dtype),
+            "school_grade": np.zeros(b, dtype=cols["school_grade"].dtype),
+            "school_year": np.zeros(b, dtype=cols["school_year"].dtype),
+            "sexually_active": np.full(b, -1, dtype=cols["sexually_active"].dtype),
+        }
+        for name, col in cols.items():
+            value = values.get(name)
+            if value is None:  # residence and any column we do not know: the mother's
+                value = col[mother]
+            cols[name] = np.concatenate([col, value.astype(col.dtype, copy=False)])
+        dies = draws[1] < p.neonatal_mortality
+        death = np.full(b, NO_DAY, dtype=np.int32)
+        death[dies] = (day[dies] + np.floor(draws[2][dies] * NEONATAL_DAYS)).astype(np.int32)
+        self.death_day = np.concatenate([self.death_day, death])
+        if self.households is not None:
+            self.households = np.concatenate([self.households, self.households[mother]])
+        self.part = np.concatenate([self.part, owner])
+        self.lid = np.concatenate([self.lid, new_lid])
+        rows = n + np.arange(b)
+        for q in np.unique(owner).tolist():
+            self.members[q] = np.concatenate([self.members[q], rows[owner == q]])
+        self.engaged = np.concatenate([self.engaged, np.ones(b, dtype=np.bool_)])
+        self.reached = np.concatenate([self.reached, draws[4] >= p.unreached])
+        g = self.t.n_groups
+        self.ever_due = np.concatenate([self.ever_due, np.zeros((b, g), dtype=np.bool_)])
+        self.ever_received = np.concatenate([self.ever_received, np.zeros((b, g), dtype=np.bool_)])
+        out: Arr = draws[5]
+        return out
