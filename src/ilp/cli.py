@@ -18,7 +18,7 @@ from typing import Any, NoReturn, TextIO
 import pendulum
 
 import ilp
-from ilp import _cli_network, _cli_simulate
+from ilp import _cli_fhir, _cli_network, _cli_simulate
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
 from ilp.files import FamilyFile, load_data, read_family_file, read_person_file
@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser(
         "due", help="services a person (or each member of a family) is due on a date"
     )
-    d.add_argument("file", help="person or family file (YAML or JSON); see docs/files.md")
+    d.add_argument(
+        "file", nargs="?", help="person or family file (YAML or JSON); see docs/files.md"
+    )
     d.add_argument("--on", required=True, help="the date asked, YYYY-MM-DD")
     d.add_argument("--horizon", type=int, default=30, help="days ahead to list upcoming items")
     d.add_argument("--format", choices=("table", "json"), default="table")
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--all", action="store_true", help="also list completed services (table and JSON)"
     )
+    _cli_fhir.add_due_arguments(d)
 
     c = sub.add_parser("catalogue", help="list, show, validate or export service catalogues")
     csub = c.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -108,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _cli_network.add_parsers(sub, _Parser)
     _cli_simulate.add_parser(sub, _Parser)
+    _cli_fhir.add_parser(sub, _Parser)
     return p
 
 
@@ -151,6 +155,20 @@ def _is_family_file(path: str) -> bool:
 
 
 def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
+    if (args.file is None) == (args.fhir is None):
+        msg = "ilp due: give a person or family file, or --fhir BUNDLE (one of them)"
+        raise ILPError(msg, field="file")
+    if args.fhir is not None:
+        return _cli_fhir.run_due(
+            args,
+            out,
+            _catalogue(args.catalogue),
+            table=_table,
+            rows=lambda items, lang: _due_rows(items, lang, show_completed=args.all),
+            shown=lambda items: items if args.all else items.filter(status=_OPEN),
+        )
+    if args.out is not None:
+        raise ILPError("ilp due: --out is for --fhir (a Bundle of recommendations)", field="--out")
     on = _date_arg(args.on)
     if _is_family_file(args.file):
         ff = read_family_file(args.file)
@@ -324,6 +342,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _cmd_due(args, stdout)
         if args.command == "catalogue":
             return _cmd_catalogue(args, stdout)
+        if args.command == "fhir":
+            return _cli_fhir.run_fhir(args, stdout)
         if args.command == "simulate":
             return _cli_simulate.run(args, stdout)
         if args.command == "demo":

@@ -15,6 +15,7 @@ from ilp.interop._codemap import (
 )
 from ilp.interop._fhir_in import FHIRImport, ImportReport, Skipped, read_bundle
 from ilp.interop._fhir_out import care_bundle, export_bundle, patient_id
+from ilp.interop._register import write_register
 
 __all__ = [
     "CodeMap",
@@ -30,4 +31,5 @@ __all__ = [
     "load_codemap",
     "patient_id",
     "read_bundle",
+    "write_register",
 ]
