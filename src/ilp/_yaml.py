@@ -32,6 +32,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import yaml
 
+from ilp._coerce import known_values
 from ilp.errors import CatalogueError, ILPError, mask_digits
 
 __all__ = [
@@ -537,8 +538,7 @@ def member(kind: type[Any]) -> Callable[[Any], Any]:
         try:
             return kind(value)
         except (ValueError, TypeError):
-            known = ", ".join(str(m.value) for m in kind)
-            msg = f"known values: {known}"
+            msg = f"known values: {known_values(kind)}"
             raise ValueError(msg) from None
 
     return read

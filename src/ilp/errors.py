@@ -18,6 +18,7 @@ __all__ = [
     "FHIRError",
     "ILPError",
     "InputFileError",
+    "InvalidArgumentError",
     "InvalidAssessmentError",
     "InvalidDateError",
     "InvalidFamilyError",
@@ -79,6 +80,15 @@ class ILPError(Exception):
 
     def __str__(self) -> str:
         return self.msg
+
+
+class InvalidArgumentError(ILPError, ValueError):
+    """An argument of a function or method that is not valid: a bad value or an unknown code.
+
+    Raised where no more specific subclass applies (a filter naming an
+    unknown status, a negative horizon, a region that is not a ``Region``).
+    ``field`` names the argument, ``value`` is what was given.
+    """
 
 
 class InvalidDateError(ILPError, ValueError):

@@ -18,6 +18,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
+from ilp._coerce import member_of
 from ilp.dates import as_date
 from ilp.errors import (
     MASK,
@@ -107,14 +108,14 @@ class Condition(enum.Enum):
     @classmethod
     def parse(cls, value: object) -> Condition:
         """Read a condition from its code (``"hypertension"``) or the member itself."""
-        if isinstance(value, Condition):
-            return value
-        try:
-            return cls(value.strip().lower() if isinstance(value, str) else value)
-        except ValueError:
-            known = ", ".join(c.value for c in cls)
-            msg = f"conditions: {value!r} is not a known condition ({known})"
-            raise InvalidPersonError(msg, field="conditions", value=value) from None
+        return member_of(
+            cls,
+            value,
+            field="conditions",
+            what="a known condition",
+            error=InvalidPersonError,
+            clean=lambda code: code.strip().lower(),
+        )
 
 
 class Outcome(enum.Enum):
@@ -126,14 +127,9 @@ class Outcome(enum.Enum):
 
 
 def _outcome(value: object) -> Outcome | None:
-    if value is None or isinstance(value, Outcome):
-        return value
-    try:
-        return Outcome(value)
-    except ValueError:
-        known = ", ".join(o.value for o in Outcome)
-        msg = f"outcome: {value!r} is not one of {known}"
-        raise InvalidPersonError(msg, field="outcome", value=value) from None
+    if value is None:
+        return None
+    return member_of(Outcome, value, field="outcome", error=InvalidPersonError)
 
 
 def _sex(value: object) -> Sex:
@@ -665,12 +661,7 @@ class Relation(enum.Enum):
 
 
 def _relation(value: object) -> Relation:
-    try:
-        return Relation(value)
-    except ValueError:
-        known = ", ".join(r.value for r in Relation)
-        msg = f"relation: {value!r} is not one of {known}"
-        raise InvalidFamilyError(msg, field="relation", value=value) from None
+    return member_of(Relation, value, field="relation", error=InvalidFamilyError)
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ from typing import Final
 import attrs
 import pendulum
 
+from ilp._coerce import member_of
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp.dates import as_date, from_day
 from ilp.errors import NetworkError
@@ -328,7 +329,7 @@ def _codes(value: Iterable[str]) -> frozenset[str]:
 
 
 def _overrides(value: Mapping[str, Cluster | int]) -> Mapping[str, Cluster]:
-    return {k: Cluster(v) for k, v in value.items()}
+    return {k: member_of(Cluster, v, field=f"cluster_overrides[{k!r}]") for k, v in value.items()}
 
 
 @attrs.frozen(eq=False)
