@@ -85,6 +85,23 @@ class TestCsvRegister:
         assert name in str(info.value)
         assert expected in str(info.value)
 
+    def test_the_same_record_for_two_people_is_each_ones(self, tmp_path: Path) -> None:
+        """A code and date given to two people (read once, shared as a value) is in both histories."""
+        records = "person_id,code,date\na,PTM-SCREEN,2025-01-05\nb,PTM-SCREEN,2025-01-05\n"
+        reg = read_register(_register(tmp_path, records_csv=records))
+        assert reg.history("a") == reg.history("b")
+        assert [(r.code, r.date.isoformat()) for r in reg.history("b")] == [
+            ("PTM-SCREEN", "2025-01-05")
+        ]
+        assert reg.history("c") == ()
+
+    def test_a_bad_record_after_good_ones_is_named_at_its_line(self, tmp_path: Path) -> None:
+        """A bad date after the same code read well is still refused, on its own line."""
+        records = "person_id,code,date\na,BCG,1980-02-01\nb,BCG,1985-02-30\n"
+        folder = _register(tmp_path, records_csv=records)
+        with pytest.raises(InputFileError, match=r"records\.csv:3: .*1985-02-30"):
+            read_register(folder)
+
     def test_missing_households_file(self, tmp_path: Path) -> None:
         """A folder without households.csv is named."""
         with pytest.raises(InputFileError, match=r"households\.csv"):

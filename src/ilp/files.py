@@ -377,6 +377,8 @@ def _csv_register(folder: Path) -> FamilyRegister:
             ) from None
     known = {m.person.id for f in families for m in f.members}
     histories: dict[str, list[ServiceRecord]] = {}
+    # records are values: a (code, date) seen before is the same record, made and checked once
+    plain: dict[tuple[str, str], ServiceRecord] = {}
     if rec_path.exists():
         for line, row in _rows(
             rec_path, {"person_id", "code", "date"}, {"place", "provider", "result", "value"}
@@ -386,6 +388,11 @@ def _csv_register(folder: Path) -> FamilyRegister:
                 raise InputFileError(
                     msg, path=str(rec_path), line=line, key="person_id", value=row["person_id"]
                 )
+            if len(row) == 3:  # person_id, code and date only
+                seen = plain.get((row["code"], row["date"]))
+                if seen is not None:
+                    histories.setdefault(row["person_id"], []).append(seen)
+                    continue
             data = {k: row[k] for k in ("code", "date", "place", "provider", "result") if k in row}
             if "value" in row:
                 try:
@@ -396,11 +403,14 @@ def _csv_register(folder: Path) -> FamilyRegister:
                         msg, path=str(rec_path), line=line, key="value", value=row["value"]
                     ) from None
             try:
-                histories.setdefault(row["person_id"], []).append(ServiceRecord.from_mapping(data))
+                record = ServiceRecord.from_mapping(data)
             except ILPError as exc:
                 raise InputFileError(
                     exc.msg, path=str(rec_path), line=line, key=exc.field, value=exc.value
                 ) from None
+            if len(row) == 3:
+                plain[row["code"], row["date"]] = record
+            histories.setdefault(row["person_id"], []).append(record)
     return FamilyRegister(tuple(families), {k: tuple(v) for k, v in histories.items()})
 
 
