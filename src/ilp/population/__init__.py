@@ -25,6 +25,7 @@ from ilp.population._synth import (
 )
 from ilp.population._worklists import WorkLists, work_lists
 from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.columns._parquet import load_parquet, save_parquet
 from ilp.population.simulation import (
     DEFAULT_ATTENDANCE,
     DEFAULT_MINUTES,
@@ -54,6 +55,8 @@ __all__ = [
     "Synthetic",
     "WorkLists",
     "due_batch",
+    "load_parquet",
+    "save_parquet",
     "simulate",
     "synthesize",
     "work_lists",
