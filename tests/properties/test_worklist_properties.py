@@ -55,7 +55,9 @@ def test_everyone_on_a_target_list_is_due_there(register: FamilyRegister, site: 
         assert t.residence in area
         assert item.status.actionable
         assert can_give(tl.site, item.service)
-        fresh = due(t.person, tl.day, history=(), horizon=0).get(item.code)
+        # the list takes the region of the person's home (JE in the endemic desa)
+        home = NETWORK.region_of(t.residence) if t.residence else None
+        fresh = due(t.person, tl.day, history=(), horizon=0, region=home).get(item.code)
         assert fresh is not None
         assert fresh.status.actionable
     for t in tl.targets:
@@ -77,7 +79,8 @@ def test_nobody_due_at_their_nearest_posyandu_is_left_off(register: FamilyRegist
         for fid, tl in lists.items():
             if tl.site.area != family.residence:
                 continue
-            here = list(due(person, tl.day, horizon=0).actionable)
+            home = NETWORK.region_of(family.residence)
+            here = list(due(person, tl.day, horizon=0, region=home).actionable)
             if not any(
                 i.service.outreach(person, tl.day) for i in here if can_give(tl.site, i.service)
             ):
