@@ -14,19 +14,20 @@ Use them to test code built on ilp::
 
 Everything a strategy here produces has passed ilp's own validation. This
 module needs Hypothesis, which ``import ilp`` does not.
+
+The strategies live by what they generate (``_dates``, ``_niks``,
+``_pregnancies``, ``_persons``, ``_families``, ``_histories``) over shared
+building blocks in ``_common``.
 """
 
 from __future__ import annotations
 
-from ilp.testing._strategies import (
-    dates,
-    durations,
-    families,
-    histories,
-    niks,
-    persons,
-    pregnancies,
-)
+from ilp.testing._dates import dates, durations
+from ilp.testing._families import families
+from ilp.testing._histories import histories
+from ilp.testing._niks import niks
+from ilp.testing._persons import persons
+from ilp.testing._pregnancies import pregnancies
 
 __all__ = [
     "dates",
