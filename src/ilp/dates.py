@@ -34,6 +34,7 @@ __all__ = [
     "Duration",
     "GestationalAge",
     "add_months",
+    "add_months_day",
     "age_in_days",
     "age_in_months",
     "age_in_years",
@@ -41,6 +42,7 @@ __all__ = [
     "days_as_datetime64",
     "from_day",
     "gestational_age",
+    "months_between",
     "to_day",
     "trimester",
 ]
@@ -142,7 +144,8 @@ def from_day(day: int) -> pendulum.Date:
 
 
 @lru_cache(maxsize=1 << 18)
-def _add_months_day(day: int, months: int) -> int:
+def add_months_day(day: int, months: int) -> int:
+    """Day number *day* plus *months* calendar months, clamped to the month's last day."""
     d = _dt.date.fromordinal(day)
     y, m0 = divmod(d.year * 12 + d.month - 1 + months, 12)
     last = calendar.monthrange(y, m0 + 1)[1]
@@ -151,7 +154,7 @@ def _add_months_day(day: int, months: int) -> int:
 
 def add_months(date: _dt.date, months: int) -> pendulum.Date:
     """*date* plus *months* calendar months, clamped to the month's last day."""
-    return from_day(_add_months_day(date.toordinal(), months))
+    return from_day(add_months_day(date.toordinal(), months))
 
 
 def _check_order(birth: _dt.date, on: _dt.date) -> None:
@@ -166,10 +169,11 @@ def age_in_days(birth: _dt.date, on: _dt.date) -> int:
     return on.toordinal() - birth.toordinal()
 
 
-def _months_between(b: int, o: int) -> int:
+def months_between(b: int, o: int) -> int:
+    """Completed months from day number *b* to day number *o* (``age_in_months`` on day numbers)."""
     bd, od = _dt.date.fromordinal(b), _dt.date.fromordinal(o)
     months = (od.year - bd.year) * 12 + od.month - bd.month
-    if _add_months_day(b, months) > o:
+    if add_months_day(b, months) > o:
         months -= 1
     return months
 
@@ -177,7 +181,7 @@ def _months_between(b: int, o: int) -> int:
 def age_in_months(birth: _dt.date, on: _dt.date) -> int:
     """Completed months: the largest N with ``birth + N months <= on``."""
     _check_order(birth, on)
-    return _months_between(birth.toordinal(), on.toordinal())
+    return months_between(birth.toordinal(), on.toordinal())
 
 
 def age_in_years(birth: _dt.date, on: _dt.date) -> int:
@@ -252,7 +256,7 @@ class Duration:
 
     def after(self, day: int) -> int:
         """Day number *day* plus this duration."""
-        return _add_months_day(day, self.months) + self.days if self.months else day + self.days
+        return add_months_day(day, self.months) + self.days if self.months else day + self.days
 
     def add_to(self, date: _dt.date) -> pendulum.Date:
         """*date* plus this duration."""

@@ -9,7 +9,7 @@ import pendulum
 import pytest
 
 from ilp import Person, Pregnancy, ServiceRecord, national
-from ilp.dates import Duration, _add_months_day
+from ilp.dates import Duration, add_months_day
 from ilp.errors import ILPError, PopulationError, UnknownServiceError
 from ilp.lifecycle import Limit, Status, due
 from ilp.population import NO_DAY, NOT_LISTED, STATUS_CODES, History, Population, due_batch
@@ -165,14 +165,14 @@ class TestBadArguments:
 
 class TestCalendar:
     def test_month_tables_match_the_per_day_arithmetic(self) -> None:
-        """Adding months over arrays equals dates._add_months_day, month ends and 29 February too."""
+        """Adding months over arrays equals dates.add_months_day, month ends and 29 February too."""
         days = np.arange(dt.date(1999, 12, 1).toordinal(), dt.date(2004, 3, 31).toordinal())
         cal = Calendar(int(days[0]), int(days[-1]))
         for months in (1, 2, 6, 12, 13, 59, 60, 216):
-            want = [_add_months_day(int(x), months) for x in days]
+            want = [add_months_day(int(x), months) for x in days]
             assert add_months(days, months).tolist() == want
             assert cal.months(days, months).tolist() == want
-        assert add_months(days, -1).tolist() == [_add_months_day(int(x), -1) for x in days]
+        assert add_months(days, -1).tolist() == [add_months_day(int(x), -1) for x in days]
         leap = np.array([dt.date(2024, 2, 29).toordinal()])
         keys = Calendar(int(leap[0]), int(leap[0])).birthday_keys(leap)
         assert cal.birthday_table(2025)[keys].tolist() == [dt.date(2025, 2, 28).toordinal()]

@@ -22,7 +22,15 @@ from hypothesis import strategies as st
 
 from ilp import Condition, Person, Pregnancy, ServiceRecord, national
 from ilp.dates import as_date
-from ilp.lifecycle import CalendarRule, Catalogue, Region, Status, due, parse_catalogue
+from ilp.lifecycle import (
+    CalendarRule,
+    Catalogue,
+    Region,
+    RuleKind,
+    Status,
+    due,
+    parse_catalogue,
+)
 from ilp.lifecycle._loader import read_yaml
 from ilp.population import STATUS_CODES, History, Population, due_batch
 from ilp.testing import dates, histories, persons
@@ -343,6 +351,10 @@ def feature_cases(draw: st.DrawFn) -> Case:
 
 
 class TestEveryRuleFeature:
+    def test_every_rule_kind_is_in_the_feature_catalogue(self) -> None:
+        """The feature catalogue holds an entry of every rule kind, so each is compared."""
+        assert {e.rule.kind for e in FEATURES.entries} == set(RuleKind)
+
     @settings(deadline=None)
     @given(feature_cases(), st.sampled_from(HORIZONS), st.booleans())
     def test_batch_equals_due_on_a_catalogue_of_every_feature(

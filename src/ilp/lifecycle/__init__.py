@@ -2,29 +2,23 @@
 
 from ilp.lifecycle._engine import DueItem, DueList, Region, Status, due
 from ilp.lifecycle._loader import dump_catalogue, load_catalogue, national, parse_catalogue
-from ilp.lifecycle._model import (
+from ilp.lifecycle._model import Catalogue, Eligibility, Entry, Limit, RuleKind, Service, Supply
+from ilp.lifecycle._stages import LifeStage, stages_of
+from ilp.lifecycle.rules import (
     BirthdayRule,
     CalendarRule,
-    Catalogue,
     Contact,
     Dose,
-    Eligibility,
-    Entry,
     FollowupRule,
-    Limit,
     OnceRule,
     PostnatalRule,
     PregnancyRule,
     RecurringRule,
     Rule,
-    RuleKind,
     SchoolRule,
     SeriesRule,
-    Service,
-    Supply,
     Visit,
 )
-from ilp.lifecycle._stages import LifeStage, stages_of
 
 __all__ = [
     "BirthdayRule",

@@ -1,15 +1,16 @@
-"""The catalogue as Python values: services, eligibility and the closed vocabulary of rules.
+"""The catalogue as Python values: services, eligibility, entries and the rule-kind vocabulary.
 
 Nothing here reads files: :mod:`ilp.lifecycle._loader` builds these from
 YAML. Ages and intervals are :class:`~ilp.dates.Duration` values; limits
-carry whether they are inclusive.
+carry whether they are inclusive. Each rule kind's class lives in its own
+module under :mod:`ilp.lifecycle.rules`, with everything else about it.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 import pendulum
@@ -20,28 +21,18 @@ from ilp.errors import UnknownServiceError
 from ilp.lifecycle._stages import LifeStage, stages_of
 from ilp.people import Condition, Person, Sex
 
+if TYPE_CHECKING:
+    from ilp.lifecycle.rules import Rule
+
 __all__ = [
-    "BirthdayRule",
-    "CalendarRule",
     "Catalogue",
-    "Contact",
-    "Dose",
     "Eligibility",
     "Entry",
-    "FollowupRule",
     "Limit",
-    "OnceRule",
-    "PostnatalRule",
-    "PregnancyRule",
     "Priority",
-    "RecurringRule",
-    "Rule",
     "RuleKind",
-    "SchoolRule",
-    "SeriesRule",
     "Service",
     "Supply",
-    "Visit",
 ]
 
 
@@ -88,152 +79,6 @@ class Eligibility:
     born_before: pendulum.Date | None = None
     #: Requires ``ever_sexually_active`` not to be False (unknown counts as yes).
     sexually_active: bool = False
-
-
-@attrs.frozen
-class OnceRule:
-    """A once-only window by age."""
-
-    earliest: Duration
-    recommended: Duration | None = None
-    overdue: Duration | None = None
-    latest: Limit | None = None
-
-    kind = RuleKind.ONCE
-
-
-@attrs.frozen
-class Dose:
-    """One dose of a series: ages from birth, intervals from the previous dose."""
-
-    code: str
-    number: int
-    earliest: Duration = Duration()
-    min_interval: Duration | None = None
-    recommended: Duration | None = None
-    recommended_interval: Duration | None = None
-    overdue: Duration | None = None
-    latest: Limit | None = None
-    #: Children born before this date do not get this dose (nor later ones).
-    born_from: pendulum.Date | None = None
-
-
-@attrs.frozen
-class SeriesRule:
-    """Doses given in order; only the first not yet given is actionable."""
-
-    doses: tuple[Dose, ...]
-
-    kind = RuleKind.SERIES
-
-
-@attrs.frozen
-class RecurringRule:
-    """Due again *interval* after the last record, overdue *grace* later."""
-
-    interval: Duration
-    grace: Duration = Duration(months=1)
-    since_pregnancy: bool = False
-
-    kind = RuleKind.RECURRING
-
-
-@attrs.frozen
-class CalendarRule:
-    """Due in listed months of each year; *limit* records complete it for good."""
-
-    months: tuple[int, ...]
-    limit: int | None = None
-
-    kind = RuleKind.CALENDAR
-
-
-@attrs.frozen
-class FollowupRule:
-    """Once per period of *every* months (periods start in January), for a condition."""
-
-    every: int
-
-    kind = RuleKind.FOLLOWUP
-
-
-@attrs.frozen
-class Contact:
-    """An antenatal contact: a window of gestational age from the HPHT."""
-
-    code: str
-    number: int
-    start: Duration
-    end: Limit | None = None
-    recommended: Duration | None = None
-    overdue: Duration | None = None
-    min_interval: Duration | None = None
-    doctor: bool = False
-
-
-@attrs.frozen
-class PregnancyRule:
-    """Contacts of a pregnancy, in order, each in its gestational window."""
-
-    contacts: tuple[Contact, ...]
-
-    kind = RuleKind.PREGNANCY
-
-
-@attrs.frozen
-class Visit:
-    """A visit due within days after a delivery or a birth."""
-
-    code: str
-    number: int
-    start: Duration
-    end: Limit
-
-
-@attrs.frozen
-class PostnatalRule:
-    """Visits counted from the woman's latest delivery or from the child's birth."""
-
-    anchor: str  # "delivery" or "birth"
-    visits: tuple[Visit, ...]
-
-    kind = RuleKind.POSTNATAL
-
-
-@attrs.frozen
-class SchoolRule:
-    """Given in school grade(s) in a month of the school year (BIAS, HPV, school screening)."""
-
-    grades: tuple[int, ...]
-    months: tuple[int, ...]
-    after: str | None = None
-    min_interval: Duration | None = None
-    #: Given once in each listed grade (Hb in grades 7 and 10), not once ever.
-    each_grade: bool = False
-
-    kind = RuleKind.SCHOOL
-
-
-@attrs.frozen
-class BirthdayRule:
-    """A window opening on each birthday in the eligibility (CKG)."""
-
-    window: Duration
-
-    kind = RuleKind.BIRTHDAY
-
-
-Rule = (
-    OnceRule
-    | SeriesRule
-    | RecurringRule
-    | CalendarRule
-    | FollowupRule
-    | PregnancyRule
-    | PostnatalRule
-    | SchoolRule
-    | BirthdayRule
-)
 
 
 @attrs.frozen

@@ -7,11 +7,11 @@ import enum
 import pendulum
 
 from ilp._vocabulary import Cluster, Label
-from ilp.dates import _months_between, as_date
+from ilp.dates import as_date, months_between
 from ilp.errors import InvalidDateError
 from ilp.people import Person
 
-__all__ = ["LifeStage", "stages_of"]
+__all__ = ["AGE_STAGES", "NEONATE_DAYS", "NIFAS_DAYS", "LifeStage", "stages_of"]
 
 #: Postpartum (nifas) lasts through this many days after delivery (KMK §IV, KF4 29–42 days).
 NIFAS_DAYS = 42
@@ -64,8 +64,8 @@ _LABELS = {
     LifeStage.LANSIA: Label("Lanjut usia", "Older person"),
 }
 
-# (stage, first month of age, first month no longer in it); None = no upper bound
-_AGE_STAGES: tuple[tuple[LifeStage, int, int | None], ...] = (
+#: (stage, first month of age, first month no longer in it); None = no upper bound.
+AGE_STAGES: tuple[tuple[LifeStage, int, int | None], ...] = (
     (LifeStage.BAYI, 0, 12),
     (LifeStage.BALITA, 0, 60),
     (LifeStage.PRASEKOLAH, 60, 84),
@@ -92,8 +92,8 @@ def stages_of(person: Person, on: pendulum.Date | str) -> frozenset[LifeStage]:
     if person.death_date is not None and day > person.death_date:
         return frozenset()
     d, b = day.toordinal(), person.birth_date.toordinal()
-    months = _months_between(b, d)
-    found = {s for s, lo, hi in _AGE_STAGES if lo <= months and (hi is None or months < hi)}
+    months = months_between(b, d)
+    found = {s for s, lo, hi in AGE_STAGES if lo <= months and (hi is None or months < hi)}
     if d - b <= NEONATE_DAYS:
         found.add(LifeStage.NEONATUS)
     for p in person.pregnancies:

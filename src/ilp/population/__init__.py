@@ -7,13 +7,6 @@
 NumPy is imported here, never by ``import ilp``.
 """
 
-from ilp.population._batch import (
-    NOT_LISTED,
-    STATUS_CODES,
-    BatchResult,
-    SlotItems,
-    due_batch,
-)
 from ilp.population._calendar import NO_DAY
 from ilp.population._synth import (
     DEFAULT_AREA_FACTOR,
@@ -24,6 +17,14 @@ from ilp.population._synth import (
     synthesize,
 )
 from ilp.population._worklists import WorkLists, work_lists
+from ilp.population.batch import (
+    NOT_LISTED,
+    STATUS_CODES,
+    BatchItem,
+    BatchResult,
+    SlotItems,
+    due_batch,
+)
 from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
 from ilp.population.columns._parquet import load_parquet, save_parquet
 from ilp.population.simulation import (
@@ -45,6 +46,7 @@ __all__ = [
     "NO_DAY",
     "OUTCOMES",
     "STATUS_CODES",
+    "BatchItem",
     "BatchResult",
     "History",
     "Population",

@@ -2,11 +2,11 @@
 
 Day numbers are proleptic Gregorian ordinals (``date.toordinal()``). Adding
 calendar months is a gather from a table "day number → the same day N months
-later" (clamped to the month's end, as ``ilp.dates._add_months_day``); the
+later" (clamped to the month's end, as ``ilp.dates.add_months_day``); the
 tables are built with NumPy ``datetime64`` over a range of days and cached.
-Scalar helpers find, for a fixed date, the birth days at which an age bound
-changes, so that an age condition over a population is one comparison of
-the birth column with a number.
+The scalar helpers that find, for a fixed date, the birth days at which an
+age bound changes (``max_birth``, ``min_birth``) live in
+:mod:`ilp.lifecycle.semantics` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ilp.dates import Duration
-from ilp.lifecycle._model import Limit
+from ilp.lifecycle import Limit
+from ilp.lifecycle.semantics import max_birth, min_birth
 
 __all__ = ["NO_DAY", "Arr", "Calendar", "add_months", "max_birth", "min_birth"]
 
@@ -130,35 +131,3 @@ class Calendar:
     def birthday_pair(self, year: int) -> npt.NDArray[np.int32]:
         """Birth key → the birthday in *year*; key + ``KEYS`` → the one in *year* - 1."""
         return _birthday_pair(year)
-
-
-def _safe_after(duration: Duration, day: int) -> int:
-    if day < _FIRST_DAY:
-        return -1
-    try:
-        return duration.after(day)
-    except (ValueError, OverflowError):  # past 31 December 9999
-        return _LAST_DAY + 1
-
-
-def max_birth(duration: Duration, day: int) -> int:
-    """The last birth day *b* with ``duration.after(b) <= day`` (0 when there is none).
-
-    ``Duration.after`` never decreases as *b* grows, so the births that
-    satisfy the bound are exactly those on or before the day returned.
-    """
-    lo, hi = _FIRST_DAY - 1, _LAST_DAY  # after(lo) <= day is taken as true, hi unknown
-    if _safe_after(duration, hi) <= day:
-        return hi
-    while hi - lo > 1:  # invariant: after(lo) <= day < after(hi)
-        mid = (lo + hi) // 2
-        if _safe_after(duration, mid) <= day:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def min_birth(limit: Limit, day: int) -> int:
-    """The first birth day *b* with ``limit.day(b) >= day``."""
-    return max_birth(limit.duration, day - 1 + (1 if limit.exclusive else 0)) + 1

@@ -99,25 +99,16 @@ import pendulum
 from ilp.dates import DateLike, Duration, as_date
 from ilp.errors import PopulationError
 from ilp.lifecycle import (
-    BirthdayRule,
-    CalendarRule,
     Catalogue,
-    Entry,
-    FollowupRule,
-    Limit,
-    OnceRule,
-    PostnatalRule,
-    PregnancyRule,
-    RecurringRule,
-    SchoolRule,
-    SeriesRule,
     national,
 )
-from ilp.lifecycle._stages import _AGE_STAGES, NEONATE_DAYS, NIFAS_DAYS, LifeStage
+from ilp.lifecycle.semantics import NIFAS_DAYS, max_birth
 from ilp.network import Area, AreaLevel, AreaType, Network
-from ilp.people import EDD_DAYS, Condition, Outcome
-from ilp.population._calendar import NO_DAY, Arr, Calendar, add_months, max_birth, min_birth
-from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.people import EDD_DAYS, Condition
+from ilp.population._calendar import NO_DAY, Arr, add_months
+from ilp.population.batch.draws import LIVE_BIRTH, trunc_exp
+from ilp.population.batch.histories import Histories
+from ilp.population.columns import CONDITIONS, History, Population
 
 __all__ = [
     "DEFAULT_AREA_FACTOR",
@@ -136,14 +127,6 @@ _MAX_AGE: Final = 100
 _MAX_DEPENDENT_AGE: Final = 29
 #: Retries when a person finds no partner or mother in the drawn age bucket.
 _TRIES: Final = 4
-#: Records for services that recur more often than this are kept for the last periods only.
-_MAX_PERIODS: Final = 12
-#: Bits of a packed day number (any date up to 9999-12-31).
-_DAY_BITS: Final = 22
-_LIVE_BIRTH: Final = OUTCOMES.index(Outcome.LIVE_BIRTH)
-_PREGNANCY_STAGES: Final = frozenset(
-    {LifeStage.IBU_HAMIL, LifeStage.IBU_BERSALIN, LifeStage.IBU_NIFAS}
-)
 
 # ---------------------------------------------------------------------------------------
 # parameters
@@ -613,7 +596,7 @@ def synthesize(
         preg_outcome=preg.outcome,
         preg_in_facility=preg.in_facility,
     )
-    history = _Histories(
+    history = Histories(
         streams=streams,
         population=population,
         catalogue=catalogue,
@@ -796,7 +779,7 @@ def _ages(
                 prior = before[lo - 5][s]
                 ratio = last / (prior + last)  # geometric 5-year bands that add up to the group
                 mean = 5.0 / -math.log(ratio)
-                x = _trunc_exp(rng, k, mean, np.full(k, float(_MAX_AGE - lo)))
+                x = trunc_exp(rng, k, mean, np.full(k, float(_MAX_AGE - lo)))
                 days = np.floor(x * _DAYS_PER_YEAR).astype(np.int64)
                 b = np.maximum(years.last[lo] - days, years.last[_MAX_AGE] + 1)
             births.append(b.astype(np.int64))
@@ -805,18 +788,6 @@ def _ages(
     sex = np.concatenate(sexes) if sexes else np.zeros(0, dtype=np.int8)
     order = np.argsort(birth, kind="stable")
     return birth[order], sex[order]
-
-
-def _trunc_exp(rng: np.random.Generator, k: int, mean: float, cap: Arr | None) -> Arr:
-    """*k* exponential draws of *mean*, each truncated to ``[0, cap]`` when *cap* is given."""
-    u = rng.random(k)
-    if mean <= 0:
-        return np.zeros(k)
-    if cap is None:
-        return -mean * np.log1p(-u)
-    cap = np.maximum(cap, 0.0)
-    x = -mean * np.log1p(u * np.expm1(-cap / mean))
-    return np.minimum(x, cap)
 
 
 def _band(values: Arr, bands: Iterable[tuple[float, ...]], column: int = 1) -> Arr:
@@ -1082,7 +1053,7 @@ def _pregnancies(
         lmp=all_lmp,
         edd=all_lmp + EDD_DAYS,
         delivery=np.concatenate([born, np.full(len(pregnant), NO_DAY)])[order],
-        outcome=np.concatenate([np.full(len(babies), _LIVE_BIRTH, dtype=np.int8), none])[order],
+        outcome=np.concatenate([np.full(len(babies), LIVE_BIRTH, dtype=np.int8), none])[order],
         in_facility=np.concatenate([facility, none])[order],
     )
 
@@ -1110,425 +1081,3 @@ def _school(
     school &= rng.random(len(birth)) < _band(at_july, params.enrolment)
     grades = np.where(school, grade, 0).astype(np.int8)
     return grades, np.where(school, year, 0).astype(np.int16)
-
-
-# ---------------------------------------------------------------------------------------
-# histories
-
-
-def _shift(day: int, months: int, days: int = 0) -> int:
-    """A scalar day number plus (or minus) months and days."""
-    return int(add_months(np.array([day], dtype=np.int64), months)[0]) + days
-
-
-def _month_start(year: Arr, month: Arr) -> Arr:
-    m = (np.asarray(year, np.int64) - 1970) * 12 + np.asarray(month, np.int64) - 1
-    return m.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + _EPOCH
-
-
-def _uniform_day(rng: np.random.Generator, lo: Arr, hi: Arr) -> Arr:
-    """A day drawn uniformly from ``[lo, hi]`` (``lo`` where the range is empty)."""
-    span = np.maximum(np.asarray(hi) - lo + 1, 1)
-    out: Arr = lo + np.floor(rng.random(len(span)) * span).astype(np.int64)
-    return out
-
-
-class _Histories:
-    """Records for everyone in each entry's scope on *on*, rule kind by rule kind."""
-
-    def __init__(
-        self,
-        *,
-        streams: _Streams,
-        population: Population,
-        catalogue: Catalogue,
-        params: SynthParams,
-        on_day: int,
-        factor: Arr,
-        age: Arr,
-    ) -> None:
-        self.streams = streams
-        self.pop = population
-        self.catalogue = catalogue
-        self.params = params
-        self.on = on_day
-        self.factor = factor
-        self.age = age
-        self.birth = population.birth.astype(np.int64)
-        # month arithmetic by table lookup, for days from the first birth to 15 years ahead
-        first = int(self.birth[0]) if len(self.birth) else on_day
-        self.cal = Calendar(first, on_day + 15 * 366)
-        self.codes = catalogue.codes
-        self.index = {c: i for i, c in enumerate(self.codes)}
-        self.first_day = _first_days(catalogue)
-        self.lookback = _shift(on_day, -params.history_months) + 1
-        self.reached = streams("reach").random(len(self.birth)) < np.minimum(
-            1.0, params.reach * factor
-        )
-        self.people: list[Arr] = []
-        self.kinds: list[Arr] = []
-        self.days: list[Arr] = []
-        # code → first day given per row (-1: none), for the codes a school rule comes "after"
-        self.given: dict[str, Arr] = {
-            e.rule.after: np.full(len(self.birth), -1, dtype=np.int64)
-            for e in catalogue.entries
-            if isinstance(e.rule, SchoolRule) and e.rule.after is not None
-        }
-
-    def run(self) -> History:
-        on = pendulum.Date.fromordinal(self.on)
-        for entry in self.catalogue.entries_on(on):
-            if entry.eligibility.region is not None:
-                continue  # regional services (JE) need a region the population does not hold
-            rng = self.streams("history", entry.key, *(s.code for s in entry.services))
-            rule = entry.rule
-            if isinstance(rule, OnceRule):
-                self.once(rng, entry, rule)
-            elif isinstance(rule, SeriesRule):
-                self.series(rng, entry, rule)
-            elif isinstance(rule, RecurringRule):
-                self.recurring(rng, entry, rule)
-            elif isinstance(rule, CalendarRule):
-                self.calendar(rng, entry, rule)
-            elif isinstance(rule, FollowupRule):
-                self.followup(rng, entry, rule)
-            elif isinstance(rule, PregnancyRule):
-                self.pregnancy(rng, entry, rule)
-            elif isinstance(rule, PostnatalRule):
-                self.postnatal(rng, entry, rule)
-            elif isinstance(rule, SchoolRule):
-                self.school(rng, entry, rule)
-            elif isinstance(rule, BirthdayRule):
-                self.birthday(rng, entry, rule)
-        empty = np.zeros(0, dtype=np.int64)
-        person = np.concatenate(self.people) if self.people else empty
-        code = np.concatenate(self.kinds) if self.kinds else empty
-        day = np.concatenate(self.days) if self.days else empty
-        n = len(self.birth)
-        person_bits = max(1, (n - 1).bit_length())
-        if len(self.codes).bit_length() + person_bits + _DAY_BITS > 63:  # pragma: no cover
-            return History.from_arrays(
-                self.pop, person=person, code=code, day=day, codes=self.codes
-            )
-        # one sort of packed (code, person, day) keys: the order History keeps
-        key = np.sort((code << (person_bits + _DAY_BITS)) | (person << _DAY_BITS) | day)
-        mask = (1 << _DAY_BITS) - 1
-        return History(
-            self.codes,
-            ((key >> _DAY_BITS) & ((1 << person_bits) - 1)).astype(np.int32),
-            (key >> (person_bits + _DAY_BITS)).astype(np.int16),
-            (key & mask).astype(np.int32),
-            n,
-        )
-
-    # -- helpers -------------------------------------------------------------------------
-
-    def emit(self, code: str, rows: Arr, days: Arr) -> None:
-        self.people.append(rows)
-        self.kinds.append(np.full(len(rows), self.index[code], dtype=np.int64))
-        self.days.append(days)
-        first = self.given.get(code)
-        if first is not None:
-            now = first[rows]
-            earlier = (now < 0) | (days < now)
-            first[rows[earlier]] = days[earlier]
-
-    def after(self, days: Arr, duration: Duration) -> Arr:
-        """*days* plus *duration* (months first, then days), as ``Duration.after``."""
-        out: Arr = self.cal.after(duration, np.asarray(days, dtype=np.int64))
-        return out
-
-    def limit(self, days: Arr, limit: Limit) -> Arr:
-        """The last day within *limit* after *days*, as ``Limit.day``."""
-        out: Arr = self.cal.limit(limit, np.asarray(days, dtype=np.int64))
-        return out
-
-    def on_time(
-        self, b: Arr, start: Arr, overdue: Duration | None, latest: Arr | None
-    ) -> Arr | None:
-        """The longest delay after *start* that is still on time: before the item is overdue
-        and not after its latest day (None: no bound)."""
-        last = None if overdue is None else self.after(b, overdue) - 1
-        if latest is not None:
-            last = latest if last is None else np.minimum(last, latest)
-        return None if last is None else np.maximum(last - start, 0).astype(np.float64)
-
-    def coverage(self, code: str, rows: Arr) -> Arr:
-        p = self.params.coverage.get(code, self.params.default_coverage)
-        return np.minimum(1.0, p * self.factor[rows])
-
-    def rows(self, entry: Entry) -> Arr:
-        """Rows in the entry's scope on *on* (age band, sex, conditions, birth cohort)."""
-        el = entry.eligibility
-        hi = self.on if el.age_from is None else max_birth(el.age_from, self.on)
-        lo = 1 if el.age_to is None else min_birth(el.age_to, self.on)
-        rows = np.arange(
-            np.searchsorted(self.birth, lo, side="left"),
-            np.searchsorted(self.birth, hi, side="right"),
-            dtype=np.int64,
-        )
-        keep = np.ones(len(rows), dtype=bool)
-        if el.sex is not None:
-            keep &= self.pop.sex[rows] == (0 if el.sex.value == "female" else 1)
-        if el.conditions:
-            mask = sum(1 << CONDITIONS.index(c) for c in el.conditions)
-            keep &= (self.pop.conditions[rows] & mask) != 0
-        if el.born_from is not None:
-            keep &= self.birth[rows] >= el.born_from.toordinal()
-        if el.born_before is not None:
-            keep &= self.birth[rows] < el.born_before.toordinal()
-        return rows[keep]
-
-    def fits(self, entry: Entry, code: str, rows: Arr, days: Arr) -> Arr:
-        """Whether each record of *code* falls in the person's life, age band and stages, on or
-        before *on*, and not before the code's first edition."""
-        el = entry.eligibility
-        b = self.birth[rows]
-        ok = (days >= b) & (days <= self.on) & (days >= self.first_day.get(code, 0))
-        if el.age_from is not None:
-            ok &= days >= self.after(b, el.age_from)
-        if el.age_to is not None:
-            ok &= days <= self.limit(b, el.age_to)
-        stages = el.stages - _PREGNANCY_STAGES
-        if stages:
-            within = np.zeros(len(rows), dtype=bool)
-            for stage, lo, hi in _AGE_STAGES:
-                if stage in stages:
-                    inside = days >= self.cal.months(b, lo)
-                    if hi is not None:
-                        inside &= days < self.cal.months(b, hi)
-                    within |= inside
-            if LifeStage.NEONATUS in stages:
-                within |= days - b <= NEONATE_DAYS
-            ok &= within
-        return ok
-
-    def periods(self, interval: Duration) -> list[tuple[int, int]]:
-        """Windows of one interval each, back from *on*, covering the history months."""
-        length = interval.months * 30.44 + interval.days
-        count = max(1, min(_MAX_PERIODS, int(self.params.history_months * 30.44 // length)))
-        out = []
-        end = self.on
-        for k in range(1, count + 1):
-            start = _shift(self.on, -k * interval.months, -k * interval.days) + 1
-            out.append((start, end))
-            end = start - 1
-        return out
-
-    # -- rule kinds ----------------------------------------------------------------------
-
-    def _child_immunization(self, entry: Entry) -> bool:
-        el = entry.eligibility
-        return entry.services[0].group == "immunization" and (
-            el.age_from is None or el.age_from.months < 12
-        )
-
-    def once(self, rng: np.random.Generator, entry: Entry, rule: OnceRule) -> None:
-        code = entry.services[0].code
-        rows = self.rows(entry)
-        b = self.birth[rows]
-        p = self.coverage(code, rows)
-        if self._child_immunization(entry):  # the area factor is in the reach
-            target = self.params.coverage.get(code, self.params.default_coverage)
-            p = np.where(self.reached[rows], min(1.0, target / self.params.reach), 0.0)
-        start = self.after(b, rule.recommended or rule.earliest)
-        start = np.maximum(start, self.first_day.get(code, 0))
-        latest = self.limit(b, rule.latest) if rule.latest is not None else None
-        cap = self.on_time(b, start, rule.overdue, latest)
-        delay = _trunc_exp(rng, len(rows), self.params.delay_days, cap)
-        day = start + np.floor(delay).astype(np.int64)
-        ok = (rng.random(len(rows)) < p) & self.fits(entry, code, rows, day)
-        if latest is not None:
-            ok &= day <= latest
-        self.emit(code, rows[ok], day[ok])
-
-    def series(self, rng: np.random.Generator, entry: Entry, rule: SeriesRule) -> None:
-        rows = self.rows(entry)
-        b = self.birth[rows]
-        child = self._child_immunization(entry)
-        going = self.reached[rows].copy() if child else np.ones(len(rows), dtype=bool)
-        before = self.params.reach if child else 1.0
-        last = np.full(len(rows), -1, dtype=np.int64)
-        previous_code: str | None = None
-        d = self.params.dropout
-        for k, dose in enumerate(rule.doses):
-            if dose.born_from is not None:
-                going &= b >= dose.born_from.toordinal()
-            target = self.params.coverage.get(dose.code, self.params.default_coverage)
-            if dose.code == previous_code:
-                cont = np.full(len(rows), target)  # a repeated code: coverage per dose
-            else:
-                cont = np.full(len(rows), min(1.0, target / before) if before > 0 else 0.0)
-                before = target
-            if k == 0 and not child:
-                cont = np.minimum(1.0, cont * self.factor[rows])
-            previous_code = dose.code
-            late_share = np.minimum(1.0, (1.0 - cont) / d)  # missed on time
-            u = rng.random(len(rows))
-            on_time = u < 1.0 - late_share
-            given = u < np.maximum(cont, 1.0 - d)
-            start = np.maximum(
-                self.after(b, dose.recommended or dose.earliest), self.after(b, dose.earliest)
-            )
-            gap = dose.recommended_interval or dose.min_interval
-            has = last >= 0
-            if has.any():
-                after = last[has] + 1 if gap is None else self.after(last[has], gap)
-                start[has] = np.maximum(start[has], after)
-            start = np.maximum(start, self.first_day.get(dose.code, 0))
-            latest = self.limit(b, dose.latest) if dose.latest is not None else None
-            cap = self.on_time(b, start, dose.overdue, latest)
-            delay = _trunc_exp(rng, len(rows), self.params.delay_days, cap)
-            extra = _trunc_exp(rng, len(rows), self.params.catchup_days, None)
-            day = start + np.floor(delay + np.where(on_time, 0.0, extra)).astype(np.int64)
-            ok = going & given & self.fits(entry, dose.code, rows, day)
-            if latest is not None:
-                ok &= day <= latest
-            self.emit(dose.code, rows[ok], day[ok])
-            last = np.where(ok, day, last)
-            going = ok
-
-    def recurring(self, rng: np.random.Generator, entry: Entry, rule: RecurringRule) -> None:
-        code = entry.services[0].code
-        if rule.since_pregnancy:
-            ongoing = self.pop.preg_delivery == NO_DAY
-            rows = self.pop.preg_person[ongoing].astype(np.int64)
-            since = self.pop.preg_lmp[ongoing].astype(np.int64)
-            keep = np.isin(rows, self.rows(entry))
-            rows, since = rows[keep], since[keep]
-        else:
-            rows = self.rows(entry)
-            since = None
-        p = self.coverage(code, rows)
-        for start, end in self.periods(rule.interval):
-            lo = np.full(len(rows), start, dtype=np.int64)
-            day = _uniform_day(rng, lo, np.full(len(rows), end))
-            ok = (rng.random(len(rows)) < p) & self.fits(entry, code, rows, day)
-            if since is not None:
-                ok &= day >= since
-            self.emit(code, rows[ok], day[ok])
-
-    def calendar(self, rng: np.random.Generator, entry: Entry, rule: CalendarRule) -> None:
-        code = entry.services[0].code
-        rows = self.rows(entry)
-        p = self.coverage(code, rows)
-        count = np.zeros(len(rows), dtype=np.int64)
-        first = pendulum.Date.fromordinal(self.lookback)
-        month = first.year * 12 + first.month - 1
-        last = pendulum.Date.fromordinal(self.on)
-        while month <= last.year * 12 + last.month - 1:
-            year, m = divmod(month, 12)
-            month += 1
-            if m + 1 not in rule.months:
-                continue
-            lo = int(_month_start(np.array([year]), np.array([m + 1]))[0])
-            hi = _shift(lo, 1) - 1
-            day = _uniform_day(rng, np.full(len(rows), lo), np.full(len(rows), hi))
-            ok = (rng.random(len(rows)) < p) & self.fits(entry, code, rows, day)
-            if rule.limit is not None:
-                ok &= count < rule.limit
-            count += ok
-            self.emit(code, rows[ok], day[ok])
-
-    def followup(self, rng: np.random.Generator, entry: Entry, rule: FollowupRule) -> None:
-        code = entry.services[0].code
-        rows = self.rows(entry)
-        p = self.coverage(code, rows)
-        on = pendulum.Date.fromordinal(self.on)
-        start = on.year * 12 + (on.month - 1) // rule.every * rule.every
-        for k in range(max(1, self.params.history_months // rule.every)):
-            year, m = divmod(start - k * rule.every, 12)
-            lo = int(_month_start(np.array([year]), np.array([m + 1]))[0])
-            hi = _shift(lo, rule.every) - 1
-            day = _uniform_day(rng, np.full(len(rows), lo), np.full(len(rows), hi))
-            ok = (rng.random(len(rows)) < p) & self.fits(entry, code, rows, day)
-            self.emit(code, rows[ok], day[ok])
-
-    def pregnancy(self, rng: np.random.Generator, entry: Entry, rule: PregnancyRule) -> None:
-        ongoing = self.pop.preg_delivery == NO_DAY
-        rows = self.pop.preg_person[ongoing].astype(np.int64)
-        lmp = self.pop.preg_lmp[ongoing].astype(np.int64)
-        keep = np.isin(rows, self.rows(entry))
-        rows, lmp = rows[keep], lmp[keep]
-        previous = np.full(len(rows), -1, dtype=np.int64)
-        for contact in rule.contacts:
-            p = self.coverage(contact.code, rows)
-            lo = self.after(lmp, contact.start)
-            hi = self.limit(lmp, contact.end) if contact.end is not None else lo + 90
-            has = previous >= 0
-            if contact.min_interval is not None:
-                lo = np.where(has, np.maximum(lo, self.after(previous, contact.min_interval)), lo)
-            lo = np.where(has, np.maximum(lo, previous + 1), lo)
-            day = _uniform_day(rng, lo, hi)
-            ok = (rng.random(len(rows)) < p) & (lo <= hi)
-            ok &= self.fits(entry, contact.code, rows, day)
-            self.emit(contact.code, rows[ok], day[ok])
-            previous = np.where(ok, day, previous)
-
-    def postnatal(self, rng: np.random.Generator, entry: Entry, rule: PostnatalRule) -> None:
-        if rule.anchor == "delivery":
-            ended = (self.pop.preg_delivery != NO_DAY) & (self.pop.preg_outcome == _LIVE_BIRTH)
-            rows = self.pop.preg_person[ended].astype(np.int64)
-            anchor = self.pop.preg_delivery[ended].astype(np.int64)
-            keep = np.isin(rows, self.rows(entry))
-            rows, anchor = rows[keep], anchor[keep]
-        else:
-            rows = self.rows(entry)
-            anchor = self.birth[rows]
-        for visit in rule.visits:
-            p = self.coverage(visit.code, rows)
-            day = _uniform_day(rng, self.after(anchor, visit.start), self.limit(anchor, visit.end))
-            ok = (rng.random(len(rows)) < p) & self.fits(entry, visit.code, rows, day)
-            self.emit(visit.code, rows[ok], day[ok])
-
-    def school(self, rng: np.random.Generator, entry: Entry, rule: SchoolRule) -> None:
-        code = entry.services[0].code
-        rows = self.rows(entry)
-        rows = rows[self.pop.school_grade[rows] > 0]
-        grade = self.pop.school_grade[rows].astype(np.int64)
-        year = self.pop.school_year[rows].astype(np.int64)
-        p = self.coverage(code, rows)
-        done = np.zeros(len(rows), dtype=bool)
-        months = np.array(sorted(rule.months, key=lambda m: (m < 7, m)))  # school-year order
-        after = self.given.get(rule.after) if rule.after is not None else None
-        for g in sorted(rule.grades):
-            then = year - (grade - g)
-            month = months[rng.integers(0, len(months), size=len(rows))]
-            lo = _month_start(np.where(month >= 7, then, then + 1), month)
-            hi = self.cal.months(lo, 1) - 1
-            day = _uniform_day(rng, lo, hi)
-            ok = (grade >= g) & (rng.random(len(rows)) < p) & self.fits(entry, code, rows, day)
-            if not rule.each_grade:
-                ok &= ~done
-            if rule.after is not None:
-                before = after[rows] if after is not None else np.full(len(rows), -1)
-                ok &= before >= 0
-                if rule.min_interval is not None:
-                    since = np.where(before >= 0, before, self.on)
-                    ok &= day >= self.after(since, rule.min_interval)
-            done |= ok
-            self.emit(code, rows[ok], day[ok])
-
-    def birthday(self, rng: np.random.Generator, entry: Entry, rule: BirthdayRule) -> None:
-        code = entry.services[0].code
-        rows = self.rows(entry)
-        b = self.birth[rows]
-        opened = add_months(b, 12 * self.age[rows])
-        day = _uniform_day(rng, opened, self.after(opened, rule.window))
-        ok = (rng.random(len(rows)) < self.coverage(code, rows)) & (opened >= self.lookback)
-        ok &= self.fits(entry, code, rows, opened) & self.fits(entry, code, rows, day)
-        self.emit(code, rows[ok], day[ok])
-
-
-def _first_days(catalogue: Catalogue) -> dict[str, int]:
-    """Code → the first day any edition holding it is in force (absent: always)."""
-    out: dict[str, int] = {}
-    always: set[str] = set()
-    for entry in catalogue.entries:
-        for svc in entry.services:
-            if entry.effective_from is None:
-                always.add(svc.code)
-            else:
-                day = entry.effective_from.toordinal()
-                out[svc.code] = min(out.get(svc.code, day), day)
-    return {code: day for code, day in out.items() if code not in always}

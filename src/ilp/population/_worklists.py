@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, assert_never
 
 import attrs
 import numpy as np
@@ -23,22 +23,37 @@ import pendulum
 
 from ilp.dates import as_date
 from ilp.errors import NetworkError
-from ilp.lifecycle._engine import DueItem, Region, Status, _current_pregnancy
-from ilp.lifecycle._model import (
+from ilp.lifecycle import (
     BirthdayRule,
     CalendarRule,
     Catalogue,
+    DueItem,
     Entry,
     FollowupRule,
+    LifeStage,
     OnceRule,
     PostnatalRule,
     PregnancyRule,
     RecurringRule,
+    Region,
     SchoolRule,
     SeriesRule,
     Service,
+    Status,
+    stages_of,
 )
-from ilp.lifecycle._stages import LifeStage, stages_of
+from ilp.lifecycle.rules import (
+    birthday,
+    calendar,
+    followup,
+    once,
+    postnatal,
+    pregnancy,
+    recurring,
+    school,
+    series,
+)
+from ilp.lifecycle.rules.person import Why, current_pregnancy
 from ilp.network._model import Facility, FacilityType, Network
 from ilp.network._routing import can_give
 from ilp.network._targets import (
@@ -52,8 +67,9 @@ from ilp.network._targets import (
     main_stage,
 )
 from ilp.people import Family, FamilyRegister, Person, ServiceRecord
-from ilp.population._batch import STATUS_CODES, BatchResult, _plan, due_batch
 from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch import STATUS_CODES, BatchResult, due_batch
+from ilp.population.batch.plan import plan_of
 from ilp.population.columns import History, Population
 
 __all__ = ["WorkLists", "work_lists"]
@@ -164,7 +180,7 @@ class _Slots:
     """Per slot of the catalogue's plan: its entry, service, place in the entry and sort keys."""
 
     def __init__(self, catalogue: Catalogue) -> None:
-        plan = _plan(catalogue)
+        plan = plan_of(catalogue)
         self.entry: list[Entry] = []
         self.service: list[Service] = []
         self.index: list[int] = []
@@ -300,50 +316,58 @@ class _Day:
         days = day[safe] if len(day) else np.zeros(len(rows), np.int32)
         return [int(x) if f else None for x, f in zip(days.tolist(), found.tolist(), strict=True)]
 
-    def _why(self, slot: int, rows: Arr) -> list[tuple[Any, ...]]:
-        """The reason data the engine attaches to *slot*'s open items, for each of *rows*."""
+    def _why(self, slot: int, rows: Arr) -> list[Why]:
+        """The reason data the engine attaches to *slot*'s open items, for each of *rows*.
+
+        Each is ``(reason, *details)`` as the rule kind's ``evaluate`` builds it
+        (:mod:`ilp.lifecycle.rules`); the match is exhaustive over the rule kinds.
+        """
         entry = self.slots.entry[slot]
         j = self.slots.index[slot]
         rule = entry.rule
         svc = self.slots.service[slot]
         n = len(rows)
-        if isinstance(rule, OnceRule):
-            return [("once", self.region.ages.get(svc.code, rule.recommended))] * n
-        if isinstance(rule, SeriesRule):
-            dose = rule.doses[j]
-            if j == 0:
-                return [("dose", dose, None)] * n
-            return [("dose", dose, g) for g in self._given(slot - 1)[rows].tolist()]
-        if isinstance(rule, RecurringRule):
-            lasts = self._last_records(svc.code, rows)
-            if rule.since_pregnancy:
-                for k, row in enumerate(rows.tolist()):
-                    p = _current_pregnancy(self._person(row), self.d)
-                    last = lasts[k]
-                    if p is None or (last is not None and last < p.lmp.toordinal()):
-                        lasts[k] = None
-            return [("recurring", rule.interval, last) for last in lasts]
-        if isinstance(rule, CalendarRule):
-            return [("calendar", rule)] * n
-        if isinstance(rule, BirthdayRule):
-            return [("birthday", rule)] * n
-        if isinstance(rule, SchoolRule):
-            return [("school", rule)] * n
-        if isinstance(rule, FollowupRule):
-            return [("followup", rule, entry.eligibility)] * n
-        if isinstance(rule, PregnancyRule):
-            contact = rule.contacts[j]
-            before = [self._given(slot - k) for k in range(1, j + 1)]  # nearest first
-            out: list[tuple[Any, ...]] = []
-            for row in rows.tolist():
-                p = _current_pregnancy(self._person(row), self.d)
-                assert p is not None
-                prev = next((int(g[row]) for g in before if g[row] != NO_DAY), None)
-                out.append(("contact", contact, p.lmp.toordinal(), prev))
-            return out
-        assert isinstance(rule, PostnatalRule)
-        visit, what = rule.visits[j], rule.anchor
-        return [("visit", visit, self._anchor(row, what), what) for row in rows.tolist()]
+        match rule:
+            case OnceRule():
+                return [(once.reason, self.region.ages.get(svc.code, rule.recommended))] * n
+            case SeriesRule():
+                dose = rule.doses[j]
+                if j == 0:
+                    return [(series.reason, dose, None)] * n
+                return [(series.reason, dose, g) for g in self._given(slot - 1)[rows].tolist()]
+            case RecurringRule():
+                lasts = self._last_records(svc.code, rows)
+                if rule.since_pregnancy:
+                    for k, row in enumerate(rows.tolist()):
+                        p = current_pregnancy(self._person(row), self.d)
+                        last = lasts[k]
+                        if p is None or (last is not None and last < p.lmp.toordinal()):
+                            lasts[k] = None
+                return [(recurring.reason, rule.interval, last) for last in lasts]
+            case CalendarRule():
+                return [(calendar.reason, rule.months)] * n
+            case BirthdayRule():
+                return [(birthday.reason, rule.window)] * n
+            case SchoolRule():
+                return [(school.reason, rule.grades, rule.months)] * n
+            case FollowupRule():
+                return [(followup.reason, rule.every, entry.eligibility.conditions)] * n
+            case PregnancyRule():
+                contact = rule.contacts[j]
+                out: list[Why] = []
+                for row in rows.tolist():
+                    p = current_pregnancy(self._person(row), self.d)
+                    assert p is not None
+                    out.append((pregnancy.reason, contact, p.lmp.toordinal()))
+                return out
+            case PostnatalRule():
+                visit, what = rule.visits[j], rule.anchor
+                return [
+                    (postnatal.reason, visit, self._anchor(row, what), what)
+                    for row in rows.tolist()
+                ]
+            case _:
+                assert_never(rule)
 
     def _person(self, row: int) -> Person:
         return self.reg.people[int(self.rows[row])]

@@ -11,6 +11,13 @@ The concepts live apart: ``_model`` (the columns and their invariants),
 """
 
 from ilp.population._calendar import NO_DAY
-from ilp.population.columns._model import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.columns._model import (
+    CONDITIONS,
+    OUTCOMES,
+    SEX_CODES,
+    SEXES,
+    History,
+    Population,
+)
 
-__all__ = ["CONDITIONS", "NO_DAY", "OUTCOMES", "History", "Population"]
+__all__ = ["CONDITIONS", "NO_DAY", "OUTCOMES", "SEXES", "SEX_CODES", "History", "Population"]

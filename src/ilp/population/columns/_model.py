@@ -17,10 +17,10 @@ import numpy.typing as npt
 
 from ilp.dates import from_day
 from ilp.errors import PopulationError
-from ilp.people import Condition, Outcome, Person, ServiceRecord
+from ilp.people import Condition, Outcome, Person, ServiceRecord, Sex
 from ilp.population._calendar import NO_DAY
 
-__all__ = ["CONDITIONS", "NO_DAY", "OUTCOMES", "History", "Population"]
+__all__ = ["CONDITIONS", "NO_DAY", "OUTCOMES", "SEXES", "SEX_CODES", "History", "Population"]
 
 #: The conditions in bit order: bit *i* of ``Population.conditions`` is ``CONDITIONS[i]``.
 CONDITIONS: Final = tuple(Condition)
@@ -28,6 +28,10 @@ CONDITIONS: Final = tuple(Condition)
 OUTCOMES: Final = tuple(Outcome)
 
 _LAST_DAY: Final = _dt.date.max.toordinal()
+#: The sexes in code order: ``Population.sex`` *i* is ``SEXES[i]``.
+SEXES: Final = (Sex.FEMALE, Sex.MALE)
+#: The code of each sex in ``Population.sex`` (0 female, 1 male).
+SEX_CODES: Final = {s: i for i, s in enumerate(SEXES)}
 
 
 def column_error(name: str, msg: str, value: Any = None) -> PopulationError:

@@ -16,13 +16,12 @@ import numpy.typing as npt
 
 from ilp.dates import from_day
 from ilp.errors import PopulationError
-from ilp.people import Person, Pregnancy, School, ServiceRecord, Sex, validate_history
+from ilp.people import Person, Pregnancy, School, ServiceRecord, validate_history
 from ilp.population._calendar import NO_DAY
-from ilp.population.columns._model import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.columns._model import CONDITIONS, OUTCOMES, SEXES, History, Population
 
 __all__ = ["history_mapping", "people_of", "population_from_people", "records_of"]
 
-_SEXES: Final = (Sex.FEMALE, Sex.MALE)
 _ACTIVE: Final = {None: -1, False: 0, True: 1}
 _ACTIVE_BACK: Final = {-1: None, 0: False, 1: True}
 
@@ -58,7 +57,7 @@ def population_from_people(
     population = Population(
         ids=np.array([p.id for p in people] or [], dtype=object),
         birth=column(np.int32, lambda p: p.birth_date.toordinal()),
-        sex=column(np.int8, lambda p: _SEXES.index(p.sex)),
+        sex=column(np.int8, lambda p: SEXES.index(p.sex)),
         death=column(
             np.int32, lambda p: NO_DAY if p.death_date is None else p.death_date.toordinal()
         ),
@@ -119,7 +118,7 @@ def people_of(population: Population) -> list[Person]:
         out.append(
             Person(
                 pid,
-                _SEXES[s],
+                SEXES[s],
                 from_day(b),
                 death_date=None if death == NO_DAY else from_day(death),
                 conditions=frozenset(c for k, c in enumerate(CONDITIONS) if cond >> k & 1),

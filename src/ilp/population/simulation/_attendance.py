@@ -9,8 +9,8 @@ import numpy as np
 
 from ilp.dates import from_day
 from ilp.lifecycle import Catalogue, Entry, Status
-from ilp.population._batch import STATUS_CODES, due_batch
 from ilp.population._calendar import NO_DAY
+from ilp.population.batch import STATUS_CODES, due_batch
 from ilp.population.columns import History
 from ilp.population.simulation._params import Arr
 from ilp.population.simulation._state import TaskState

@@ -1,0 +1,69 @@
+"""Rule kind ``birthday``: a window opening on each birthday in the eligibility (CKG).
+
+Model, YAML keys, parse and dump, the per-person evaluator and its reason
+text. The columnar twin (and synthetic-history walker) is
+:mod:`ilp.population.batch.birthday`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ilp._yaml import Map, Reader
+from ilp.dates import Duration, add_months_day
+from ilp.lifecycle._model import RuleKind
+from ilp.lifecycle.rules import fields
+from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
+from ilp.lifecycle.rules.person import Ctx, DueItem, occurrences, scope
+from ilp.lifecycle.rules.words import words
+
+if TYPE_CHECKING:
+    from ilp.lifecycle._model import Entry
+
+__all__ = ["BirthdayRule", "reason"]
+
+
+@attrs.frozen
+class BirthdayRule(RuleBase):
+    """A window opening on each birthday in the eligibility (CKG)."""
+
+    window: Duration
+
+    kind = RuleKind.BIRTHDAY
+    REQUIRED = ("window",)
+
+    @classmethod
+    def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[BirthdayRule]:
+        """Read ``window``: how long after each birthday it may be given."""
+        window = r.get(rm, "window", where, fields.duration, "a duration")
+        return Parsed(cls(window) if window is not None else None, single_code(entry))
+
+    def dump(self, entry: Entry) -> dict[str, Any]:
+        """The rule mapping."""
+        return {"window": str(self.window)}
+
+    def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
+        """The occurrence of the windows after the last, this and the next birthday."""
+        svc = entry.services[0]
+        start, end = scope(entry, ctx)
+        years = ctx.months // 12
+        windows = []
+        for n in (years - 1, years, years + 1):
+            if n >= 0:
+                day = add_months_day(ctx.b, 12 * n)
+                windows.append((day, self.window.after(day)))
+        # a window belongs to a birthday inside the eligibility: clip only by that birthday
+        kept = [(lo, hi) for lo, hi in windows if lo >= start and (end is None or lo <= end)]
+        occurrences(svc, kept, ctx, start, None, (reason, self.window), out)
+
+
+def reason(name: str, lang: str, window: Duration) -> str:
+    """``within 1 month after the birthday``."""
+    w = words(window, lang)
+    return (
+        f"{name}: within {w} after the birthday"
+        if lang == "en"
+        else f"{name}: dalam {w} setelah hari ulang tahun"
+    )

@@ -1,0 +1,81 @@
+"""Rule kind ``calendar``: due in listed months of each year (vitamin A in February and August).
+
+Model, YAML keys, parse and dump, the windows, the per-person evaluator and
+its reason text. The columnar twin (and synthetic-history walker) is
+:mod:`ilp.population.batch.calendar`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ilp._yaml import Map, Reader
+from ilp._yaml import whole as _int
+from ilp.lifecycle._model import RuleKind
+from ilp.lifecycle.rules import fields
+from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
+from ilp.lifecycle.rules.person import Ctx, DueItem, occurrences, scope
+from ilp.lifecycle.rules.words import month_names
+from ilp.lifecycle.semantics import Status, month_span
+
+if TYPE_CHECKING:
+    from ilp.lifecycle._model import Entry
+
+__all__ = ["CalendarRule", "reason"]
+
+
+@attrs.frozen
+class CalendarRule(RuleBase):
+    """Due in listed months of each year; *limit* records complete it for good."""
+
+    months: tuple[int, ...]
+    limit: int | None = None
+
+    kind = RuleKind.CALENDAR
+    REQUIRED = ("months",)
+    OPTIONAL = ("limit",)
+
+    def windows(self, day: int) -> list[tuple[int, int]]:
+        """The listed months of the year before, the year of and the year after *day*."""
+        year = _dt.date.fromordinal(day).year
+        return [month_span(y, m) for y in (year - 1, year, year + 1) for m in self.months]
+
+    @classmethod
+    def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[CalendarRule]:
+        """Read ``months`` (1-12, kept sorted and distinct) and ``limit`` (>= 1)."""
+        codes = single_code(entry)
+        months = r.get(rm, "months", where, fields.list_of(fields.month), "a list of months 1–12")
+        limit = r.get(rm, "limit", where, _int, "a whole number")
+        if limit is not None and limit < 1:
+            r.problem(f"{where}.limit", rm.lines.get("limit"), f"{limit} is not a limit >= 1")
+        if not months:
+            return Parsed(None, codes)
+        return Parsed(cls(tuple(sorted(set(months))), limit), codes)
+
+    def dump(self, entry: Entry) -> dict[str, Any]:
+        """The rule mapping."""
+        out: dict[str, Any] = {"months": list(self.months)}
+        fields.put(out, "limit", self.limit)
+        return out
+
+    def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
+        """Completed for good after *limit* records; else the occurrence of a listed month."""
+        svc = entry.services[0]
+        start, end = scope(entry, ctx)
+        why = (reason, self.months)
+        if self.limit is not None:
+            records = [r for r in ctx.recs.get(svc.code, ()) if r >= start]
+            if len(records) >= self.limit:
+                last = records[self.limit - 1]
+                out.append(DueItem(svc, Status.COMPLETED, last, last, None, None, last, why))
+                return
+        occurrences(svc, self.windows(ctx.d), ctx, start, end, why, out)
+
+
+def reason(name: str, lang: str, months: tuple[int, ...]) -> str:
+    """``given in February and August``."""
+    listed = month_names(months, lang)
+    return f"{name}: given in {listed}" if lang == "en" else f"{name}: diberikan pada {listed}"

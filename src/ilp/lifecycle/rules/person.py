@@ -1,0 +1,182 @@
+"""The per-person toolkit every rule kind's ``evaluate`` uses: context, status, windows.
+
+``due()`` builds one :class:`Ctx` per call and hands it to each entry's rule
+(``rule.evaluate(entry, ctx, out)``), which appends :class:`~ilp.lifecycle.DueItem`
+values to *out*. Everything is in integer day numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ilp.dates import from_day, months_between
+from ilp.lifecycle._item import DueItem, Why
+from ilp.lifecycle._stages import LifeStage, stages_of
+from ilp.lifecycle.semantics import Status
+from ilp.people import Person, Pregnancy
+
+if TYPE_CHECKING:
+    from ilp.lifecycle._engine import Region
+    from ilp.lifecycle._model import Eligibility, Entry, Service
+
+__all__ = [
+    "Ctx",
+    "DueItem",
+    "Why",
+    "current_pregnancy",
+    "eligible",
+    "given_in",
+    "occurrences",
+    "scope",
+    "status",
+    "visible",
+]
+
+
+class Ctx:
+    """What every rule needs about one person on one date, computed once."""
+
+    __slots__ = ("b", "d", "horizon", "months", "person", "recs", "region", "stages")
+
+    def __init__(
+        self,
+        person: Person,
+        d: int,
+        recs: dict[str, list[int]],
+        region: Region,
+        horizon: int,
+    ) -> None:
+        self.person = person
+        self.b = person.birth_date.toordinal()
+        self.d = d
+        self.months = months_between(self.b, d)
+        self.recs = recs
+        self.region = region
+        self.horizon = horizon
+        self.stages: frozenset[LifeStage] | None = None
+
+
+def status(d: int, e: int, o: int | None, latest: int | None) -> Status:
+    """The status on day *d* of an item open from *e*, overdue from *o*, closed after *latest*."""
+    if latest is not None and (d > latest or e > latest):
+        return Status.MISSED
+    if d < e:
+        return Status.UPCOMING
+    if o is not None and d >= o:
+        return Status.OVERDUE
+    return Status.DUE
+
+
+def eligible(el: Eligibility, ctx: Ctx) -> bool:
+    """Whether the person is in *el* on the date (or enters its age band within the horizon).
+
+    Over columns the age and birth conditions are
+    :func:`ilp.lifecycle.semantics.birth_range`: the same bounds as birth days.
+    """
+    p = ctx.person
+    if el.sex is not None and p.sex is not el.sex:
+        return False
+    if el.age_from is not None:
+        # a person who enters the age band within the horizon is listed as upcoming
+        f = el.age_from
+        if f.days == 0 and ctx.months >= f.months:
+            pass
+        elif f.after(ctx.b) > ctx.d + ctx.horizon:
+            return False
+    if el.age_to is not None and el.age_to.day(ctx.b) < ctx.d:
+        return False
+    if el.born_from is not None and p.birth_date < el.born_from:
+        return False
+    if el.born_before is not None and p.birth_date >= el.born_before:
+        return False
+    if el.conditions and el.conditions.isdisjoint(p.conditions):
+        return False
+    if el.region is not None and el.region not in ctx.region.flags:
+        return False
+    if el.sexually_active and p.ever_sexually_active is False:
+        return False
+    if el.stages:
+        if ctx.stages is None:
+            ctx.stages = stages_of(p, from_day(ctx.d))
+        if el.stages.isdisjoint(ctx.stages):
+            return False
+    return True
+
+
+def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
+    """First and last day of the eligibility by age (last None when open).
+
+    Nothing starts before the entry's edition takes effect: a programme that
+    began on 10 February 2025 has no occurrence, and nothing overdue, before it.
+    """
+    el = entry.eligibility
+    start = ctx.b if el.age_from is None else el.age_from.after(ctx.b)
+    if entry.effective_from is not None:
+        start = max(start, entry.effective_from.toordinal())
+    end = None if el.age_to is None else el.age_to.day(ctx.b)
+    return start, end
+
+
+def visible(st: Status, e: int, ctx: Ctx) -> bool:
+    """Whether an item is listed: upcoming ones only within the horizon."""
+    return st is not Status.UPCOMING or e - ctx.d <= ctx.horizon
+
+
+def given_in(records: Sequence[int], lo: int, hi: int) -> int | None:
+    """The first of *records* from *lo* to *hi* (inclusive), or None."""
+    for r in records:
+        if lo <= r <= hi:
+            return r
+    return None
+
+
+def current_pregnancy(person: Person, d: int) -> Pregnancy | None:
+    """The pregnancy the person is in on day *d*, or None."""
+    for p in person.pregnancies:
+        if p.lmp.toordinal() <= d <= p.last_pregnant_day.toordinal():
+            return p
+    return None
+
+
+def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
+    svc: Service,
+    windows: Iterable[tuple[int, int]],
+    ctx: Ctx,
+    start: int,
+    end: int | None,
+    why: Why,
+    out: list[DueItem],
+) -> None:
+    """Report the current, next (within the horizon) or previous occurrence of a window."""
+    d = ctx.d
+    records = ctx.recs.get(svc.code, ())
+    prev = cur = nxt = None
+    for first, last in windows:  # in date order
+        lo, hi = max(first, start), last if end is None else min(last, end)
+        if lo > hi:
+            continue
+        if hi < d:
+            prev = (lo, hi)
+        elif lo <= d:
+            cur = (lo, hi)
+        else:
+            nxt = (lo, hi)
+            break
+    if cur is not None:
+        given = given_in(records, cur[0], d)
+        if given is None:
+            out.append(DueItem(svc, Status.DUE, cur[0], cur[0], None, cur[1], None, why))
+            return
+        if nxt is not None and nxt[0] - d <= ctx.horizon:
+            out.append(DueItem(svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why))
+        else:
+            out.append(DueItem(svc, Status.COMPLETED, cur[0], cur[0], None, cur[1], given, why))
+        return
+    if nxt is not None and nxt[0] - d <= ctx.horizon:
+        out.append(DueItem(svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why))
+        return
+    if prev is not None:
+        given = given_in(records, prev[0], prev[1])
+        st = Status.MISSED if given is None else Status.COMPLETED
+        out.append(DueItem(svc, st, prev[0], prev[0], None, prev[1], given, why))

@@ -1,0 +1,168 @@
+"""Rule kind ``series``: doses in order with minimum ages and intervals (DPT-HB-Hib, OPV).
+
+Model (:class:`Dose`, :class:`SeriesRule`), YAML keys, parse and dump, the
+per-person evaluator and its reason text. The columnar twin (and
+synthetic-history walker) is :mod:`ilp.population.batch.series`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import pendulum
+
+from ilp._yaml import Map, Reader
+from ilp.dates import Duration, from_day
+from ilp.lifecycle._model import Limit, RuleKind
+from ilp.lifecycle.rules import fields
+from ilp.lifecycle.rules.base import Codes, Parsed, RuleBase
+from ilp.lifecycle.rules.person import Ctx, DueItem, scope, status, visible
+from ilp.lifecycle.rules.words import words
+from ilp.lifecycle.semantics import ONE_DAY, Status
+
+if TYPE_CHECKING:
+    from ilp.lifecycle._model import Entry
+
+__all__ = ["Dose", "SeriesRule", "reason"]
+
+_DOSE_KEYS: Final = (
+    "label",
+    "earliest",
+    "min_interval",
+    "recommended",
+    "recommended_interval",
+    "overdue",
+    "latest",
+    "latest_before",
+    "born_from",
+)
+
+
+@attrs.frozen
+class Dose:
+    """One dose of a series: ages from birth, intervals from the previous dose."""
+
+    code: str
+    number: int
+    earliest: Duration = Duration()
+    min_interval: Duration | None = None
+    recommended: Duration | None = None
+    recommended_interval: Duration | None = None
+    overdue: Duration | None = None
+    latest: Limit | None = None
+    #: Children born before this date do not get this dose (nor later ones).
+    born_from: pendulum.Date | None = None
+
+
+@attrs.frozen
+class SeriesRule(RuleBase):
+    """Doses given in order; only the first not yet given is actionable."""
+
+    doses: tuple[Dose, ...]
+
+    kind = RuleKind.SERIES
+    REQUIRED = ("doses",)
+    SEVERAL_CODES = True
+    REPEATS_CODES = True
+
+    @classmethod
+    def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[SeriesRule]:
+        """Read ``doses``: each with ``code`` and its ages, intervals and limits."""
+        doses = []
+        codes: Codes = []
+        for n, (dm, dw) in enumerate(fields.items(r, rm, "doses", where), start=1):
+            d = r.mapping(dm, dw, rm.lines.get("doses"), required=("code",), optional=_DOSE_KEYS)
+            if d is None:
+                continue
+            code = r.get(d, "code", dw, fields.code, "a service code")
+            earliest = r.get(d, "earliest", dw, fields.duration, "a duration") or Duration()
+            latest = fields.limit(r, d, dw, "latest")
+            fields.check_window(r, dw, d.line, earliest, latest)
+
+            def get(key: str, dw: str = dw, d: Map = d) -> Duration | None:
+                return r.get(d, key, dw, fields.duration, "a duration")
+
+            dose = Dose(
+                code=code or "?",
+                number=n,
+                earliest=earliest,
+                min_interval=get("min_interval"),
+                recommended=get("recommended"),
+                recommended_interval=get("recommended_interval"),
+                overdue=get("overdue"),
+                latest=latest,
+                born_from=r.get(d, "born_from", dw, fields.date, "a date"),
+            )
+            doses.append(dose)
+            codes.append((dose.code, fields.label(r, d, dw)))
+        return Parsed(cls(tuple(doses)), codes)
+
+    def dump(self, entry: Entry) -> dict[str, Any]:
+        """The rule mapping: ``doses`` with each dose's own label."""
+        doses = []
+        for svc, d in zip(entry.services, self.doses, strict=True):
+            dd: dict[str, Any] = {
+                "code": d.code,
+                "label": svc.label.as_dict(),
+                "earliest": str(d.earliest),
+            }
+            for key in ("min_interval", "recommended", "recommended_interval", "overdue"):
+                fields.put_duration(dd, key, getattr(d, key))
+            fields.put_limit(dd, "latest", d.latest)
+            fields.put(dd, "born_from", d.born_from.isoformat() if d.born_from else None)
+            doses.append(dd)
+        return {"doses": doses}
+
+    def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
+        """Doses given are completed; the first one not given is listed; later ones are not."""
+        b = ctx.b
+        start = scope(entry, ctx)[0]
+        used: dict[str, int] = {}
+        prev: int | None = None
+        for svc, dose in zip(entry.services, self.doses, strict=True):
+            if dose.born_from is not None and ctx.person.birth_date < dose.born_from:
+                return  # this dose is not for the person's birth cohort
+            records = ctx.recs.get(dose.code, ())
+            k = used.get(dose.code, 0)
+            if k < len(records):
+                used[dose.code] = k + 1
+                given = records[k]
+                e = dose.earliest.after(b)
+                out.append(
+                    DueItem(svc, Status.COMPLETED, e, e, None, None, given, (reason, None, None))
+                )
+                prev = given
+                continue
+            e = max(dose.earliest.after(b), start)
+            if prev is not None:
+                e = max(e, (dose.min_interval or ONE_DAY).after(prev))
+            rec_age = ctx.region.ages.get(dose.code, dose.recommended)
+            r = e
+            if rec_age is not None:
+                r = max(r, rec_age.after(b))
+            if dose.recommended_interval is not None and prev is not None:
+                r = max(r, dose.recommended_interval.after(prev))
+            o = max(dose.overdue.after(b), e) if dose.overdue is not None else None
+            latest = dose.latest.day(b) if dose.latest is not None else None
+            st = status(ctx.d, e, o, latest)
+            if visible(st, e, ctx):
+                out.append(DueItem(svc, st, e, r, o, latest, None, (reason, dose, prev)))
+            return
+
+
+def reason(name: str, lang: str, dose: Dose | None, prev: int | None) -> str:
+    """The recommended age of a first dose, else the interval after the previous one."""
+    en = lang == "en"
+    if dose is None:
+        return name
+    if prev is None or dose.number == 1:
+        age = words(dose.recommended or dose.earliest, lang)
+        return f"{name}: at age {age}" if en else f"{name}: umur {age}"
+    gap = words(dose.min_interval or ONE_DAY, lang)
+    p = from_day(prev).isoformat()
+    return (
+        f"{name}: at least {gap} after dose {dose.number - 1}, given {p}"
+        if en
+        else f"{name}: minimal {gap} setelah dosis {dose.number - 1} (diberikan {p})"
+    )

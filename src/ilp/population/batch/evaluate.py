@@ -1,0 +1,119 @@
+"""``due_batch``: the catalogue over a whole population, as ``due()`` per person.
+
+``due_batch`` evaluates every entry in force over the rows its eligibility
+admits, with NumPy operations over columns of day numbers: there is no
+Python loop over persons, only over entries, doses, contacts, visits and
+occurrence windows. Each entry goes to its rule kind's columnar evaluator
+(:mod:`ilp.population.batch.kinds`), the twin of the per-person one;
+``tests/population`` proves they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pendulum
+
+from ilp.dates import as_date
+from ilp.errors import ILPError, PopulationError, UnknownServiceError
+from ilp.lifecycle import Catalogue, Region, national
+from ilp.lifecycle.semantics import DEFAULT_HORIZON, check_horizon
+from ilp.population._calendar import Arr
+from ilp.population.batch.kinds import EVALUATORS
+from ilp.population.batch.plan import plan_of
+from ilp.population.batch.result import BatchResult, SlotItems
+from ilp.population.batch.run import Run
+from ilp.population.columns import History, Population
+
+__all__ = ["due_batch"]
+
+
+def _join(pieces: list[tuple[Arr, ...]]) -> SlotItems:
+    columns: list[Arr]
+    if not pieces:
+        empty: Arr = np.zeros(0, dtype=np.int32)
+        no_status: Arr = np.zeros(0, dtype=np.int8)
+        columns = [empty, no_status, empty, empty, empty, empty, empty]
+    elif len(pieces) == 1:
+        columns = list(pieces[0])
+    else:
+        columns = [np.concatenate(parts) for parts in zip(*pieces, strict=True)]
+    views = []
+    for c in columns:
+        view = c.view()
+        view.setflags(write=False)
+        views.append(view)
+    return SlotItems(*views)
+
+
+def due_batch(
+    population: Population,
+    history: History | None,
+    on: pendulum.Date | _dt.date | str,
+    *,
+    catalogue: Catalogue | None = None,
+    region: Region | None = None,
+    horizon: int = DEFAULT_HORIZON,
+) -> BatchResult:
+    """The services every person of *population* is due on *on*: ``due()`` over columns.
+
+    For each slot (one service position of a catalogue entry) and person,
+    the result holds what ``due()`` says of that person: the status and the
+    four dates, plus the date given for completed items. *history* may be
+    None (nothing given). Records after *on* are ignored; people who died
+    before *on* get nothing, and so do people born after it (for whom
+    ``due()`` refuses the date). A record whose code is not in the
+    catalogue raises :class:`~ilp.errors.UnknownServiceError`.
+
+    Rows sorted by date of birth (as :meth:`Population.sorted_by_birth`
+    makes them) are evaluated faster: each age band is then a slice.
+    """
+    if not isinstance(population, Population):
+        msg = f"population: expected a Population, got {type(population).__name__}"
+        raise PopulationError(msg, field="population", value=population)
+    if history is None:
+        history = History.empty(population)
+    elif not isinstance(history, History):
+        msg = f"history: expected a History or None, got {type(history).__name__}"
+        raise PopulationError(msg, field="history", value=history)
+    if history.persons != len(population):
+        msg = f"history: it is for {history.persons} people, the population has {len(population)}"
+        raise PopulationError(msg, field="history", value=history.persons)
+    day = as_date(on, field="on")
+    check_horizon(horizon)
+    if region is not None and not isinstance(region, Region):
+        msg = f"region: expected a Region or None, got {type(region).__name__}"
+        raise ILPError(msg, field="region", value=region)
+    if catalogue is None:
+        catalogue = national()
+    for k, code in enumerate(history.codes):
+        if code not in catalogue and history.offsets[k + 1] > history.offsets[k]:
+            msg = f"history: service code {code!r} is not in catalogue {catalogue.id!r}"
+            raise UnknownServiceError(msg, field="code", value=code)
+    plan = plan_of(catalogue)
+    run = Run(
+        population,
+        history,
+        d=day.toordinal(),
+        region=region or Region(),
+        horizon=horizon,
+        plan=plan,
+    )
+    for entry in catalogue.entries_on(day):
+        co = run.cohort(entry)
+        if co is None:
+            continue
+        run.ahead = None
+        if entry.eligibility.age_from is not None:
+            ahead = np.flatnonzero(co.b > run.threshold_for(entry.eligibility.age_from))
+            run.ahead = ahead if len(ahead) else None
+        EVALUATORS[entry.rule.kind](run, entry, co, plan.base[id(entry)])
+    return BatchResult(
+        day,
+        len(population),
+        plan.codes,
+        plan.doses,
+        plan.entries,
+        tuple(_join(p) for p in run.pieces),
+    )

@@ -1,0 +1,209 @@
+"""Occurrences over columns: the columnar ``occurrences`` of the per-person toolkit.
+
+Shared by the rule kinds whose windows recur (``calendar``, ``followup``,
+``birthday``, ``school``): find each row's previous, current and next
+window, then :func:`decide` which one is listed and with what status, as
+:func:`ilp.lifecycle.rules.person.occurrences` does per person.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch.cohort import Cohort, take
+from ilp.population.batch.result import DUE, MISSED, NOT_LISTED, UPCOMING
+
+if TYPE_CHECKING:
+    from ilp.population.batch.run import Run
+
+__all__ = [
+    "Occurrence",
+    "decide",
+    "emit_occurrences",
+    "find_scalar_windows",
+    "find_windows",
+    "occurrences",
+]
+
+#: An occurrence per row: (present, first day, last day) for the previous, current, next.
+Occurrence = tuple[Arr, Arr, Arr]
+
+
+def _sorted_disjoint(windows: Sequence[tuple[int, int]]) -> bool:
+    return all(lo <= hi for lo, hi in windows) and all(
+        a[1] < b[0] for a, b in itertools.pairwise(windows)
+    )
+
+
+def decide(  # noqa: PLR0917 - internal helper shared by four rule kinds
+    run: Run,
+    co: Cohort,
+    code: str,
+    sel: Arr | None,
+    m: int,
+    cur: Occurrence,
+    nxt: Occurrence,
+    prev: Occurrence,
+) -> tuple[Arr, Arr, Arr, Arr | None]:
+    """The end of ``occurrences`` per person: status, earliest, latest and given of each row.
+
+    The current occurrence is completed by a record in it, unless the next
+    one is within the horizon (then that one is upcoming); with no current
+    occurrence, the next one within the horizon is upcoming, else the
+    previous one is completed or missed.
+    """
+    d = run.d
+    has_c, clo, chi = cur
+    has_n, nlo, nhi = nxt
+    has_p, plo, phi = prev
+    soon = has_n & (nlo <= d + run.h)
+    use_p = has_p & ~has_c & ~soon
+    seg = run.segments(co, code)
+    given = None
+    if seg is None:
+        use_n = soon & ~has_c
+        use_c = has_c
+        st = use_n.view(np.int8) * np.int8(UPCOMING)
+        st += use_c.view(np.int8) * np.int8(DUE)
+        st += use_p.view(np.int8) * np.int8(MISSED)
+    else:
+        count = take(seg.count, sel)
+        gc = np.full(m, NO_DAY, dtype=np.int32)
+        ci = np.flatnonzero(has_c & (count > 0))
+        if len(ci):
+            gc[ci] = run.first_in(co, code, clo[ci], d, ci if sel is None else sel[ci])
+        gp = np.full(m, NO_DAY, dtype=np.int32)
+        pi = np.flatnonzero(use_p & (count > 0))
+        if len(pi):
+            gp[pi] = run.first_in(co, code, plo[pi], phi[pi], pi if sel is None else sel[pi])
+        got_c = gc != NO_DAY
+        use_n = soon & (~has_c | got_c)
+        use_c = has_c & ~use_n
+        st = use_n.view(np.int8) * np.int8(UPCOMING)
+        st += use_c.view(np.int8) * (np.int8(DUE) + got_c.view(np.int8) * np.int8(3))
+        st += use_p.view(np.int8) * (np.int8(MISSED) + (gp != NO_DAY).view(np.int8))
+        given = np.where(use_n, NO_DAY, np.where(has_c, gc, gp))
+    e = np.where(use_n, nlo, np.where(has_c, clo, plo))
+    latest = np.where(use_n, nhi, np.where(has_c, chi, phi))
+    return st, e, latest, given
+
+
+def find_windows(
+    run: Run,
+    windows: Sequence[tuple[Arr | int, Arr | int, Arr | None]],
+    start: Arr,
+    end: Arr | None,
+) -> tuple[Occurrence, Occurrence, Occurrence]:
+    """The per-person ``occurrences`` loop over windows in date order: previous, current, next."""
+    d, m = run.d, len(start)
+    plo, phi, clo, chi, nlo, nhi = (np.zeros(m, dtype=np.int32) for _ in range(6))
+    has_p, has_c, has_n = (np.zeros(m, dtype=np.bool_) for _ in range(3))
+    for first, last, valid in windows:
+        lo = np.maximum(start, first)
+        hi = np.broadcast_to(last, (m,)) if end is None else np.minimum(end, last)
+        ok = (lo <= hi) & ~has_n  # the loop stops at the first window ahead
+        if valid is not None:
+            ok &= valid
+        before = hi < d
+        p = ok & before
+        c = ok & ~before & (lo <= d)
+        n = ok & (lo > d)
+        np.copyto(plo, lo, where=p)
+        np.copyto(phi, hi, where=p)
+        np.copyto(clo, lo, where=c)
+        np.copyto(chi, hi, where=c)
+        np.copyto(nlo, lo, where=n)
+        np.copyto(nhi, hi, where=n)
+        has_p |= p
+        has_c |= c
+        has_n |= n
+    return (has_p, plo, phi), (has_c, clo, chi), (has_n, nlo, nhi)
+
+
+def find_scalar_windows(
+    run: Run, windows: Sequence[tuple[int, int]], start: Arr, end: Arr | None
+) -> tuple[Occurrence, Occurrence, Occurrence]:
+    """``windows`` for the same sorted, disjoint windows for every row, in closed form.
+
+    Every row's end is on or after the date (the eligibility says so).
+    """
+    d, m = run.d, len(start)
+    first = [w[0] for w in windows]
+    last = [w[1] for w in windows]
+    k = len(windows)
+    kp = bisect.bisect_left(last, d) - 1  # the last window over before the date
+    kn = bisect.bisect_right(first, d)  # the first window after it
+    kc = kn - 1 if kn > 0 and last[kn - 1] >= d else -1  # the window holding it
+    inside = start <= d
+    if kc >= 0:
+        has_c = inside
+        clo = np.maximum(start, first[kc])
+        chi = (
+            np.broadcast_to(np.int32(last[kc]), (m,)) if end is None else np.minimum(end, last[kc])
+        )
+    else:
+        has_c = np.zeros(m, dtype=np.bool_)
+        clo = chi = np.zeros(m, dtype=np.int32)
+    if kp >= 0:
+        has_p = inside & (start <= last[kp])
+        plo = np.maximum(start, first[kp])
+        phi = np.broadcast_to(np.int32(last[kp]), (m,))
+    else:
+        has_p = np.zeros(m, dtype=np.bool_)
+        plo = phi = np.zeros(m, dtype=np.int32)
+    if kn < k:
+        has_n = inside.copy() if end is None else inside & (end >= first[kn])
+        nlo = np.full(m, first[kn], dtype=np.int32)
+        nhi = np.full(m, last[kn], dtype=np.int32) if end is None else np.minimum(end, last[kn])
+    else:
+        has_n = np.zeros(m, dtype=np.bool_)
+        nlo, nhi = np.zeros(m, dtype=np.int32), np.zeros(m, dtype=np.int32)
+    ahead = np.flatnonzero(~inside)
+    if len(ahead):
+        # rows whose eligibility starts after the date: the first window reaching it
+        s = start[ahead]
+        t = None if end is None else end[ahead]
+        j = np.searchsorted(np.asarray(last), s)
+        ok = j < k
+        jj = np.minimum(j, k - 1)
+        lo = np.maximum(np.asarray(first)[jj], s)
+        hi = np.asarray(last)[jj] if t is None else np.minimum(np.asarray(last)[jj], t)
+        ok &= lo <= hi
+        has_n = has_n.copy()
+        nlo = nlo.copy()
+        nhi = np.array(nhi, dtype=np.int32)
+        has_n[ahead] = ok
+        nlo[ahead] = lo
+        nhi[ahead] = hi
+    return (has_p, plo, phi), (has_c, clo, chi), (has_n, nlo, nhi)
+
+
+def occurrences(  # noqa: PLR0917 - internal helper shared by two rule kinds
+    run: Run,
+    co: Cohort,
+    code: str,
+    sel: Arr | None,
+    windows: Sequence[tuple[int, int]],
+    start: Arr,
+    end: Arr | None,
+) -> tuple[Arr, Arr, Arr, Arr | None]:
+    """``occurrences`` per person for windows that are the same for every row."""
+    if _sorted_disjoint(windows) and (end is None or bool(np.all(end >= run.d))):
+        prev, cur, nxt = find_scalar_windows(run, windows, start, end)
+    else:
+        prev, cur, nxt = find_windows(run, [(a, b, None) for a, b in windows], start, end)
+    return decide(run, co, code, sel, len(start), cur, nxt, prev)
+
+
+def emit_occurrences(
+    run: Run, slot: int, co: Cohort, sel: Arr | None, found: tuple[Arr, Arr, Arr, Arr | None]
+) -> None:
+    """Emit what :func:`decide` found (rows it lists none for are left out)."""
+    st, e, latest, given = found
+    run.emit(slot, co, sel, st, e, e, None, latest, given, st != NOT_LISTED)
