@@ -23,7 +23,7 @@ from ilp.lifecycle._item import DueItem
 from ilp.lifecycle._model import Catalogue
 from ilp.lifecycle._stages import LifeStage
 from ilp.lifecycle.rules.person import Ctx, eligible
-from ilp.lifecycle.semantics import DEFAULT_HORIZON, Status, check_horizon, order_key
+from ilp.lifecycle.semantics import DEFAULT_HORIZON, STATUS_RANK, Status, check_horizon
 from ilp.people import Person, ServiceRecord, validate_history
 
 __all__ = ["DEFAULT_HORIZON", "DueItem", "DueList", "Region", "Status", "due"]
@@ -269,4 +269,7 @@ def due(
 
 
 def _order(item: DueItem) -> tuple[int, int, str, int]:
-    return order_key(item.status, item._recommended, item.service.code, item.service.dose)
+    # semantics.order_key inlined: every item is sorted, and the extra call cost 2 % of due()
+    # (the differential test compares due()'s order with BatchResult.items_of's)
+    svc = item.service
+    return STATUS_RANK[item.status], item._recommended, svc.code, svc.dose or 0

@@ -35,6 +35,7 @@ __all__ = [
     "ONE_DAY",
     "PREGNANCY_STAGES",
     "SCHOOL_YEAR_MONTH",
+    "STATUS_RANK",
     "Status",
     "age_stage_births",
     "birth_range",
@@ -77,7 +78,8 @@ class Status(enum.Enum):
         return self in (Status.DUE, Status.OVERDUE)
 
 
-_RANK: Final = {s: i for i, s in enumerate(Status)}
+#: The place of each status in a due list: overdue, due, upcoming, missed, completed.
+STATUS_RANK: Final = {s: i for i, s in enumerate(Status)}
 
 T = TypeVar("T")
 
@@ -86,7 +88,7 @@ def order_key(
     status: Status, recommended: T, code: str, dose: int | None
 ) -> tuple[int, T, str, int]:
     """The order of a due list: overdue, due, upcoming, missed, completed; then by date and code."""
-    return _RANK[status], recommended, code, dose or 0
+    return STATUS_RANK[status], recommended, code, dose or 0
 
 
 def check_horizon(horizon: object) -> int:
@@ -171,7 +173,8 @@ def birth_range(el: Eligibility, day: int, horizon: int = 0) -> tuple[int, int]:
     return lo_b, hi_b
 
 
-def age_stage_births(stages: frozenset[LifeStage], day: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def age_stage_births(stages: frozenset[LifeStage], day: int) -> tuple[tuple[int, int], ...]:
     """The birth-day ranges (first, last) of the age stages among *stages* on *day*.
 
     Pregnancy stages are not by age and are left out; ``neonatus`` is by days.
@@ -185,4 +188,4 @@ def age_stage_births(stages: frozenset[LifeStage], day: int) -> list[tuple[int, 
             out.append((bottom, top))
     if LifeStage.NEONATUS in stages:
         out.append((day - NEONATE_DAYS, day))
-    return out
+    return tuple(out)
