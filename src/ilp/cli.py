@@ -18,7 +18,7 @@ from typing import Any, NoReturn, TextIO
 import pendulum
 
 import ilp
-from ilp import _cli_fhir, _cli_network, _cli_simulate
+from ilp import _cli_fhir, _cli_network, _cli_pws, _cli_simulate
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
 from ilp.files import FamilyFile, load_data, read_family_file, read_person_file
@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     _cli_network.add_parsers(sub, _Parser)
     _cli_simulate.add_parser(sub, _Parser)
     _cli_fhir.add_parser(sub, _Parser)
+    _cli_pws.add_parsers(sub, _Parser)
     return p
 
 
@@ -350,6 +351,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             if args.family:
                 return _cmd_demo(args, stdout)
             return _cli_network.run_demo(args, stdout, _table)
+        if args.command in _cli_pws.commands():
+            return _cli_pws.commands()[args.command](args, stdout, _table)
         return _cli_network.commands()[args.command](args, stdout, _table)
     except ILPError as exc:
         sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")

@@ -17,6 +17,7 @@ __all__ = [
     "CodeMapError",
     "FHIRError",
     "ILPError",
+    "IndicatorError",
     "InputFileError",
     "InvalidArgumentError",
     "InvalidAssessmentError",
@@ -25,6 +26,7 @@ __all__ = [
     "InvalidPersonError",
     "InvalidRecordError",
     "MissingExtraError",
+    "MonitoringError",
     "NetworkError",
     "PopulationError",
     "UnknownServiceError",
@@ -183,3 +185,11 @@ class FHIRError(ILPError, ValueError):
     def __init__(self, msg: str, *, resource: str, field: str, value: Any = None) -> None:
         super().__init__(f"{resource}: {field}: {msg}", field=field, value=value)
         self.resource = resource
+
+
+class IndicatorError(_LocatedError):
+    """An indicator file that cannot be loaded: every problem, each with file, line and key."""
+
+
+class MonitoringError(ILPError, ValueError):
+    """A bad monitoring request: unknown indicator or area, a malformed month, unknown places."""
