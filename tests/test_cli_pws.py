@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ilp.cli import main
+from ilp.errors import MonitoringError
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -196,11 +197,11 @@ class TestPws:
         import ilp.pws._report as report
 
         def broken(*a: object, **k: object) -> str:
-            raise OSError("disk full")
+            raise RuntimeError("disk full")
 
         out_file = tmp_path / "pws.html"
         monkeypatch.setattr(report, "render_report", broken)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(RuntimeError, match="disk full"):
             report.write_report(object(), 10, out_file)  # type: ignore[arg-type]
         assert list(tmp_path.iterdir()) == []
 
@@ -215,10 +216,10 @@ class TestPws:
         monkeypatch.setattr(report, "render_report", lambda *a, **k: "new")
 
         def fail(*a: object) -> None:
-            raise OSError("no space")
+            raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(report.os, "replace", fail)
-        with pytest.raises(OSError, match="no space"):
+        monkeypatch.setattr("ilp._atomic.os.replace", fail)
+        with pytest.raises(MonitoringError, match="No space left"):
             report.write_report(object(), 10, out_file)  # type: ignore[arg-type]
         assert [p.name for p in tmp_path.iterdir()] == ["pws.html"]
         assert out_file.read_text("utf-8") == "old"

@@ -63,6 +63,7 @@ SIZE_LIMITS: Final[dict[str, int]] = {
     "register": 64 * _MB,
     "register CSV file": 512 * _MB,
     "catalogue": 4 * _MB,
+    "indicator file": 4 * _MB,
     "network": 16 * _MB,
     "simulation parameters": 1 * _MB,
 }

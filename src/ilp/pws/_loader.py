@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ilp._vocabulary import Label
-from ilp._yaml import Map, Reader, join, read_yaml
+from ilp._yaml import Map, Reader, join, load_file, read_yaml
 from ilp._yaml import member as _member
 from ilp._yaml import text as _text
 from ilp._yaml import whole as _int
@@ -320,14 +320,8 @@ def parse_indicators(data: Any, *, origin: str = "<memory>") -> IndicatorSet:
 
 def load_indicators(path: str | Path) -> IndicatorSet:
     """Load and validate an indicator YAML file; every problem raises one IndicatorError."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise IndicatorError(f"cannot read the indicators: {exc.strerror}", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise IndicatorError("the indicator file is not UTF-8 text", path=str(p)) from None
-    return parse_indicators(read_yaml(text, origin=str(p), error=IndicatorError), origin=str(p))
+    data = load_file(path, kind="indicator file", error=IndicatorError)
+    return parse_indicators(data, origin=str(Path(path)))
 
 
 @cache

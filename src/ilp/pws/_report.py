@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
-import tempfile
 from pathlib import Path
 from typing import Final
 
+from ilp._atomic import write_atomic
 from ilp.errors import MonitoringError
 from ilp.network import FacilityType
 from ilp.pws._evaluate import Evaluation, Level, Status
@@ -408,22 +408,7 @@ def write_report(
 
     A failure leaves no half-written file; returns the path written.
     """
-    text = render_report(ev, month, lang=lang, puskesmas=puskesmas)
+    data = render_report(ev, month, lang=lang, puskesmas=puskesmas).encode("utf-8")
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        msg = f"--out: cannot write {str(target)!r}: {exc.strerror}"
-        raise MonitoringError(msg, field="out", value=str(target)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, lambda fh: fh.write(data), error=MonitoringError)
     return target
