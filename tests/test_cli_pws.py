@@ -301,3 +301,34 @@ class TestPws:
         )
         assert code == 2
         assert f"{f}:5" in err
+
+
+class TestDemo:
+    def test_demo_writes_the_dashboard_where_asked(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`ilp demo --report FILE` writes the sample's dashboard and prints the path."""
+        out_file = tmp_path / "demo.html"
+        code, out, _ = run(["demo", "--report", str(out_file)], capsys)
+        assert code == 0
+        assert f"PWS dashboard 2025-10: {out_file}" in out
+        assert "Desa Gunungsari" in out_file.read_text("utf-8")
+
+    def test_demo_default_path_is_in_the_temporary_folder(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without --report the file goes to ilp-demo/ in the temporary folder, in Indonesian."""
+        import tempfile
+
+        monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+        code, out, _ = run(["demo", "--lang", "id"], capsys)
+        assert code == 0
+        path = tmp_path / "ilp-demo" / "pws-2025-10.html"
+        assert f"Dasbor PWS 2025-10: {path}" in out
+        assert 'lang="id"' in path.read_text("utf-8")
+
+    def test_demo_json_stays_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON form prints only JSON (no dashboard line)."""
+        code, out, _ = run(["demo", "--format", "json"], capsys)
+        assert code == 0
+        json.loads(out)

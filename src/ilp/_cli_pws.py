@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from ilp.errors import MonitoringError
 
-__all__ = ["add_parsers", "commands"]
+__all__ = ["add_demo_args", "add_parsers", "commands", "demo_report"]
 
 Table = Callable[[Sequence[Sequence[str]], TextIO], None]
 
@@ -248,6 +248,45 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     ev, _, _ = _evaluation(args, year)
     path = write_report(ev, month, args.out, lang=args.lang)
     out.write(f"wrote {path}\n")
+    return 0
+
+
+def add_demo_args(m: argparse.ArgumentParser) -> None:
+    """``ilp demo --report FILE``: where the sample's PWS dashboard goes."""
+    m.add_argument(
+        "--report",
+        help="where to write the sample's PWS dashboard "
+        "(default: ilp-demo/pws-YYYY-MM.html in the system's temporary folder)",
+    )
+
+
+def demo_report(args: argparse.Namespace, out: TextIO) -> int:
+    """After ``ilp demo`` (table form): write the sample's dashboard and print where."""
+    if args.format == "json":
+        return 0
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from ilp._cli_network import demo_kecamatan  # noqa: PLC0415
+    from ilp.dates import as_date  # noqa: PLC0415
+    from ilp.pws import evaluate, register_columns  # noqa: PLC0415
+    from ilp.pws._report import write_report  # noqa: PLC0415
+
+    network, register, as_of = demo_kecamatan()
+    on = as_date(args.on, field="--on") if args.on else as_of
+    # the last whole month before the date asked
+    last = on.replace(day=1) - _dt.timedelta(days=1)
+    cols = register_columns(register, network)
+    ev = evaluate(cols.population, cols.history, network, year=last.year, weights=cols.weights)
+    if args.report:
+        path = Path(args.report)
+    else:
+        folder = Path(tempfile.gettempdir()) / "ilp-demo"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"pws-{last.year:04d}-{last.month:02d}.html"
+    written = write_report(ev, last.month, path, lang=args.lang)
+    label = "PWS dashboard" if args.lang == "en" else "Dasbor PWS"
+    out.write(f"\n{label} {last.year:04d}-{last.month:02d}: {written}\n")
     return 0
 
 

@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--family", action="store_true", help="the sample family instead: stages, due, PIS-PK"
     )
+    _cli_pws.add_demo_args(m)
     _cli_network.add_parsers(sub, _Parser)
     _cli_simulate.add_parser(sub, _Parser)
     _cli_fhir.add_parser(sub, _Parser)
@@ -350,7 +351,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "demo":
             if args.family:
                 return _cmd_demo(args, stdout)
-            return _cli_network.run_demo(args, stdout, _table)
+            status = _cli_network.run_demo(args, stdout, _table)
+            return status or _cli_pws.demo_report(args, stdout)
         if args.command in _cli_pws.commands():
             return _cli_pws.commands()[args.command](args, stdout, _table)
         return _cli_network.commands()[args.command](args, stdout, _table)

@@ -319,7 +319,16 @@ def render_report(
             f"<td>{r.served}</td><td>{_e(_fmt(r.percent, lang))}</td><td>{r.gap}</td></tr>"
         )
     out.append("</tbody></table>")
-    out.append(f'<p class="note">⚑ {_e(lab["flag"])}</p></section>')
+    out.append(f'<p class="note">⚑ {_e(lab["flag"])}</p><ul class="note sources">')
+    shown = {r.indicator for r in spm.rows}
+    for ind in ev.indicators.spm(_dt.date(ev.year, month, 1)):
+        if ind.id in shown:
+            extra = f" — {_e(lab['unconfirmed'])} [U]: {_e(ind.note)}" if not ind.confirmed else ""
+            out.append(
+                f"<li>{ind.spm}. {_e(lab['source'])}: {_e(ind.source)} "
+                f"({_e(ind.regulation)}){extra}</li>"
+            )
+    out.append("</ul></section>")
     # PWS indicators
     pws_ids = [i.id for i in ev.indicators.in_force(_dt.date(ev.year, 12, 31)) if not i.spm]
     tables: dict[str, PwsTable] = {}
