@@ -133,7 +133,7 @@ class TestPws:
         assert {"K1", "K1-MURNI", "UCI", "N-D", "HT-BULANAN"} <= ids
         code, out, _ = run(["pws", "list"], capsys)
         assert code == 0
-        assert "KMK L1550" in out
+        assert "KMK HK.01.07/MENKES/2015/2023 L1550" in out
 
     def test_missing_json(self, sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """The people behind a gap, with their Posyandu."""
