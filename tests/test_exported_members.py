@@ -40,3 +40,10 @@ def test_import_is_silent_and_loads_no_catalogue() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == ""
+
+
+def test_the_version_is_written_once() -> None:
+    """The installed distribution's version is ilp.__version__ (pyproject reads it from there)."""
+    from importlib.metadata import version
+
+    assert version("ilp") == ilp.__version__

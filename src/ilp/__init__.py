@@ -73,6 +73,7 @@ from ilp.pispk import (
     assess_family,
 )
 
+#: The version of ilp: the one place it is written (pyproject.toml reads it from here).
 __version__ = "0.1.0.dev0"
 
 __all__ = [

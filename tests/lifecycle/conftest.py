@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from ilp.lifecycle import Catalogue, parse_catalogue
 from ilp.lifecycle._loader import read_yaml
 
@@ -38,8 +36,3 @@ def catalogue_of(*bodies: str) -> Catalogue:
     """A catalogue made of the given entries."""
     text = HEADER + "".join(entry(b) for b in bodies)
     return parse_catalogue(read_yaml(text, origin="test.yaml"), origin="test.yaml")
-
-
-@pytest.fixture
-def make_catalogue() -> object:
-    return catalogue_of

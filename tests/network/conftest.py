@@ -78,12 +78,6 @@ def edit(old: str, new: str, text: str = NETWORK_YAML) -> str:
 
 
 @pytest.fixture
-def network_yaml() -> str:
-    """The text of the tiny valid network."""
-    return NETWORK_YAML
-
-
-@pytest.fixture
 def network() -> Network:
     """The tiny valid network, loaded."""
     return parse(NETWORK_YAML)

@@ -176,9 +176,6 @@ class Staff:
     kader_level: KaderLevel | None = None
 
 
-_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
 def _ints(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(value)
 
