@@ -2,7 +2,7 @@
 
 A rule kind lives in ``ilp/lifecycle/rules/<kind>.py`` (model, YAML, per-person
 evaluator, reason) and ``ilp/population/batch/<kind>.py`` (columnar evaluator,
-synthetic-history walker). These tests fail when a kind misses a module, a
+synthetic-history walker, reason data for work lists). These tests fail when a kind misses a module, a
 table, or when the "Add a rule kind" checklist names files that do not exist.
 """
 
@@ -51,17 +51,19 @@ class TestEveryKindHasItsModules:
         assert set(cls.REQUIRED).isdisjoint(cls.OPTIONAL)
 
     @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.value)
-    def test_population_module_holds_the_evaluator_and_the_walker(self, kind: RuleKind) -> None:
-        """ilp.population.batch.<kind> has evaluate and walk, and the tables point at them."""
+    def test_population_module_holds_the_evaluator_the_walker_and_why(self, kind: RuleKind) -> None:
+        """ilp.population.batch.<kind> has evaluate, walk and why; the tables point at them."""
         module = importlib.import_module(f"ilp.population.batch.{kind.value}")
         assert kinds.evaluator(kind) is module.evaluate
         assert kinds.walker(kind) is module.walk
+        assert kinds.explainer(kind) is module.why
 
     def test_every_table_holds_every_kind(self) -> None:
         """The rule classes, evaluators and walkers are keyed by exactly the RuleKind members."""
         assert set(RULE_CLASSES) == set(RuleKind)
         assert set(kinds.EVALUATORS) == set(RuleKind)
         assert set(kinds.WALKERS) == set(RuleKind)
+        assert set(kinds.EXPLAINERS) == set(RuleKind)
         assert set(Rule.__args__) == set(RULE_CLASSES.values())
 
 
@@ -94,6 +96,7 @@ class TestDispatchIsExhaustive:
             ("ilp/lifecycle/rules/__init__.py", "rule_class"),
             ("ilp/population/batch/kinds.py", "evaluator"),
             ("ilp/population/batch/kinds.py", "walker"),
+            ("ilp/population/batch/kinds.py", "explainer"),
         ],
     )
     def test_match_names_every_kind_and_ends_in_assert_never(
@@ -119,5 +122,13 @@ class TestContributingChecklist:
     def test_checklist_names_every_table(self) -> None:
         """The checklist names the functions a new kind is added to."""
         text = _section((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"), "Add a rule kind")
-        for name in ("RuleKind", "RuleBase", "rule_class", "evaluator", "walker", "Rule"):
+        for name in (
+            "RuleKind",
+            "RuleBase",
+            "rule_class",
+            "evaluator",
+            "walker",
+            "explainer",
+            "Rule",
+        ):
             assert f"`{name}`" in text

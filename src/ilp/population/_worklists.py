@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, assert_never
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -24,36 +24,16 @@ import pendulum
 from ilp.dates import as_date
 from ilp.errors import NetworkError
 from ilp.lifecycle import (
-    BirthdayRule,
-    CalendarRule,
     Catalogue,
     DueItem,
     Entry,
-    FollowupRule,
     LifeStage,
-    OnceRule,
-    PostnatalRule,
-    PregnancyRule,
-    RecurringRule,
     Region,
-    SchoolRule,
-    SeriesRule,
     Service,
     Status,
     stages_of,
 )
-from ilp.lifecycle.rules import (
-    birthday,
-    calendar,
-    followup,
-    once,
-    postnatal,
-    pregnancy,
-    recurring,
-    school,
-    series,
-)
-from ilp.lifecycle.rules.person import Why, current_pregnancy
+from ilp.lifecycle.rules.person import Why
 from ilp.network._model import Facility, FacilityType, Network
 from ilp.network._routing import can_give
 from ilp.network._targets import (
@@ -69,6 +49,7 @@ from ilp.network._targets import (
 from ilp.people import Family, FamilyRegister, Person, ServiceRecord
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch import STATUS_CODES, BatchResult, due_batch
+from ilp.population.batch.kinds import EXPLAINERS
 from ilp.population.batch.plan import plan_of
 from ilp.population.columns import History, Population
 
@@ -296,7 +277,7 @@ class _Day:
 
     # -- the reason of an item, as the per-person engine words it ---------------------------
 
-    def _given(self, slot: int) -> Arr:
+    def given(self, slot: int) -> Arr:
         """Per local row, the day *slot* was given (NO_DAY when not listed as given)."""
         found = self._dense.get(slot)
         if found is None:
@@ -306,7 +287,7 @@ class _Day:
             self._dense[slot] = found
         return found
 
-    def _last_records(self, code: str, rows: Arr) -> list[int | None]:
+    def last_records(self, code: str, rows: Arr) -> list[int | None]:
         """The day of each of *rows*' last record of *code* on or before the day, or None."""
         person, day = self.history.of_code(code)
         key = person.astype(np.int64) << 32 | day
@@ -319,68 +300,26 @@ class _Day:
     def _why(self, slot: int, rows: Arr) -> list[Why]:
         """The reason data the engine attaches to *slot*'s open items, for each of *rows*.
 
-        Each is ``(reason, *details)`` as the rule kind's ``evaluate`` builds it
-        (:mod:`ilp.lifecycle.rules`); the match is exhaustive over the rule kinds.
+        Each rule kind's ``why`` (:mod:`ilp.population.batch.kinds`) rebuilds what its
+        per-person ``evaluate`` attaches, from this day's facts.
         """
         entry = self.slots.entry[slot]
-        j = self.slots.index[slot]
-        rule = entry.rule
-        svc = self.slots.service[slot]
-        n = len(rows)
-        match rule:
-            case OnceRule():
-                return [(once.reason, self.region.ages.get(svc.code, rule.recommended))] * n
-            case SeriesRule():
-                dose = rule.doses[j]
-                if j == 0:
-                    return [(series.reason, dose, None)] * n
-                return [(series.reason, dose, g) for g in self._given(slot - 1)[rows].tolist()]
-            case RecurringRule():
-                lasts = self._last_records(svc.code, rows)
-                if rule.since_pregnancy:
-                    for k, row in enumerate(rows.tolist()):
-                        p = current_pregnancy(self._person(row), self.d)
-                        last = lasts[k]
-                        if p is None or (last is not None and last < p.lmp.toordinal()):
-                            lasts[k] = None
-                return [(recurring.reason, rule.interval, last) for last in lasts]
-            case CalendarRule():
-                return [(calendar.reason, rule.months)] * n
-            case BirthdayRule():
-                return [(birthday.reason, rule.window)] * n
-            case SchoolRule():
-                return [(school.reason, rule.grades, rule.months)] * n
-            case FollowupRule():
-                return [(followup.reason, rule.every, entry.eligibility.conditions)] * n
-            case PregnancyRule():
-                contact = rule.contacts[j]
-                out: list[Why] = []
-                for row in rows.tolist():
-                    p = current_pregnancy(self._person(row), self.d)
-                    assert p is not None
-                    out.append((pregnancy.reason, contact, p.lmp.toordinal()))
-                return out
-            case PostnatalRule():
-                visit, what = rule.visits[j], rule.anchor
-                return [
-                    (postnatal.reason, visit, self._anchor(row, what), what)
-                    for row in rows.tolist()
-                ]
-            case _:
-                assert_never(rule)
+        return EXPLAINERS[entry.rule.kind](self, entry, self.slots.index[slot], slot, rows)
 
-    def _person(self, row: int) -> Person:
+    def person(self, row: int) -> Person:
+        """The person in local *row*."""
         return self.reg.people[int(self.rows[row])]
 
     def stages_of(self, row: int) -> frozenset[LifeStage]:
         """The stages of the person in local *row* on the day (computed once per day)."""
         found = self.stages.get(row)
         if found is None:
-            found = self.stages[row] = stages_of(self._person(row), self.day)
+            found = self.stages[row] = stages_of(self.person(row), self.day)
         return found
 
-    def _anchor(self, row: int, what: str) -> int:
-        person = self._person(row)
+    def anchor(self, row: int, what: str) -> int:
+        """The day postnatal visits of local *row* count from (birth, or the last delivery)."""
+        person = self.person(row)
         if what == "birth":
             return person.birth_date.toordinal()
         return max(

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import birthday
 from ilp.lifecycle.rules.birthday import BirthdayRule
-from ilp.population._calendar import add_months
+from ilp.lifecycle.rules.person import Why
+from ilp.population._calendar import Arr, add_months
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import uniform_day
 from ilp.population.batch.occurrences import decide, emit_occurrences
@@ -23,9 +25,10 @@ from ilp.population.batch.result import DUE, MISSED, UPCOMING
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -86,3 +89,10 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
     ok = (rng.random(len(rows)) < h.coverage(code, rows)) & (opened >= h.lookback)
     ok &= h.fits(entry, code, rows, opened) & h.fits(entry, code, rows, day)
     h.emit(code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``BirthdayRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, BirthdayRule)
+    return [(birthday.reason, rule.window)] * len(rows)

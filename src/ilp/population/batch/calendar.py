@@ -14,7 +14,9 @@ import numpy as np
 import pendulum
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import calendar
 from ilp.lifecycle.rules.calendar import CalendarRule
+from ilp.lifecycle.rules.person import Why
 from ilp.population._calendar import Arr
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, shift, uniform_day
@@ -23,9 +25,10 @@ from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -75,3 +78,10 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
             ok &= count < rule.limit
         count += ok
         h.emit(code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``CalendarRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, CalendarRule)
+    return [(calendar.reason, rule.months)] * len(rows)

@@ -14,16 +14,20 @@ import numpy as np
 import pendulum
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import followup
 from ilp.lifecycle.rules.followup import FollowupRule
+from ilp.lifecycle.rules.person import Why
+from ilp.population._calendar import Arr
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, shift, uniform_day
 from ilp.population.batch.occurrences import emit_occurrences, occurrences
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -52,3 +56,10 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
         day = uniform_day(rng, np.full(len(rows), lo), np.full(len(rows), hi))
         ok = (rng.random(len(rows)) < p) & h.fits(entry, code, rows, day)
         h.emit(code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``FollowupRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, FollowupRule)
+    return [(followup.reason, rule.every, entry.eligibility.conditions)] * len(rows)

@@ -2,7 +2,8 @@
 
 Each kind's module here (``once.py``, ...) is the columnar twin of the module
 of the same name in :mod:`ilp.lifecycle.rules`: ``evaluate`` (over a
-cohort's rows) and ``walk`` (its synthetic history). The per-person side
+cohort's rows), ``walk`` (its synthetic history) and ``why`` (the reason data
+of an item, rebuilt for work lists). The per-person side
 dispatches by method on the rule class; NumPy code cannot live on the
 domain classes, so this layer dispatches through the tables below, each
 built by a ``match`` over every kind ending in ``assert_never``: ``mypy
@@ -14,11 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, assert_never
+from typing import TYPE_CHECKING, Final, Protocol, assert_never
 
 import numpy as np
 
-from ilp.lifecycle import Entry, RuleKind
+from ilp.lifecycle import Entry, Region, RuleKind
+from ilp.lifecycle.rules.person import Why
+from ilp.people import Person
+from ilp.population._calendar import Arr
 from ilp.population.batch import (
     birthday,
     calendar,
@@ -36,12 +40,46 @@ if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
     from ilp.population.batch.run import Run
 
-__all__ = ["EVALUATORS", "WALKERS", "Evaluator", "Walker", "evaluator", "walker"]
+__all__ = [
+    "EVALUATORS",
+    "EXPLAINERS",
+    "WALKERS",
+    "Evaluator",
+    "Explainer",
+    "Facts",
+    "Walker",
+    "evaluator",
+    "explainer",
+    "walker",
+]
 
 #: A columnar evaluator: ``(run, entry, cohort, first slot)``, emitting into the run.
 Evaluator = Callable[["Run", Entry, Cohort, int], None]
 #: A synthetic-history walker: ``(histories, random generator, entry)``.
 Walker = Callable[["Histories", np.random.Generator, Entry], None]
+
+
+class Facts(Protocol):
+    """What a kind's ``why`` reads of one day's work-list evaluation."""
+
+    region: Region
+    d: int
+
+    def given(self, slot: int) -> Arr:
+        """Per row, the day *slot* was given (NO_DAY when not listed as given)."""
+
+    def last_records(self, code: str, rows: Arr) -> list[int | None]:
+        """The day of each of *rows*' last record of *code* up to the day, or None."""
+
+    def person(self, row: int) -> Person:
+        """The person in *row*."""
+
+    def anchor(self, row: int, what: str) -> int:
+        """The day postnatal visits of *row* count from."""
+
+
+#: A reason rebuilder: ``(facts, entry, index in the entry, slot, rows)`` -> each row's ``why``.
+Explainer = Callable[[Facts, Entry, int, int, Arr], list[Why]]
 
 
 def evaluator(kind: RuleKind) -> Evaluator:
@@ -94,6 +132,31 @@ def walker(kind: RuleKind) -> Walker:
             assert_never(kind)
 
 
+def explainer(kind: RuleKind) -> Explainer:
+    """What items of *kind* carry as their reason, rebuilt for work lists (exhaustive)."""
+    match kind:
+        case RuleKind.ONCE:
+            return once.why
+        case RuleKind.SERIES:
+            return series.why
+        case RuleKind.RECURRING:
+            return recurring.why
+        case RuleKind.CALENDAR:
+            return calendar.why
+        case RuleKind.FOLLOWUP:
+            return followup.why
+        case RuleKind.PREGNANCY:
+            return pregnancy.why
+        case RuleKind.POSTNATAL:
+            return postnatal.why
+        case RuleKind.SCHOOL:
+            return school.why
+        case RuleKind.BIRTHDAY:
+            return birthday.why
+        case _:
+            assert_never(kind)
+
+
 #: Every kind's columnar evaluator.
 EVALUATORS: Final[Mapping[RuleKind, Evaluator]] = MappingProxyType(
     {kind: evaluator(kind) for kind in RuleKind}
@@ -101,4 +164,8 @@ EVALUATORS: Final[Mapping[RuleKind, Evaluator]] = MappingProxyType(
 #: Every kind's synthetic-history walker.
 WALKERS: Final[Mapping[RuleKind, Walker]] = MappingProxyType(
     {kind: walker(kind) for kind in RuleKind}
+)
+#: Every kind's reason rebuilder for work lists.
+EXPLAINERS: Final[Mapping[RuleKind, Explainer]] = MappingProxyType(
+    {kind: explainer(kind) for kind in RuleKind}
 )

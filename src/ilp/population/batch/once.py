@@ -13,17 +13,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import once
 from ilp.lifecycle.rules.once import OnceRule
-from ilp.population._calendar import NO_DAY
+from ilp.lifecycle.rules.person import Why
+from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import trunc_exp
 from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -65,3 +68,11 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
     if latest is not None:
         ok &= day <= latest
     h.emit(code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``OnceRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, OnceRule)
+    svc = entry.services[0]
+    return [(once.reason, facts.region.ages.get(svc.code, rule.recommended))] * len(rows)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import postnatal
+from ilp.lifecycle.rules.person import Why
 from ilp.lifecycle.rules.postnatal import PostnatalRule
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch.cohort import Cohort, lookup
@@ -21,9 +23,10 @@ from ilp.population.batch.result import COMPLETED, UPCOMING
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -69,3 +72,11 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
         day = uniform_day(rng, h.after(anchor, visit.start), h.limit(anchor, visit.end))
         ok = (rng.random(len(rows)) < p) & h.fits(entry, visit.code, rows, day)
         h.emit(visit.code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``PostnatalRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, PostnatalRule)
+    visit, what = rule.visits[j], rule.anchor
+    return [(postnatal.reason, visit, facts.anchor(row, what), what) for row in rows.tolist()]

@@ -13,20 +13,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import pregnancy
+from ilp.lifecycle.rules.person import Why, current_pregnancy
 from ilp.lifecycle.rules.pregnancy import PregnancyRule
 from ilp.lifecycle.semantics import (
     ONE_DAY,
 )
-from ilp.population._calendar import NO_DAY
+from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch.cohort import Cohort, lookup
 from ilp.population.batch.draws import uniform_day
 from ilp.population.batch.result import COMPLETED, MISSED
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -82,3 +85,16 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
         ok &= h.fits(entry, contact.code, rows, day)
         h.emit(contact.code, rows[ok], day[ok])
         previous = np.where(ok, day, previous)
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``PregnancyRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, PregnancyRule)
+    contact = rule.contacts[j]
+    out: list[Why] = []
+    for row in rows.tolist():
+        p = current_pregnancy(facts.person(row), facts.d)
+        assert p is not None
+        out.append((pregnancy.reason, contact, p.lmp.toordinal()))
+    return out

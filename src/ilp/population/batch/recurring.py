@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import recurring
+from ilp.lifecycle.rules.person import Why, current_pregnancy
 from ilp.lifecycle.rules.recurring import RecurringRule
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch.cohort import Cohort, lookup
@@ -21,9 +23,10 @@ from ilp.population.batch.result import COMPLETED, UPCOMING
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -108,3 +111,17 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
         if since is not None:
             ok &= day >= since
         h.emit(code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``RecurringRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, RecurringRule)
+    lasts = facts.last_records(entry.services[0].code, rows)
+    if rule.since_pregnancy:
+        for k, row in enumerate(rows.tolist()):
+            p = current_pregnancy(facts.person(row), facts.d)
+            last = lasts[k]
+            if p is None or (last is not None and last < p.lmp.toordinal()):
+                lasts[k] = None
+    return [(recurring.reason, rule.interval, last) for last in lasts]

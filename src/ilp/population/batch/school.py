@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import school
+from ilp.lifecycle.rules.person import Why
 from ilp.lifecycle.rules.school import SchoolRule
 from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, school_months, school_year_of
 from ilp.population._calendar import NO_DAY, Arr
@@ -25,9 +27,10 @@ from ilp.population.batch.result import COMPLETED, MISSED, NOT_LISTED
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def _recorded_grades(run: Run, co: Cohort) -> Arr:
@@ -212,3 +215,10 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
                 ok &= day >= h.after(since, rule.min_interval)
         done |= ok
         h.emit(code, rows[ok], day[ok])
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``SchoolRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, SchoolRule)
+    return [(school.reason, rule.grades, rule.months)] * len(rows)

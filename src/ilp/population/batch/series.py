@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.lifecycle import Entry
+from ilp.lifecycle.rules import series
+from ilp.lifecycle.rules.person import Why
 from ilp.lifecycle.rules.series import SeriesRule
 from ilp.lifecycle.semantics import (
     ONE_DAY,
@@ -24,9 +26,10 @@ from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
     from ilp.population.batch.histories import Histories
+    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk"]
+__all__ = ["evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -127,3 +130,13 @@ def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
         h.emit(dose.code, rows[ok], day[ok])
         last = np.where(ok, day, last)
         going = ok
+
+
+def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
+    """The reason data ``SeriesRule.evaluate`` gives open items of slot *j* (work lists)."""
+    rule = entry.rule
+    assert isinstance(rule, SeriesRule)
+    dose = rule.doses[j]
+    if j == 0:
+        return [(series.reason, dose, None)] * len(rows)
+    return [(series.reason, dose, g) for g in facts.given(slot - 1)[rows].tolist()]
