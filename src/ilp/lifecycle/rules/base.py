@@ -61,7 +61,11 @@ class RuleBase(abc.ABC):
     @classmethod
     @abc.abstractmethod
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[Any]:
-        """Read the rule mapping *rm* (at *where*) of the entry mapping *entry*."""
+        """Read the rule mapping *rm* (at *where*) of the entry mapping *entry*.
+
+        Build the rule by its class name, not ``cls``: mypy then refuses a
+        kind that leaves an abstract method out ("cannot instantiate").
+        """
 
     @abc.abstractmethod
     def dump(self, entry: Entry) -> dict[str, Any]:

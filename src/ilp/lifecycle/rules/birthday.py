@@ -38,7 +38,7 @@ class BirthdayRule(RuleBase):
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[BirthdayRule]:
         """Read ``window``: how long after each birthday it may be given."""
         window = r.get(rm, "window", where, fields.duration, "a duration")
-        return Parsed(cls(window) if window is not None else None, single_code(entry))
+        return Parsed(BirthdayRule(window) if window is not None else None, single_code(entry))
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping."""

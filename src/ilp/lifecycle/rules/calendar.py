@@ -53,7 +53,7 @@ class CalendarRule(RuleBase):
             r.problem(f"{where}.limit", rm.lines.get("limit"), f"{limit} is not a limit >= 1")
         if not months:
             return Parsed(None, codes)
-        return Parsed(cls(tuple(sorted(set(months))), limit), codes)
+        return Parsed(CalendarRule(tuple(sorted(set(months))), limit), codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping."""

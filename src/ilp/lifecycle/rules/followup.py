@@ -59,7 +59,7 @@ class FollowupRule(RuleBase):
             return Parsed(None, codes)
         if every is not None and not (entry.get("eligibility") or {}).get("conditions"):
             r.problem(f"{where}", rm.line, "a followup rule needs eligibility.conditions")
-        return Parsed(cls(every.months) if every is not None else None, codes)
+        return Parsed(FollowupRule(every.months) if every is not None else None, codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping."""

@@ -46,7 +46,7 @@ class OnceRule(RuleBase):
         over = r.get(rm, "overdue", where, fields.duration, "a duration")
         latest = fields.limit(r, rm, where, "latest")
         fields.check_window(r, where, rm.line, earliest, latest)
-        return Parsed(cls(earliest, rec, over, latest), single_code(entry))
+        return Parsed(OnceRule(earliest, rec, over, latest), single_code(entry))
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping."""

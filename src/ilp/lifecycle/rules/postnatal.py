@@ -80,7 +80,7 @@ class PostnatalRule(RuleBase):
             fields.check_window(r, vw, v.line, start, end)
             visits.append(Visit(code, n, start, end))
             codes.append((code, fields.label(r, v, vw)))
-        return Parsed(cls(anchor or Anchor.BIRTH, tuple(visits)), codes)
+        return Parsed(PostnatalRule(anchor or Anchor.BIRTH, tuple(visits)), codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping: ``anchor`` and ``visits`` with each visit's own label."""

@@ -100,7 +100,7 @@ class PregnancyRule(RuleBase):
                 )
             )
             codes.append((code, fields.label(r, c, cw)))
-        return Parsed(cls(tuple(contacts)), codes)
+        return Parsed(PregnancyRule(tuple(contacts)), codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping: ``contacts`` with each contact's own label."""

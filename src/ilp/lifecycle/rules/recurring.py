@@ -59,7 +59,7 @@ class RecurringRule(RuleBase):
             interval = None
         if interval is None:
             return Parsed(None, codes)
-        return Parsed(cls(interval, grace, since == "pregnancy"), codes)
+        return Parsed(RecurringRule(interval, grace, since == "pregnancy"), codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping."""

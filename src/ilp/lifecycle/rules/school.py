@@ -67,7 +67,9 @@ class SchoolRule(RuleBase):
         each = r.get(rm, "each_grade", where, fields.flag, "true or false")
         if not grades or not months:
             return Parsed(None, codes)
-        rule = cls(tuple(grades), tuple(sorted(set(months))), after, gap, each_grade=bool(each))
+        rule = SchoolRule(
+            tuple(grades), tuple(sorted(set(months))), after, gap, each_grade=bool(each)
+        )
         return Parsed(rule, codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:

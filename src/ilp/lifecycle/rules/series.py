@@ -96,7 +96,7 @@ class SeriesRule(RuleBase):
             )
             doses.append(dose)
             codes.append((dose.code, fields.label(r, d, dw)))
-        return Parsed(cls(tuple(doses)), codes)
+        return Parsed(SeriesRule(tuple(doses)), codes)
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping: ``doses`` with each dose's own label."""
