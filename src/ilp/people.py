@@ -471,6 +471,25 @@ class Person:
     def __hash__(self) -> int:
         return hash(("Person", self.id))
 
+    def _repr_html_(self) -> str:
+        from ilp._html import html_table  # noqa: PLC0415 - only notebooks need it
+
+        rows: list[tuple[str, object]] = [
+            ("sex", self.sex.value),
+            ("birth_date", self.birth_date),
+            ("name", self.name),
+            ("nik", mask_nik(self.nik)),
+            ("death_date", self.death_date),
+            ("conditions", ", ".join(sorted(c.value for c in self.conditions))),
+            ("school", f"grade {self.school.grade}" if self.school else None),
+            ("residence", self.residence),
+        ]
+        rows += [
+            (f"pregnancy {n}", f"HPHT {p.lmp}, HPL {p.edd}, ended {p.delivery_date or '-'}")
+            for n, p in enumerate(self.pregnancies, 1)
+        ]
+        return html_table(("field", "value"), rows, caption=f"Person {self.id}")
+
     def is_alive(self, on: pendulum.Date) -> bool:
         """True from the date of birth through the date of death."""
         return self.birth_date <= on and (self.death_date is None or on <= self.death_date)
@@ -765,6 +784,16 @@ class Family:
 
     def __hash__(self) -> int:
         return hash(("Family", self.kk_number))
+
+    def _repr_html_(self) -> str:
+        from ilp._html import html_table  # noqa: PLC0415 - only notebooks need it
+
+        rows = [
+            (m.relation.value, m.person.id, m.person.name, m.person.sex.value, m.person.birth_date)
+            for m in self.members
+        ]
+        caption = f"Keluarga {self.kk_number}" + (f", {self.address}" if self.address else "")
+        return html_table(("relation", "id", "name", "sex", "birth_date"), rows, caption=caption)
 
     @property
     def head(self) -> Person:

@@ -15,6 +15,7 @@ from ilp.interop._codemap import (
 )
 from ilp.interop._fhir_in import FHIRImport, ImportReport, Skipped, read_bundle
 from ilp.interop._fhir_out import care_bundle, export_bundle, patient_id
+from ilp.interop._frames import batch_frame, due_frame, target_frame, to_arrow
 from ilp.interop._register import write_register
 
 __all__ = [
@@ -25,11 +26,15 @@ __all__ = [
     "Resource",
     "ServiceCoding",
     "Skipped",
+    "batch_frame",
     "care_bundle",
     "default_codemap",
+    "due_frame",
     "export_bundle",
     "load_codemap",
     "patient_id",
     "read_bundle",
+    "target_frame",
+    "to_arrow",
     "write_register",
 ]

@@ -162,6 +162,12 @@ class DueList(Sequence[DueItem]):
         lines += [f"  {i.code:<{width}}  {i.status.value:<9} {i.recommended}" for i in self.items]
         return "\n".join(lines)
 
+    def to_frame(self) -> Any:
+        """One row per item as a pandas DataFrame (``docs/interop.md#tables``; ``ilp[frames]``)."""
+        from ilp.interop._frames import due_frame  # noqa: PLC0415 - extra ilp[frames]
+
+        return due_frame(self)
+
     def _repr_html_(self) -> str:
         from html import escape  # noqa: PLC0415 - only notebooks need it
 

@@ -425,6 +425,23 @@ class Network:
             serving.setdefault(f.area, []).append(f)
         object.__setattr__(self, "_serving", {k: tuple(v) for k, v in serving.items()})
 
+    def summary(self) -> dict[str, int]:
+        """Counts: areas per level, facilities per type, staff and kader (for a notebook)."""
+        out: dict[str, int] = {}
+        for a in self.areas:
+            key = f"areas: {a.level.name.lower()}"
+            out[key] = out.get(key, 0) + 1
+        for f in self.facilities:
+            key = f"facilities: {f.type.value}"
+            out[key] = out.get(key, 0) + 1
+        out["staff"] = sum(len(f.staff) for f in self.facilities)
+        return out
+
+    def _repr_html_(self) -> str:
+        from ilp._html import html_table  # noqa: PLC0415 - only notebooks need it
+
+        return html_table(("what", "count"), self.summary().items(), caption=f"network {self.id}")
+
     def area(self, area_id: str) -> Area:
         """The area *area_id*; an unknown id raises :class:`~ilp.errors.NetworkError`."""
         found = self._areas.get(area_id)

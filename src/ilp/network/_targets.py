@@ -193,6 +193,27 @@ class TargetList:
                 need[(s.item, s.unit)] += s.quantity
         return tuple(SupplyLine(item, unit, q) for (item, unit), q in sorted(need.items()))
 
+    def to_frame(self) -> Any:
+        """One row per (person, service) as a pandas DataFrame (``docs/interop.md#tables``)."""
+        from ilp.interop._frames import target_frame  # noqa: PLC0415 - extra ilp[frames]
+
+        return target_frame(self)
+
+    def _repr_html_(self) -> str:
+        from ilp._html import html_table  # noqa: PLC0415 - only notebooks need it
+
+        rows = [
+            (
+                t.person.id,
+                t.person.name,
+                t.stage.value if t.stage else None,
+                ", ".join(f"{i.code} ({i.status.value})" for i in t.items),
+            )
+            for t in self.targets
+        ]
+        caption = f"{self.site.name} ({self.site.id}) on {self.day}: {len(rows)} people"
+        return html_table(("person", "name", "stage", "services"), rows, caption=caption)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
         return {

@@ -214,6 +214,12 @@ class BatchResult:
             out[s, NOT_LISTED] = self.size - len(items)
         return out
 
+    def to_frame(self) -> Any:
+        """One row per item as a pandas DataFrame (``docs/interop.md#tables``; ``ilp[frames]``)."""
+        from ilp.interop._frames import batch_frame  # noqa: PLC0415 - extra ilp[frames]
+
+        return batch_frame(self)
+
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
         """All items as flat columns: ``person``, ``slot``, ``status`` and the five dates."""
         slots = self.slots
