@@ -56,3 +56,27 @@ class TestMemberOf:
             Condition.parse("flu")
         with pytest.raises(InvalidFamilyError, match="relation: 'cousin' is not one of"):
             member_of(Relation, "cousin", field="relation", error=InvalidFamilyError)
+
+
+class TestBadArgumentsAreValueErrors:
+    """Bad arguments of the evaluators raise InvalidArgumentError, caught by ``except ValueError``."""
+
+    def test_an_unknown_status_filter_names_the_argument(self) -> None:
+        """DueList.filter(status=...) with an unknown code lists the statuses."""
+        person = ilp.Person("a", Sex.FEMALE, "2024-01-01")
+        items = ilp.due(person, "2024-03-01")
+        with pytest.raises(ValueError, match=r"^status: 'soon' is not a Status \(overdue"):
+            items.filter(status="soon")
+        with pytest.raises(InvalidArgumentError):
+            items.filter(stage="nobody")
+
+    def test_the_batch_status_filter_and_region_are_checked(self) -> None:
+        """due_batch refuses a region of the wrong type; its result an unknown status."""
+        from ilp.population import Population, due_batch
+
+        population, history = Population.from_people([ilp.Person("a", Sex.MALE, "2024-01-01")])
+        with pytest.raises(InvalidArgumentError, match="region: expected a Region"):
+            due_batch(population, history, "2024-03-01", region="east")  # type: ignore[arg-type]
+        result = due_batch(population, history, "2024-03-01")
+        with pytest.raises(InvalidArgumentError, match="status: 'late' is not a Status"):
+            result.counts(status="late")

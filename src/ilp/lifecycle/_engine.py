@@ -16,9 +16,10 @@ from typing import Any, Final, overload
 import attrs
 import pendulum
 
+from ilp._coerce import member_of
 from ilp._vocabulary import Cluster, PointOfCare
 from ilp.dates import Duration, as_date
-from ilp.errors import ILPError, InvalidDateError, InvalidPersonError, UnknownServiceError
+from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem
 from ilp.lifecycle._model import Catalogue
 from ilp.lifecycle._stages import LifeStage
@@ -123,10 +124,10 @@ class DueList(Sequence[DueItem]):
         code: str | Iterable[str] | None = None,
     ) -> DueList:
         """Items matching every given criterion (each accepts one value or several)."""
-        statuses = _set_of(status, Status)
-        clusters = _set_of(cluster, Cluster)
-        stages = _set_of(stage, LifeStage)
-        places = _set_of(point_of_care, PointOfCare)
+        statuses = _set_of(status, Status, "status")
+        clusters = _set_of(cluster, Cluster, "cluster")
+        stages = _set_of(stage, LifeStage, "stage")
+        places = _set_of(point_of_care, PointOfCare, "point_of_care")
         codes = {code} if isinstance(code, str) else (set(code) if code is not None else None)
         kept = tuple(
             i
@@ -196,19 +197,13 @@ class DueList(Sequence[DueItem]):
         return f"<table><caption>{title}</caption><tr>{head}</tr>{rows}</table>"
 
 
-def _set_of(value: Any, enum_type: type[Any]) -> set[Any] | None:
+def _set_of(value: Any, enum_type: type[Any], name: str) -> set[Any] | None:
     if value is None:
         return None
     if isinstance(value, str | int | enum.Enum):
         value = [value]
-    out = set()
-    for v in value:
-        try:
-            out.add(v if isinstance(v, enum_type) else enum_type(v))
-        except ValueError:
-            msg = f"filter: {v!r} is not a {enum_type.__name__}"
-            raise ILPError(msg, field=enum_type.__name__, value=v) from None
-    return out
+    what = f"a {enum_type.__name__}"
+    return {member_of(enum_type, v, field=name, what=what) for v in value}
 
 
 def due(

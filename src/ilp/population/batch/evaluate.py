@@ -16,7 +16,7 @@ import numpy as np
 import pendulum
 
 from ilp.dates import as_date
-from ilp.errors import ILPError, PopulationError, UnknownServiceError
+from ilp.errors import InvalidArgumentError, PopulationError, UnknownServiceError
 from ilp.lifecycle import Catalogue, Region, national
 from ilp.lifecycle.semantics import DEFAULT_HORIZON, check_horizon
 from ilp.population._calendar import Arr
@@ -84,7 +84,7 @@ def due_batch(
     check_horizon(horizon)
     if region is not None and not isinstance(region, Region):
         msg = f"region: expected a Region or None, got {type(region).__name__}"
-        raise ILPError(msg, field="region", value=region)
+        raise InvalidArgumentError(msg, field="region", value=region)
     if catalogue is None:
         catalogue = national()
     for k, code in enumerate(history.codes):

@@ -15,8 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import pendulum
 
+from ilp._coerce import member_of
 from ilp.dates import days_as_datetime64, from_day
-from ilp.errors import ILPError, PopulationError
+from ilp.errors import PopulationError
 from ilp.lifecycle.semantics import Status, order_key
 from ilp.population._calendar import NO_DAY
 
@@ -237,11 +238,4 @@ def _status_codes(value: Status | str | Iterable[Status | str] | None) -> list[i
     if value is None:
         return None
     values = [value] if isinstance(value, Status | str) else list(value)
-    out = []
-    for v in values:
-        try:
-            out.append(STATUS_CODES[v if isinstance(v, Status) else Status(v)])
-        except ValueError:
-            msg = f"status: {v!r} is not a Status"
-            raise ILPError(msg, field="status", value=v) from None
-    return out
+    return [STATUS_CODES[member_of(Status, v, field="status", what="a Status")] for v in values]
