@@ -8,6 +8,7 @@ NumPy is imported here, never by ``import ilp``.
 """
 
 from ilp.population._calendar import NO_DAY
+from ilp.population._national import PartResult, PlanPart, part_seeds, run_plan
 from ilp.population._synth import (
     DEFAULT_AREA_FACTOR,
     DEFAULT_COVERAGE,
@@ -49,6 +50,8 @@ __all__ = [
     "BatchItem",
     "BatchResult",
     "History",
+    "PartResult",
+    "PlanPart",
     "Population",
     "SimParams",
     "SimResult",
@@ -58,6 +61,8 @@ __all__ = [
     "WorkLists",
     "due_batch",
     "load_parquet",
+    "part_seeds",
+    "run_plan",
     "save_parquet",
     "simulate",
     "synthesize",
