@@ -408,6 +408,29 @@ class TestBadInput:
         with pytest.raises(MonitoringError, match="'rs-nowhere'"):
             register_columns(reg, net)
 
+    def test_records_of_someone_outside_the_register(self, net: Network) -> None:
+        """Records must belong to a member of a family."""
+        p = Person("x", Sex.MALE, "1990-01-01", residence=HOME)
+        fam = Family("3507990101010001", [Member(p, "head")])
+        reg = FamilyRegister((fam,), {"ghost": (ServiceRecord("PTM-SCREEN", "2025-01-01"),)})
+        with pytest.raises(MonitoringError, match="'ghost'"):
+            register_columns(reg, net)
+
+    def test_weights_follow_their_records(self, net: Network) -> None:
+        """Measured values stay with their records after sorting."""
+        p = Person("x", Sex.MALE, "2024-01-01", residence=HOME)
+        fam = Family("3507990101010001", [Member(p, "head")])
+        recs = (
+            ServiceRecord("GROWTH", "2025-03-01", value=9.5),
+            ServiceRecord("BCG", "2024-01-02"),
+            ServiceRecord("GROWTH", "2025-01-01", value=9.0),
+        )
+        cols = register_columns(FamilyRegister((fam,), {"x": recs}), net)
+        growth = cols.history.codes.index("GROWTH")
+        sel = cols.history.rec_code == growth
+        assert cols.weights[sel].tolist() == [9.0, 9.5]
+        assert np.isnan(cols.weights[~sel]).all()
+
     def test_bad_weights(self, demo_eval: Evaluation) -> None:
         """One weight per record."""
         with pytest.raises(MonitoringError, match="weights"):

@@ -32,36 +32,50 @@ def register_columns(register: FamilyRegister, network: Network) -> RegisterColu
     not a facility of it, raises :class:`~ilp.errors.MonitoringError` naming it.
     """
     people = []
+    homes: list[str | None] = []
     for f in register.families:
         for m in f.members:
             p = m.person
-            if p.residence is None and f.residence is not None:
-                p = attrs.evolve(p, residence=f.residence)
-            if p.residence is not None and not network.has_area(p.residence):
-                msg = (
-                    f"person {p.id!r} lives in {p.residence!r}, which is not an area of the network"
-                )
-                raise MonitoringError(msg, field="residence", value=p.residence)
+            home = p.residence or f.residence
+            if home is not None and not network.has_area(home):
+                msg = f"person {p.id!r} lives in {home!r}, which is not an area of the network"
+                raise MonitoringError(msg, field="residence", value=home)
             people.append(p)
-    facilities = {f.id for f in network.facilities}
-    for pid, records in register.histories.items():
-        for r in records:
-            if r.place is not None and r.place not in facilities:
-                msg = f"a record of {pid!r} names place {r.place!r}, which is not in the network"
-                raise MonitoringError(msg, field="place", value=r.place)
-    population, history = Population.from_people(people, register.histories)
-    # the measured values, in the history's (code, person, day) order
+            homes.append(home)
+    population, _ = Population.from_people(people)
+    # members live at their family's residence unless they have their own
+    areas = tuple(sorted({h for h in homes if h is not None}))
+    at = {a: i for i, a in enumerate(areas)}
+    residence = np.array([-1 if h is None else at[h] for h in homes], dtype=np.int32)
+    population = attrs.evolve(population, residence=residence, areas=areas)
     index = {p.id: i for i, p in enumerate(people)}
-    where = {c: k for k, c in enumerate(history.codes)}
-    rows = [
-        (where[r.code], index[pid], r.date.toordinal(), np.nan if r.value is None else r.value)
-        for pid, records in register.histories.items()
-        for r in records
-    ]
-    if rows:
-        arr = np.array(rows, dtype=np.float64)
-        order = np.lexsort((arr[:, 2], arr[:, 1], arr[:, 0]))
-        weights = arr[order, 3]
-    else:
-        weights = np.zeros(0, dtype=np.float64)
+    facilities = {f.id for f in network.facilities}
+    rows: list[int] = []
+    codes: list[str] = []
+    days: list[int] = []
+    values: list[float] = []
+    nan = float("nan")
+    for pid, records in register.histories.items():
+        row = index.get(pid)
+        if row is None:
+            msg = f"records of person {pid!r}, who is in no family of the register"
+            raise MonitoringError(msg, field="person_id", value=pid)
+        places = {r.place for r in records if r.place is not None} - facilities
+        if places:
+            place = min(places)
+            msg = f"a record of {pid!r} names place {place!r}, which is not in the network"
+            raise MonitoringError(msg, field="place", value=place)
+        rows.extend([row] * len(records))
+        codes.extend([r.code for r in records])
+        days.extend([r.date.toordinal() for r in records])
+        values.extend([nan if r.value is None else r.value for r in records])
+    known = sorted(set(codes))
+    where = {c: k for k, c in enumerate(known)}
+    code = np.array([where[c] for c in codes], dtype=np.int64)
+    person = np.array(rows, dtype=np.int64)
+    day = np.array(days, dtype=np.int64)
+    # History.from_arrays checks each record against its person's life and sorts
+    # with this same stable lexsort: the values follow the records
+    history = History.from_arrays(population, person=person, code=code, day=day, codes=known)
+    weights = np.array(values, dtype=np.float64)[np.lexsort((day, person, code))]
     return RegisterColumns(population, history, weights)
