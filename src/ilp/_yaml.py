@@ -443,6 +443,24 @@ class Reader:
     def problem(self, where: str, line: int | None, msg: str) -> None:
         self.problems.append((line, where, msg))
 
+    def raise_problems(self, origin: str, error: ErrorType) -> None:
+        """Raise one *error* listing every problem (``origin:line: where: what``), if any."""
+        if not self.problems:
+            return
+        first_line, first_where, first_msg = self.problems[0]
+        lines = tuple(
+            f"{origin}:{ln if ln is not None else '?'}: {where}: {msg}"
+            for ln, where, msg in self.problems
+        )
+        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
+        raise error(  # a located error type (CatalogueError, IndicatorError, ...)
+            f"{first_where}: {first_msg}{more}",
+            path=origin,  # type: ignore[call-arg]
+            line=first_line,
+            key=first_where,
+            problems=lines,
+        )
+
     def mapping(
         self,
         value: Any,

@@ -301,20 +301,7 @@ def parse_indicators(data: Any, *, origin: str = "<memory>") -> IndicatorSet:
             if ind is not None:
                 found.append(ind)
     _check(r, found)
-    if r.problems:
-        first_line, first_where, first_msg = r.problems[0]
-        lines = tuple(
-            f"{origin}:{ln if ln is not None else '?'}: {where}: {msg}"
-            for ln, where, msg in r.problems
-        )
-        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
-        raise IndicatorError(
-            f"{first_where}: {first_msg}{more}",
-            path=origin,
-            line=first_line,
-            key=first_where,
-            problems=lines,
-        )
+    r.raise_problems(origin, IndicatorError)
     return IndicatorSet(sid, title, edition, tuple(found), origin=origin)
 
 
