@@ -73,11 +73,12 @@ class TestDue:
     def test_table_lists_due_items(
         self, person_file: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """The table names the person and lists due items with their status."""
+        """The table names the person and lists due items by name with their status."""
         code, out, _ = run(["due", str(person_file), "--on", "2024-03-20"], capsys)
         assert code == 0
         assert "c-001" in out
-        assert "DPT-HB-HIB-1" in out
+        assert "Pentavalent 1" in out
+        assert "DPT-HB-HIB-1" not in out  # codes are for the JSON
         assert "due" in out
 
 
@@ -241,9 +242,9 @@ class TestKecamatanDemo:
         code, out, _ = run(["demo"], capsys)
         assert code == 0
         assert "Posyandu" in out
-        assert "Kader home visits" in out
-        assert "desa_without_pustu" in out
-        assert "supplies:" in out
+        assert "Kunjungan rumah kader" in out  # Indonesian by default
+        assert "tidak dilayani Pustu" in out  # the gap of a desa without a Pustu
+        assert "logistik:" in out
 
     def test_demo_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """ilp demo --format json has the counts, a target list, home visits and gaps."""
@@ -286,6 +287,8 @@ class TestNetworkCommands:
         )
         code, out, _ = run(["home-visits", *self.ARGS, "--area", dusun.id], capsys)
         assert code == 0
+        assert "rumah tangga" in out  # Indonesian by default
+        code, out, _ = run(["home-visits", *self.ARGS, "--area", dusun.id, "--lang", "en"], capsys)
         assert "households" in out
 
     def test_visit_plan(self, person_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,7 +123,12 @@ class TestVisitSupportUnderItsCluster:
         assert len(plan["clusters"]) > 1
         code, out, _ = run(args, capsys)
         assert code == 0
-        lines = out.splitlines()
+        lines: list[str] = []
+        for line in out.splitlines():  # a wrapped line continues with 6 spaces
+            if line.startswith("      ") and lines:
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line)
         cluster_lines = [i for i, line in enumerate(lines) if line[:1].isdigit() and i > 1]
         for c in plan["clusters"]:
             label = ilp.Cluster(c["cluster"]).label["en"]

@@ -5,22 +5,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
+import attrs
 import pendulum
 
+from ilp._cli_text import NARROW, line, say, service_name, supply_text, table, width_of
 from ilp.dates import as_date
 from ilp.errors import NetworkError
 from ilp.files import load_data, read_person_file, read_register
-from ilp.lifecycle import LifeStage, Region
+from ilp.lifecycle import LifeStage, Region, Status, national
 from ilp.network import FacilityType, Network, gaps, load_network
-from ilp.network._targets import HomeVisit, TargetList, home_visits, targets, weekly_list
+from ilp.network._targets import (
+    HomeVisit,
+    Target,
+    TargetList,
+    home_visits,
+    targets,
+    weekly_list,
+)
+from ilp.network._urgency import Triage, by_urgency, triage
 from ilp.network._visit import visit_plan
 from ilp.people import FamilyRegister
 
-__all__ = ["add_parsers", "commands"]
+__all__ = ["add_parsers", "add_reading_args", "commands"]
 
 EXIT_USAGE = 2
 
@@ -50,7 +61,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     v.add_argument("--facility", required=True, help="facility id the person comes to")
     v.add_argument("--on", required=True, help="the date, YYYY-MM-DD")
     v.add_argument("--format", choices=("table", "json"), default="table")
-    v.add_argument("--lang", choices=("id", "en"), default="en")
+    add_reading_args(v)
 
     n = sub.add_parser("network", help="validate a network file or list its gaps")
     nsub = n.add_subparsers(dest="action", required=True, parser_class=parser_class)
@@ -59,7 +70,32 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     ng = nsub.add_parser("gaps", help="what the network lacks (no Pustu, understaffed, no kader)")
     ng.add_argument("file")
     ng.add_argument("--format", choices=("table", "json"), default="table")
-    ng.add_argument("--lang", choices=("id", "en"), default="en")
+    add_reading_args(ng)
+
+
+def add_reading_args(p: argparse.ArgumentParser, *, lang: str = "id", lists: bool = False) -> None:
+    """``--lang`` (default *lang*), ``--narrow`` and, for work lists, ``--never-recorded``."""
+    p.add_argument(
+        "--lang",
+        choices=("id", "en"),
+        default=lang,
+        help=f"language of the table: Indonesian or English (default {lang})",
+    )
+    p.add_argument(
+        "--narrow",
+        action="store_true",
+        help=f"fit {NARROW} columns (a phone) instead of the terminal",
+    )
+    if lists:
+        p.add_argument(
+            "--never-recorded",
+            choices=("cap", "show", "hide"),
+            default="cap",
+            help=(
+                "screenings overdue for over a year and never recorded: name at most "
+                f"{CAP} (cap, the default), all (show) or none (hide)"
+            ),
+        )
 
 
 def _network_args(p: argparse.ArgumentParser) -> None:
@@ -69,12 +105,12 @@ def _network_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--on", required=True, help="the date, YYYY-MM-DD")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--lang", choices=("id", "en"), default="en")
     p.add_argument(
         "--je-endemic",
         action="store_true",
         help="treat every area as giving JE vaccine (default: the flags of each area)",
     )
+    add_reading_args(p, lists=True)
 
 
 def _region(args: argparse.Namespace) -> Region | None:
@@ -82,72 +118,160 @@ def _region(args: argparse.Namespace) -> Region | None:
     return Region(flags={"je_endemic"}) if getattr(args, "je_endemic", False) else None
 
 
-def _write_target_list(tl: TargetList, lang: str, out: TextIO, table: Table) -> None:
+@attrs.frozen
+class _View:
+    """How to print: language, width, the never-recorded mode, and the data to name things."""
+
+    lang: str
+    width: int
+    never: str
+    network: Network
+    register: FamilyRegister
+    on: pendulum.Date
+
+    @classmethod
+    def of(
+        cls, args: argparse.Namespace, network: Network, register: FamilyRegister, on: pendulum.Date
+    ) -> _View:
+        return cls(
+            args.lang,
+            width_of(narrow=args.narrow),
+            getattr(args, "never_recorded", "cap"),
+            network,
+            register,
+            on,
+        )
+
+    def area_name(self, area: str | None) -> str:
+        if area is None or not self.network.has_area(area):
+            return area or "-"
+        return self.network.area(area).name
+
+    def triage(self, t: Target) -> Triage:
+        recorded = {r.code for r in self.register.history(t.person.id)}
+        return triage(t.person, t.items, self.on, recorded=recorded)
+
+    def services(self, tr: Triage) -> str:
+        """Service names, ``!`` after the overdue ones, then the never-recorded ones (capped)."""
+        lang = self.lang
+        names = [
+            service_name(i.service, lang) + ("!" if i.status is Status.OVERDUE else "")  # type: ignore[arg-type]
+            for i in tr.items
+        ]
+        text = ", ".join(names)
+        if tr.never_recorded and self.never != "hide":
+            stale = [service_name(i.service, lang) for i in tr.never_recorded]  # type: ignore[arg-type]
+            if self.never == "cap" and len(stale) > CAP:
+                stale = [*stale[:CAP], f"+{len(stale) - CAP} {say('more', lang)}"]
+            tail = f"{say('never_recorded', lang)}: {', '.join(stale)}"
+            text = f"{text}; {tail}" if text else tail
+        return text
+
+    def shown(self, tr: Triage) -> bool:
+        """False for someone with nothing to show (only never-recorded items, hidden)."""
+        return bool(tr.items) or (bool(tr.never_recorded) and self.never != "hide")
+
+
+#: How many never-recorded screenings a list names before "+N more".
+CAP: Final = 2
+
+
+def _write_target_list(tl: TargetList, view: _View, out: TextIO) -> None:
+    lang = view.lang
     span = f"{tl.day}" if tl.day == tl.until else f"{tl.day}..{tl.until}"
-    out.write(f"{tl.site.name} ({tl.site.id}), {span}: {len(tl.targets)} people\n")
+    w = view.width
+    line(out, f"{tl.site.name} ({tl.site.id}), {span}: {len(tl.targets)} {say('people', lang)}", w)
+    line(out, f"({say('legend', lang)})", w, indent="  ")
     for stage, group in tl.by_stage().items():
         name = stage.label[lang] if stage else "-"
-        out.write(f"\n  {name} ({len(group)})\n")
-        rows = [["", "person", "name", "home", "services"]]
+        rows = [[say("person", lang), say("name", lang), say("home", lang), say("services", lang)]]
+        ranked = [(t, view.triage(t)) for t in group]
+        ranked = [(t, tr) for t, tr in ranked if view.shown(tr)]
+        ranked.sort(key=lambda pair: pair[1].key)
+        if not ranked:
+            continue
+        out.write("\n")
+        line(out, f"{name} ({len(ranked)})", w, indent="  ")
         rows += [
-            [
-                "",
-                t.person.id,
-                t.person.name or "",
-                t.residence or "",
-                ", ".join(f"{i.code}{'!' if i.status.value == 'overdue' else ''}" for i in t.items),
-            ]
-            for t in group
+            [t.person.id, t.person.name or "", view.area_name(t.residence), view.services(tr)]
+            for t, tr in ranked
         ]
-        table(rows, out)
-    out.write(
-        "\n  by Posyandu step (! = overdue):\n"
-        if lang == "en"
-        else "\n  per langkah (! = terlambat):\n"
-    )
+        table(rows, out, view.width, indent="  ")
+    out.write("\n")
+    line(out, say("by_step", lang), w, indent="  ")
     for step, pairs in tl.by_step().items():
         if pairs:
-            out.write(f"    {int(step)}. {step.label[lang]}: {len(pairs)}\n")
+            line(out, f"{int(step)}. {step.label[lang]}: {len(pairs)}", w, indent="    ")
     supplies = tl.supplies()
     if supplies:
-        out.write("\n  supplies:\n" if lang == "en" else "\n  logistik:\n")
+        out.write("\n")
+        line(out, say("supplies", lang), w, indent="  ")
         for s in supplies:
-            out.write(f"    {s.quantity:>4} {s.unit:<8} {s.item}\n")
+            item, unit = supply_text(s.item, s.unit, lang)
+            line(out, f"{s.quantity:>4} {unit:<7} {item}", w, indent="  ", more="              ")
 
 
-def _write_home_visits(visits: Sequence[HomeVisit], lang: str, out: TextIO) -> None:
+def _write_home_visits(visits: Sequence[HomeVisit], view: _View, out: TextIO) -> None:
+    """Households by their most urgent member, under one heading per urgency."""
+    lang = view.lang
+    ranked = []
     for v in visits:
-        out.write(f"  {v.residence or '-'}  {v.family.address or ''}  (KK {v.family.kk_number})\n")
-        for m in v.members:
-            why = ", ".join(f"{i.code} {i.status.value}" for i in m.items)
-            if not why and m.stage is LifeStage.IBU_HAMIL:
-                why = "pregnant: check" if lang == "en" else "ibu hamil: pantau"
-            out.write(f"    - {m.person.name or m.person.id}: {why}\n")
+        members = [(m, view.triage(m)) for m in v.members]
+        members = [(m, tr) for m, tr in members if view.shown(tr) or m.stage is LifeStage.IBU_HAMIL]
+        if members:
+            members.sort(key=lambda pair: pair[1].key)
+            ranked.append((members[0][1], v, members))
+    ranked.sort(key=lambda row: row[0].key)
+    groups = by_urgency(ranked, lambda row: row[0].urgency)
+    wrap = textwrap.TextWrapper(
+        width=view.width, subsequent_indent="        ", break_on_hyphens=False
+    )
+    for urgency, rows in groups:
+        out.write("\n")
+        line(
+            out,
+            f"{urgency.label[lang]} ({len(rows)} {say('households', lang)})",
+            view.width,
+            indent="  ",
+        )
+        for _, v, members in rows:
+            where = v.family.address or view.area_name(v.residence)
+            line(out, f"{where}  (KK {v.family.kk_number})", view.width, indent="  ")
+            for m, tr in members:
+                why = view.services(tr)
+                if not why and m.stage is LifeStage.IBU_HAMIL:
+                    why = say("pregnant_check", lang)
+                out.write("\n".join(wrap.wrap(f"    - {m.person.name or m.person.id}: {why}")))
+                out.write("\n")
 
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     network = load_network(args.network)
     register = read_register(args.register)
     fn = weekly_list if args.week else targets
-    tl = fn(network, register, as_date(args.on, field="--on"), site=args.site, region=_region(args))
+    on = as_date(args.on, field="--on")
+    tl = fn(network, register, on, site=args.site, region=_region(args))
     if args.format == "json":
         out.write(json.dumps(tl.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        _write_target_list(tl, args.lang, out, table)
+        _write_target_list(tl, _View.of(args, network, register, on), out)
     return 0
 
 
 def _cmd_home_visits(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     network = load_network(args.network)
     register = read_register(args.register)
-    visits = home_visits(
-        network, register, as_date(args.on, field="--on"), area=args.area, region=_region(args)
-    )
+    on = as_date(args.on, field="--on")
+    visits = home_visits(network, register, on, area=args.area, region=_region(args))
     if args.format == "json":
         out.write(json.dumps([v.as_dict() for v in visits], ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(f"home visits, {args.area}, {args.on}: {len(visits)} households\n")
-        _write_home_visits(visits, args.lang, out)
+        view = _View.of(args, network, register, on)
+        lang = view.lang
+        head = f"{say('home_visits', lang)}, {view.area_name(args.area)}, {on}"
+        count = f"{len(visits)} {say('households', lang)} ({say('legend', lang)})"
+        line(out, f"{head}: {count}", view.width)
+        _write_home_visits(visits, view, out)
     return 0
 
 
@@ -166,16 +290,19 @@ def _cmd_visit(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     if args.format == "json":
         out.write(json.dumps(plan.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(plan.summary(args.lang) + "\n")
+        wrap = textwrap.TextWrapper(width=width_of(narrow=args.narrow), subsequent_indent="      ")
+        for line in plan.summary(args.lang).splitlines():
+            out.write("\n".join(wrap.wrap(line)) + "\n")
     return 0
 
 
-def _write_gaps(network: Network, lang: str, out: TextIO) -> None:
+def _write_gaps(network: Network, lang: str, width: int, out: TextIO) -> None:
     found = gaps(network)
     if not found:
-        out.write("no gaps\n" if lang == "en" else "tidak ada kesenjangan\n")
+        out.write(say("no_gaps", lang) + "\n")
+    wrap = textwrap.TextWrapper(width=width, initial_indent="  ", subsequent_indent="      ")
     for g in found:
-        out.write(f"  {g.kind:<24} {g.id:<22} {g.message[lang]}\n")
+        out.write("\n".join(wrap.wrap(g.message[lang])) + "\n")
 
 
 def _cmd_network(args: argparse.Namespace, out: TextIO, table: Table) -> int:
@@ -194,7 +321,7 @@ def _cmd_network(args: argparse.Namespace, out: TextIO, table: Table) -> int:
         data = [{"kind": g.kind, "id": g.id, "message": g.message.as_dict()} for g in gaps(network)]
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        _write_gaps(network, args.lang, out)
+        _write_gaps(network, args.lang, width_of(narrow=args.narrow), out)
     return 0
 
 
@@ -208,7 +335,7 @@ def demo_kecamatan() -> tuple[Network, FamilyRegister, pendulum.Date]:
     return network, register, as_date(manifest["as_of"], field="as_of")
 
 
-def run_demo(args: argparse.Namespace, out: TextIO, table: Table) -> int:
+def run_demo(args: argparse.Namespace, out: TextIO, _table: Table) -> int:
     """``ilp demo``: per-Posyandu counts, one full target list, one kader list, the gaps."""
     network, register, as_of = demo_kecamatan()
     on = as_date(args.on, field="--on") if args.on else as_of
@@ -239,36 +366,40 @@ def run_demo(args: argparse.Namespace, out: TextIO, table: Table) -> int:
         }
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
-    lang = args.lang
+    view = _View.of(args, network, register, on)
+    lang = view.lang
+    cat = national()
     kec = network.of_type(FacilityType.PUSKESMAS)[0]
-    out.write(
-        f"{kec.name}: {len(register.families)} families, {len(register.people)} people, on {on}\n\n"
+    w = view.width
+    line(
+        out,
+        f"{kec.name}: {len(register.families)} {say('families', lang)}, "
+        f"{len(register.people)} {say('people', lang)}, {say('on', lang)} {on}",
+        w,
     )
-    out.write(
-        "Posyandu, next opening day and people due:\n"
-        if lang == "en"
-        else "Posyandu, hari buka berikut, sasaran:\n"
-    )
-    rows = [["", "posyandu", "day", "people", "top services"]]
-    for tl in lists:
-        top = sorted(tl.counts().items(), key=lambda kv: -kv[1])[:4]
+    out.write("\n")
+    line(out, say("posyandu_head", lang), w)
+    rows = [[say("posyandu", lang), say("day", lang), say("people", lang), say("top", lang)]]
+    for tl in sorted(lists, key=lambda tl: (tl.day, tl.site.name)):
+        top = sorted(tl.counts().items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         rows.append(
             [
-                "",
-                tl.site.name,
+                tl.site.name.removeprefix("Posyandu "),
                 str(tl.day),
                 str(len(tl.targets)),
-                ", ".join(f"{c} {n}" for c, n in top),
+                ", ".join(f"{service_name(cat.service(c), lang)} {n}" for c, n in top),
             ]
         )
-    table(rows, out)
+    table(rows, out, view.width, indent="  ")
     out.write("\n")
-    _write_target_list(busiest, lang, out, table)
+    _write_target_list(busiest, view, out)
     area = network.area(dusun)
-    out.write(f"\nKader home visits, {area.name} ({len(visits)} households):\n")
-    _write_home_visits(visits, lang, out)
-    out.write("\nNetwork gaps:\n" if lang == "en" else "\nKesenjangan jejaring:\n")
-    _write_gaps(network, lang, out)
+    out.write("\n")
+    count = f"{len(visits)} {say('households', lang)} ({say('legend', lang)})"
+    line(out, f"{say('home_visits', lang)}, {area.name}: {count}", w)
+    _write_home_visits(visits, view, out)
+    out.write(f"\n{say('gaps', lang)}\n")
+    _write_gaps(network, lang, view.width, out)
     return 0
 
 

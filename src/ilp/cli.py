@@ -19,6 +19,7 @@ import pendulum
 
 import ilp
 from ilp import _cli_fhir, _cli_network, _cli_pws, _cli_simulate
+from ilp._cli_text import say, service_name, status_word, table, width_of
 from ilp.dates import age_in_months, as_date
 from ilp.errors import CatalogueError, ILPError
 from ilp.files import FamilyFile, load_data, read_family_file, read_person_file
@@ -76,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--on", required=True, help="the date asked, YYYY-MM-DD")
     d.add_argument("--horizon", type=int, default=30, help="days ahead to list upcoming items")
     d.add_argument("--format", choices=("table", "json"), default="table")
-    d.add_argument("--lang", choices=("id", "en"), default="en", help="language of reasons")
+    _cli_network.add_reading_args(d, lang="en")
     d.add_argument("--catalogue", help="a catalogue YAML file instead of the national one")
     d.add_argument(
         "--all", action="store_true", help="also list completed services (table and JSON)"
@@ -105,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--on", help="the date asked (default: the sample's own date)")
     m.add_argument("--format", choices=("table", "json"), default="table")
-    m.add_argument("--lang", choices=("id", "en"), default="en")
+    _cli_network.add_reading_args(m, lists=True)
     m.add_argument(
         "--family", action="store_true", help="the sample family instead: stages, due, PIS-PK"
     )
@@ -122,30 +123,25 @@ def _catalogue(path: str | None) -> Catalogue:
 
 
 def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
-    if not rows:
-        return
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    for r in rows:
-        cells = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)] + [r[-1]]
-        out.write("  ".join(cells).rstrip() + "\n")
+    """Rows in columns at the terminal's width (the network commands' plain table)."""
+    table(rows, out, width_of(narrow=False))
 
 
 def _due_rows(items: DueList, lang: str, *, show_completed: bool) -> list[list[str]]:
-    rows = [["code", "status", "recommended", "window", "cl", "where", "reason"]]
+    """Status, recommended date, service name, cluster and why, for a due table."""
+    rows = [[say(k, lang) for k in ("status", "date", "service", "cl", "why")]]
     for i in items:
         if i.status is Status.COMPLETED and not show_completed:
             continue
-        window = f"{i.earliest}..{i.latest or ''}"
-        places = ",".join(p.value for p in i.points_of_care)
+        reason = i.reason[lang]
+        prefix = f"{i.service.label[lang]}: "
         rows.append(
             [
-                i.code,
-                i.status.value,
+                status_word(i.status, lang),
                 str(i.recommended),
-                window,
+                service_name(i.service, lang),
                 str(int(i.cluster)),
-                places,
-                i.reason[lang],
+                reason.removeprefix(prefix),
             ]
         )
     return rows
@@ -189,14 +185,17 @@ def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(items.to_json(indent=2) + "\n")
         return 0
-    p = pf.person
-    stages = ", ".join(s.label[args.lang] for s in sorted(stages_of(p, on), key=lambda s: s.value))
-    out.write(f"{p.id}  born {p.birth_date}  on {on}  stages: {stages or '-'}\n\n")
-    rows = _due_rows(items, args.lang, show_completed=args.all)
+    p, lang = pf.person, args.lang
+    stages = ", ".join(s.label[lang] for s in sorted(stages_of(p, on), key=lambda s: s.value))
+    out.write(
+        f"{p.id}  {say('born', lang)} {p.birth_date}  {say('on', lang)} {on}  "
+        f"{say('stages', lang)}: {stages or '-'}\n\n"
+    )
+    rows = _due_rows(items, lang, show_completed=args.all)
     if len(rows) == 1:
-        out.write("nothing due, overdue or upcoming\n")
+        out.write(say("nothing", lang) + "\n")
     else:
-        _table(rows, out)
+        table(rows, out, width_of(narrow=args.narrow))
     return 0
 
 
@@ -317,7 +316,7 @@ def _write_family(
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
     lang = args.lang
-    out.write(f"Keluarga {fam.kk_number}  {fam.address or ''}  on {on}\n")
+    out.write(f"Keluarga {fam.kk_number}  {fam.address or ''}  {say('on', lang)} {on}\n")
     for m, st, items in results:
         p = m.person
         months = age_in_months(p.birth_date, on)
@@ -326,9 +325,9 @@ def _write_family(
         out.write(f"\n{p.name or p.id} ({m.relation.value}, {p.sex.value}, {age}): {stages}\n")
         rows = _due_rows(items, lang, show_completed=show_completed)
         if len(rows) == 1:
-            out.write("  nothing due, overdue or upcoming\n")
+            out.write(f"  {say('nothing', lang)}\n")
         else:
-            _table([["", *r] for r in rows], out)
+            table(rows, out, width_of(narrow=args.narrow), indent="  ")
     if result is not None:
         out.write("\n" + result.summary(lang) + "\n")
     return 0

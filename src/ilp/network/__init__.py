@@ -16,7 +16,7 @@ from ilp.network._model import (
     Staff,
     StaffRole,
 )
-from ilp.network._routing import Place, can_give, places_for
+from ilp.network._routing import Place, can_give, check_residence, places_for
 from ilp.network._targets import (
     FamilyDue,
     HomeVisit,
@@ -31,6 +31,7 @@ from ilp.network._targets import (
     targets,
     weekly_list,
 )
+from ilp.network._urgency import Triage, Urgency, by_urgency, triage
 from ilp.network._visit import ClusterVisit, Referral, VisitPlan, visit_plan
 
 __all__ = [
@@ -55,8 +56,12 @@ __all__ = [
     "SupplyLine",
     "Target",
     "TargetList",
+    "Triage",
+    "Urgency",
     "VisitPlan",
+    "by_urgency",
     "can_give",
+    "check_residence",
     "dump_network",
     "family_due",
     "gaps",
@@ -67,6 +72,7 @@ __all__ = [
     "places_for",
     "step_of",
     "targets",
+    "triage",
     "visit_plan",
     "weekly_list",
 ]
