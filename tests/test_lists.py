@@ -68,21 +68,23 @@ class TestTriage:
         assert tr.items[0].code.startswith("RV")
 
     def test_a_screening_never_recorded_for_years_is_set_apart(self) -> None:
-        """A 60-year-old never screened for TB: 'never recorded', not 'overdue since 1980'."""
+        """A 60-year-old never screened for NCD risk: 'never recorded', not 'overdue since 1980'."""
         old = ilp.Person("o", "L", "1965-01-01")
         items = ilp.due(old, "2025-11-01")
-        tb = items.get("TB-SCREEN")
-        assert tb.status is Status.OVERDUE
+        ptm = items.get("PTM-SCREEN")
+        assert ptm.status is Status.OVERDUE
+        assert ptm.overdue.year == 1980
         tr = triage(old, items, "2025-11-01", recorded=set())
-        assert "TB-SCREEN" in [i.code for i in tr.never_recorded]
-        assert "TB-SCREEN" not in [i.code for i in tr.items]
+        assert "PTM-SCREEN" in [i.code for i in tr.never_recorded]
+        assert "PTM-SCREEN" not in [i.code for i in tr.items]
+        assert "SKILAS" in [i.code for i in tr.items]  # overdue since 2025: not for years
 
     def test_a_recorded_screening_is_never_set_apart(self) -> None:
         """The same item with any earlier record stays an ordinary overdue item."""
         old = ilp.Person("o", "L", "1965-01-01")
         items = ilp.due(old, "2025-11-01")
-        tr = triage(old, items, "2025-11-01", recorded={"TB-SCREEN"})
-        assert "TB-SCREEN" in [i.code for i in tr.items]
+        tr = triage(old, items, "2025-11-01", recorded={"PTM-SCREEN"})
+        assert "PTM-SCREEN" in [i.code for i in tr.items]
         assert tr.urgency is Urgency.OVERDUE
 
     def test_vaccine_doses_are_never_set_apart(self) -> None:
@@ -94,7 +96,7 @@ class TestTriage:
     def test_only_never_recorded_items(self) -> None:
         """Someone with nothing but never-recorded screenings ranks last."""
         old = ilp.Person("o", "L", "1965-01-01")
-        items = ilp.due(old, "2025-11-01").filter(code="TB-SCREEN")
+        items = ilp.due(old, "2025-11-01").filter(code="PTM-SCREEN")
         tr = triage(old, items, "2025-11-01", recorded=set())
         assert tr.urgency is Urgency.NEVER_RECORDED
         assert not tr.urgency.urgent
@@ -159,7 +161,7 @@ class TestReadingTheLists:
         codes = {s.code for e in ilp.national().entries for s in e.services}
         words = set(re.findall(r"[A-Z][A-Z0-9-]+[A-Z0-9]", out))
         assert not (words & codes - {"BCG", "PCV", "JE", "PKAT", "SDIDTK", "SKILAS", "CKG"})
-        assert "Skrining TBC" in out
+        assert "Skrining PTM" in out
         area_ids = {a.id for a in network.areas}
         assert not any(a in out for a in area_ids if len(a) > 6)
         assert network.area(network.facility("psy-teratai").area).name in out
@@ -175,15 +177,33 @@ class TestReadingTheLists:
         assert out.index("! = terlambat") < out.index("!,")
 
     def test_a_zero_dose_child_comes_before_adults_overdue_for_screenings(
-        self, capsys: pytest.CaptureFixture[str]
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """On the kader's list, urgent groups come first and 'Terlambat lainnya' after."""
-        out = run(["demo"], capsys)
-        visits = out[out.index("Kunjungan rumah kader") :]
-        child = visits.index("Balita dengan imunisasi terlambat")
-        rest = visits.index("Terlambat lainnya")
-        assert child < rest
-        assert "Polio tetes 1!" in visits[child:rest]
+        """On the kader's list a zero-dose child's household comes first, adults' after."""
+        dusun = load_network(NET).facility("psy-teratai").area
+        register = tmp_path / "register.yaml"
+        register.write_text(
+            "families:\n"
+            "  - kk_number: '3507990101010001'\n"
+            f"    residence: {dusun}\n"
+            "    address: Rumah A\n"
+            "    members:\n"
+            "      - {relation: head, person: {id: a1, sex: L, birth_date: '1960-01-01'}}\n"
+            "      - {relation: spouse, person: {id: a2, sex: P, birth_date: '1962-01-01'}}\n"
+            "  - kk_number: '3507990101010002'\n"
+            f"    residence: {dusun}\n"
+            "    address: Rumah B\n"
+            "    members:\n"
+            "      - {relation: head, person: {id: b1, sex: L, birth_date: '1990-01-01'}}\n"
+            "      - {relation: child, person: {id: b2, name: Zero, sex: P,"
+            " birth_date: '2023-03-01'}}\n",
+            "utf-8",
+        )
+        args = ["home-visits", "--network", NET, "--register", str(register)]
+        out = run([*args, "--on", "2025-11-01", "--area", dusun], capsys)
+        child = out.index("Balita dengan imunisasi terlambat")
+        assert child < out.index("Rumah B") < out.index("Rumah A")
+        assert "Zero: Polio tetes 1!" in out
 
     def test_never_recorded_can_be_capped_shown_or_hidden(
         self, capsys: pytest.CaptureFixture[str]
@@ -219,11 +239,12 @@ class TestReadingTheLists:
 
 class TestText:
     def test_every_national_service_has_a_short_name_in_both_languages(self) -> None:
-        """Lists use short names; each differs from the code and is no longer than the label."""
+        """Lists use short names (src/ilp/_cli_text.py `_SHORT`): at most 24 characters."""
         for e in ilp.national().entries:
             for s in e.services:
                 for lang in ("id", "en"):
                     name = service_name(s, lang)
+                    assert len(name) <= 24, f"{s.code}: add a short name to _SHORT ({name!r})"
                     assert name, s.code
                     assert "{" not in name, s.code
                     assert len(name) <= len(s.label[lang]), (s.code, name)

@@ -134,6 +134,10 @@ _SHORT: Final[dict[str, tuple[str, str]]] = {
     "SKILAS": ("SKILAS", "SKILAS"),
     "CKG": ("Cek Kesehatan Gratis", "Free health check"),
     "TB-SCREEN": ("Skrining TBC", "TB screening"),
+    "DENTAL-BALITA": ("Gigi balita", "Dental, under-fives"),
+    "KELAS-BUMIL": ("Kelas ibu hamil {n}", "Pregnancy class {n}"),
+    "MALARIA-BUMIL": ("Malaria ibu hamil", "Malaria test, pregnancy"),
+    "LAB-LANSIA": ("Gula darah & kolesterol", "Glucose & cholesterol"),
 }
 
 _UNITS: Final = {
