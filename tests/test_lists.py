@@ -277,5 +277,6 @@ class TestText:
         out = io.StringIO()
         table(rows, out, 30)
         lines = out.getvalue().splitlines()
-        assert lines[0] == "p1  Siti Aminah"
-        assert all(len(line) <= 30 and line.startswith("    ") for line in lines[1:])
+        assert lines[:3] == ["id  name", "    services", "p1  Siti Aminah"]
+        assert all(len(line) <= 30 for line in lines)
+        assert all(line.startswith("    ") for line in lines[3:])

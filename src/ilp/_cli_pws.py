@@ -286,7 +286,11 @@ def demo_report(args: argparse.Namespace, out: TextIO) -> int:
         path = folder / f"pws-{last.year:04d}-{last.month:02d}.html"
     written = write_report(ev, last.month, path, lang=args.lang)
     label = "PWS dashboard" if args.lang == "en" else "Dasbor PWS"
-    out.write(f"\n{label} {last.year:04d}-{last.month:02d}: {written}\n")
+    from ilp._cli_text import line, width_of  # noqa: PLC0415
+
+    out.write("\n")
+    width = width_of(narrow=getattr(args, "narrow", False))
+    line(out, f"{label} {last.year:04d}-{last.month:02d}: {written}", width)
     return 0
 
 

@@ -213,7 +213,7 @@ def line(out: TextIO, text: str, width: int, *, indent: str = "", more: str = " 
         initial_indent=indent,
         subsequent_indent=indent + more,
         break_on_hyphens=False,
-        break_long_words=True,
+        break_long_words=False,  # a path or an id stays whole
     )
     out.write("\n".join(lines or [""]) + "\n")
 
@@ -222,7 +222,7 @@ def table(rows: Sequence[Sequence[str]], out: TextIO, width: int, *, indent: str
     """Print *rows* (the first is the header) as columns within *width*.
 
     The last column wraps. When the other columns leave it fewer than 24
-    characters, each row prints as a block: all cells but the last on one
+    characters, each row (the header too) prints as a block: all cells but the last on one
     line (wrapped if need be), the last wrapped beneath, indented.
     """
     if not rows:
@@ -238,7 +238,7 @@ def table(rows: Sequence[Sequence[str]], out: TextIO, width: int, *, indent: str
             for text in lines[1:]:
                 out.write(" " * len(head) + text + "\n")
         return
-    for r in rows[1:]:
+    for r in rows:
         head = "  ".join(c for c in r[:-1] if c)
         line(out, head, width, indent=indent, more="  ")
         pad = indent + "    "
