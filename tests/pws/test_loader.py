@@ -205,3 +205,53 @@ class TestBadFiles:
         f = tmp_path / "ok.yaml"
         f.write_text(HEAD + GOOD, encoding="utf-8")
         assert load_indicators(f).origin == str(f)
+
+
+BAD_VALUES = [
+    (("target: 100", "target: true"), "True is not a number"),
+    (("    target: 100\n", "    target: 100\n    in_facility: 1\n"), "1 is not true or false"),
+    (("codes: [KN-1]", "codes: []"), "[] is not a list of codes"),
+    (("{kind: live_births}", "{kind: age, from_months: -3}"), "-3 is not a number of months"),
+    (("{kind: live_births}", "{kind: age, from_months: 12, to_months: 6}"), "6 is not above 12"),
+    (("{kind: live_births}", "{kind: condition}"), "a condition group needs a condition"),
+    (("{kind: live_births}", "[live_births]"), "expected a mapping"),
+    (("from_day: 0, to_day: 2", "from_day: 0, to_day: 2, min: 0"), "0 is not 1 or more"),
+    (("from_day: 0, to_day: 2", "trimester: 4"), "4 is not 1, 2 or 3"),
+    (("from_day: 0, to_day: 2", "from_day: 0"), "from_day and to_day go together"),
+    (("{codes: [KN-1], from_day: 0, to_day: 2}", "KN-1"), "expected a mapping"),
+    (("    target: 100\n", "    target: 100\n    measure: X/Y\n"), "'X/Y' is not D/S or N/D"),
+    (('{from: "2023-01-01"}', '{from: "2023-01-01", before: "2022-01-01"}'), "is not after from"),
+    (('{from: "2023-01-01"}', '{from: "2023-02-30"}'), "is not a date"),
+    (("    target: 100\n", "    target: 100\n    spm: 13\n"), "13 is not an SPM service 1-12"),
+    (
+        ("    target: 100\n", "    target: 100\n    estimate: {method: prevalence}\n"),
+        "names its parameter",
+    ),
+    (
+        ("    target: 100\n", "    target: 100\n    estimate: {method: guess}\n"),
+        "not an estimate method",
+    ),
+    (('label: {id: "x", en: "x"}', 'label: {id: "x"}'), "missing required key 'en'"),
+    (("    requires:\n", "    requires: 3\n    x_requires:\n"), "expected a list"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_VALUES)
+def test_every_bad_value_is_named(change: tuple[str, str], message: str) -> None:
+    """Each field's converter names the value it refuses."""
+    with pytest.raises(IndicatorError) as info:
+        parse(GOOD.replace(*change))
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_a_coverage_without_requirements_or_facility() -> None:
+    """A coverage indicator needs requirements unless it counts facility deliveries."""
+    bad = GOOD.replace("    requires:\n      - {codes: [KN-1], from_day: 0, to_day: 2}\n", "")
+    with pytest.raises(IndicatorError, match="needs 'requires'"):
+        parse(bad)
+
+
+def test_a_top_level_that_is_not_a_mapping() -> None:
+    """A list at the top is refused."""
+    with pytest.raises(IndicatorError, match="expected a mapping"):
+        parse_indicators(read_yaml("- 1\n", origin="t.yaml"), origin="t.yaml")
