@@ -107,8 +107,8 @@ _STATUS_TEXT: Final = {
     },
     "en": {
         Status.BAIK: "good",
-        Status.KURANG: "falling",
-        Status.CUKUP: "rising",
+        Status.KURANG: "above target, falling",
+        Status.CUKUP: "below target, rising",
         Status.JELEK: "poor",
     },
 }
