@@ -9,14 +9,6 @@ NumPy is imported here, never by ``import ilp``.
 
 from ilp.population._calendar import NO_DAY
 from ilp.population._national import PartResult, PlanPart, part_seeds, run_plan
-from ilp.population._synth import (
-    DEFAULT_AREA_FACTOR,
-    DEFAULT_COVERAGE,
-    DEFAULT_PREVALENCE,
-    Synthetic,
-    SynthParams,
-    synthesize,
-)
 from ilp.population._worklists import WorkLists, work_lists
 from ilp.population.batch import (
     NOT_LISTED,
@@ -34,6 +26,14 @@ from ilp.population.simulation import (
     SimParams,
     SimResult,
     simulate,
+)
+from ilp.population.synthesis import (
+    DEFAULT_AREA_FACTOR,
+    DEFAULT_COVERAGE,
+    DEFAULT_PREVALENCE,
+    Synthetic,
+    SynthParams,
+    synthesize,
 )
 
 __all__ = [

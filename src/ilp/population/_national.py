@@ -32,8 +32,8 @@ from ilp.dates import as_date
 from ilp.errors import PopulationError
 from ilp.lifecycle import Catalogue
 from ilp.network import Network
-from ilp.population._synth import SynthParams, synthesize
 from ilp.population.simulation import SimParams, SimResult, simulate
+from ilp.population.synthesis import SynthParams, synthesize
 
 __all__ = ["PartResult", "PlanPart", "part_seeds", "run_plan"]
 

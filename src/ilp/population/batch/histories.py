@@ -4,7 +4,7 @@
 kind's walker (``walk`` in :mod:`ilp.population.batch` ``<kind>.py``, found
 through the exhaustive :func:`~ilp.population.batch.kinds.walker`), so a new
 kind cannot silently get no synthetic history. The sampling choices are
-described in :mod:`ilp.population._synth`.
+described in :mod:`ilp.population.synthesis`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ilp.population.batch.kinds import walker
 from ilp.population.columns import CONDITIONS, SEX_CODES, History, Population
 
 if TYPE_CHECKING:
-    from ilp.population._synth import SynthParams
+    from ilp.population.synthesis import SynthParams
 
 __all__ = ["Histories"]
 
