@@ -570,3 +570,381 @@ class TestMalformed:
         """A path that does not exist raises InputFileError."""
         with pytest.raises(ilp.InputFileError, match="no such file"):
             read_bundle(tmp_path / "none.json")
+
+
+class TestReadingForeignData:
+    def test_the_odd_resources_of_a_real_searchset_are_reported_not_dropped(self) -> None:
+        """Each kind of resource ilp cannot fully use is read, counted and listed with a reason."""
+        p = {"reference": "https://fhir.example.id/fhir-r4/v1/Patient/P1/_history/3"}
+        anc = [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.kemkes.go.id/CodeSystem/episodeofcare-type",
+                        "code": "ANC",
+                    }
+                ]
+            }
+        ]
+        loinc = "http://loinc.org"
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                {
+                    "fullUrl": "https://fhir.example.id/fhir-r4/v1/Patient/P1",
+                    "resource": {
+                        "resourceType": "Patient",
+                        "id": "P1",
+                        "gender": "female",
+                        "birthDate": "1990-04-02",
+                        "deceasedDateTime": "2026-01-01T01:00:00+07:00",
+                        "name": [{"given": ["Siti"], "family": "Aminah"}],
+                        "identifier": [
+                            {"system": "https://fhir.kemkes.go.id/id/kk", "value": "12"}
+                        ],
+                    },
+                },
+                {
+                    "resource": {
+                        "resourceType": "Patient",
+                        "id": "P2",
+                        "gender": "unknown",
+                        "birthDate": "2000-01-01",
+                    }
+                },
+                {"resource": {"resourceType": "Patient", "id": "P3", "gender": "male"}},
+                {
+                    "resource": {
+                        "resourceType": "Patient",
+                        "id": "P4",
+                        "gender": "male",
+                        "birthDate": "2001",
+                    }
+                },
+                {"request": {"method": "DELETE", "url": "Patient/P9"}},
+                {
+                    "resource": {
+                        "resourceType": "Condition",
+                        "id": "c1",
+                        "subject": p,
+                        "clinicalStatus": {"coding": [{"system": "x", "code": "resolved"}]},
+                        "code": {
+                            "coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "I10"}]
+                        },
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Condition",
+                        "id": "c2",
+                        "subject": p,
+                        "verificationStatus": {"coding": [{"system": "x", "code": "refuted"}]},
+                        "code": {
+                            "coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "E11"}]
+                        },
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Condition",
+                        "id": "c3",
+                        "subject": p,
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "https://github.com/ilp-developers/ilp/fhir/CodeSystem/condition",
+                                    "code": "gout",
+                                }
+                            ]
+                        },
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Condition",
+                        "id": "c4",
+                        "subject": p,
+                        "code": {
+                            "coding": [
+                                {"system": "http://hl7.org/fhir/sid/icd-10", "code": "E11.9"}
+                            ]
+                        },
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "EpisodeOfCare",
+                        "id": "e1",
+                        "status": "finished",
+                        "type": anc,
+                        "patient": p,
+                        "period": {"start": "2024-06-01", "end": "2025-01-20"},
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "EpisodeOfCare",
+                        "id": "e2",
+                        "status": "active",
+                        "type": anc,
+                        "patient": p,
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "edd1",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "11778-8"}]},
+                        "focus": [{"reference": "EpisodeOfCare/e1"}],
+                        "valueDateTime": "2025-01-25",
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "edd2",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "11778-8"}]},
+                        "valueDateTime": "2019-05-05",
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "lmp2",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "8665-2"}]},
+                        "valueDateTime": "2025",
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "lmp3",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "8665-2"}]},
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "w1",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "29463-7"}]},
+                        "effectivePeriod": {"start": "2025-03-01"},
+                        "valueQuantity": {"value": 55},
+                        "interpretation": [{"coding": [{"system": "x", "code": "N"}]}],
+                        "performer": [{"reference": "Practitioner/1", "display": "bidan"}],
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "w2",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "29463-7"}]},
+                        "issued": "2025-04-01T03:00:00Z",
+                        "valueCodeableConcept": {"text": "normal"},
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "w3",
+                        "status": "final",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "29463-7"}]},
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": "w4",
+                        "status": "cancelled",
+                        "subject": p,
+                        "code": {"coding": [{"system": loinc, "code": "29463-7"}]},
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Procedure",
+                        "id": "pr1",
+                        "status": "completed",
+                        "subject": p,
+                        "code": {
+                            "coding": [{"system": "http://snomed.info/sct", "code": "171207006"}]
+                        },
+                        "performedDateTime": "2025-03-01",
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Procedure",
+                        "id": "pr2",
+                        "status": "completed",
+                        "subject": p,
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "https://github.com/ilp-developers/ilp/fhir/CodeSystem/service",
+                                    "code": "SDIDTK",
+                                }
+                            ]
+                        },
+                        "performedPeriod": {"start": "2025-03-01"},
+                        "outcome": {"coding": [{"system": "x", "code": "ok"}]},
+                        "location": {"reference": "Location/pustu-1"},
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Procedure",
+                        "id": "pr3",
+                        "status": "completed",
+                        "subject": p,
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "https://github.com/ilp-developers/ilp/fhir/CodeSystem/service",
+                                    "code": "PTM-SCREEN",
+                                }
+                            ]
+                        },
+                        "performedDateTime": "1980-01-01",
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Procedure",
+                        "id": "pr4",
+                        "status": "completed",
+                        "subject": p,
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "https://github.com/ilp-developers/ilp/fhir/CodeSystem/service",
+                                    "code": "bad code",
+                                }
+                            ]
+                        },
+                        "performedDateTime": "2025-01-01",
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Procedure",
+                        "id": "pr5",
+                        "status": "completed",
+                        "subject": p,
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "https://github.com/ilp-developers/ilp/fhir/CodeSystem/service",
+                                    "code": "SDIDTK",
+                                }
+                            ]
+                        },
+                    }
+                },
+                {
+                    "resource": {
+                        "resourceType": "Immunization",
+                        "id": "i1",
+                        "status": "not-done",
+                        "patient": p,
+                    }
+                },
+            ],
+        }
+        got = read_bundle(bundle)
+        assert [p.id for p in got.people] == ["P1"]
+        siti = got.people[0]
+        assert siti.name == "Siti Aminah"
+        assert siti.death_date is not None
+        assert siti.death_date.isoformat() == "2026-01-01"
+        assert siti.conditions == frozenset({ilp.Condition.DIABETES})
+        # the finished episode: LMP from EDD - 280, delivery at the episode's end
+        assert siti.pregnancies == (
+            ilp.Pregnancy("2024-04-20", "2025-01-25", delivery_date="2025-01-20"),
+        )
+        history = [
+            (r.code, r.date.isoformat(), r.place, r.provider, r.result, r.value)
+            for r in got.history("P1")
+        ]
+        assert history == [
+            ("GROWTH", "2025-03-01", None, "bidan", "N", 55.0),
+            ("SDIDTK", "2025-03-01", "pustu-1", None, "ok", None),
+            ("GROWTH", "2025-04-01", None, None, "normal", None),
+        ]
+        reasons = [str(s) for s in got.report.skipped]
+        for expected in (
+            "Patient/P2: gender 'unknown'",
+            "Patient/P3: no birthDate",
+            "Patient/P4: birthDate '2001' is not a whole date",
+            "Bundle.entry[4]: entry without a resource",
+            "Condition/c1: condition not active",
+            "Condition/c2: condition refuted",
+            "Condition/c3: condition ilp does not model",
+            "EpisodeOfCare/e2: ANC episode without an LMP",
+            "Observation/edd2: EDD observation with no LMP",
+            "Observation/lmp2: LMP/EDD observation with a partial date",
+            "Observation/lmp3: LMP/EDD observation without valueDateTime",
+            "Observation/w3: no whole date",
+            "Observation/w4: observation status 'cancelled'",
+            "Procedure/pr1: coding maps to no ilp service [http://snomed.info/sct|171207006]",
+            "Procedure/pr3: dated 1980-01-01, outside the person's life",
+            "Procedure/pr4: not a valid record",
+            "Procedure/pr5: no whole date",
+            "Immunization/i1: Immunization status 'not-done', not completed",
+            "family card number '12' is not 16 digits",
+        ):
+            assert any(expected in r for r in reasons), expected
+        assert got.report.unmapped[0].resource in {"Condition/c3", "Procedure/pr1"}
+
+    def test_families_without_relations_take_the_oldest_as_head(self) -> None:
+        """Two patients on one family card with no relation: the older is head."""
+        kk = {"system": "https://fhir.kemkes.go.id/id/kk", "value": "3507121204780001"}
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [
+                {
+                    "fullUrl": "urn:uuid:a",
+                    "resource": {
+                        "resourceType": "Patient",
+                        "gender": "male",
+                        "birthDate": "1980-01-01",
+                        "identifier": [kk],
+                        "address": [{"text": "Jl. Mawar 1"}],
+                    },
+                },
+                {
+                    "fullUrl": "urn:uuid:b",
+                    "resource": {
+                        "resourceType": "Patient",
+                        "gender": "female",
+                        "birthDate": "2010-01-01",
+                        "identifier": [kk],
+                    },
+                },
+            ],
+        }
+        got = read_bundle(bundle)
+        family = got.families[0]
+        assert family.head.birth_date.isoformat() == "1980-01-01"
+        assert family.address == "Jl. Mawar 1"
+        assert [m.relation.value for m in family.members] == ["head", "other"]
+        assert {p.id for p in got.register().people} == {"a", "b"}
+
+    def test_an_unknown_time_zone_is_refused(self) -> None:
+        """tz must be a known zone name."""
+        with pytest.raises(ilp.InvalidDateError, match="Mars/Olympus"):
+            read_bundle({"resourceType": "Bundle", "type": "collection"}, tz="Mars/Olympus")

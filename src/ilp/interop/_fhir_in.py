@@ -140,7 +140,9 @@ class FHIRImport:
 
 
 def _entries_of(bundle: Any) -> Iterator[tuple[int, Any]]:
-    if not isinstance(bundle, Mapping):
+    if isinstance(bundle, Mapping) and not isinstance(bundle, dict):
+        bundle = dict(bundle)
+    if not isinstance(bundle, dict):
         msg = f"expected a JSON object, got {type(bundle).__name__}"
         raise FHIRError(msg, resource="Bundle", field="resourceType", value=bundle)
     _check_bundle_head(bundle.get("resourceType"), bundle.get("type"))
@@ -254,12 +256,12 @@ class _Ctx:
 
 
 def _codings(concept: Any) -> list[tuple[str, str]]:
-    if not isinstance(concept, Mapping):
+    if not isinstance(concept, dict):
         return []
     return [
         (c["system"], str(c["code"]))
         for c in concept.get("coding") or ()
-        if isinstance(c, Mapping) and isinstance(c.get("system"), str) and "code" in c
+        if isinstance(c, dict) and isinstance(c.get("system"), str) and "code" in c
     ]
 
 
@@ -270,7 +272,7 @@ def _show(codings: Iterable[tuple[str, str]]) -> str:
 def _ext(resource: Mapping[str, Any], name: str) -> Any:
     url = ext(name)
     for e in resource.get("extension") or ():
-        if isinstance(e, Mapping) and e.get("url") == url:
+        if isinstance(e, dict) and e.get("url") == url:
             for key, value in e.items():
                 if key.startswith("value"):
                     return value
@@ -310,7 +312,7 @@ class _Index:
         return key
 
     def resolve(self, ref: Any) -> str | None:
-        if not isinstance(ref, Mapping):
+        if not isinstance(ref, dict):
             return None
         text = ref.get("reference")
         if not isinstance(text, str):
@@ -346,14 +348,14 @@ def read_bundle(
     kept: list[tuple[str, str, Mapping[str, Any]]] = []
     for i, entry in _open_entries(source, stream):
         where = f"Bundle.entry[{i}]"
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict):
             raise FHIRError("expected an object", resource=where, field="entry", value=entry)
         resource = entry.get("resource")
         if resource is None:
             ctx.read["(no resource)"] += 1
             ctx.skip(where, "entry without a resource (a request only)")
             continue
-        if not isinstance(resource, Mapping):
+        if not isinstance(resource, dict):
             raise FHIRError("expected an object", resource=where, field="resource")
         rtype = resource.get("resourceType")
         if not isinstance(rtype, str) or not rtype:
@@ -381,7 +383,7 @@ def _subject(
     ref = res.get(field)
     target = index.resolve(ref)
     if target is None or target not in patients:
-        shown = ref.get("reference") if isinstance(ref, Mapping) else ref
+        shown = ref.get("reference") if isinstance(ref, dict) else ref
         msg = f"{shown!r} refers to no Patient in the bundle"
         raise FHIRError(msg, resource=name, field=f"{field}.reference", value=shown)
     return patients[target]
@@ -442,7 +444,7 @@ def _assemble(
             (
                 i.get("value")
                 for i in p.resource.get("identifier") or ()
-                if isinstance(i, Mapping) and i.get("system") == KK
+                if isinstance(i, dict) and i.get("system") == KK
             ),
             None,
         )
@@ -472,7 +474,7 @@ def _family(
     address = residence = None
     for _, _, res in members:
         for a in res.get("address") or ():
-            if isinstance(a, Mapping):
+            if isinstance(a, dict):
                 address = address or a.get("text")
                 residence = residence or _ext(a, "family-residence")
     try:
@@ -491,9 +493,7 @@ def _family(
 def _person(ctx: _Ctx, p: _Patient) -> Person | None:
     res, name = p.resource, p.name
     ids = {
-        i.get("system"): i.get("value")
-        for i in res.get("identifier") or ()
-        if isinstance(i, Mapping)
+        i.get("system"): i.get("value") for i in res.get("identifier") or () if isinstance(i, dict)
     }
     pid = ids.get(ILP_PERSON) or name.split("/", 1)[1]
     gender = res.get("gender")
@@ -517,7 +517,7 @@ def _person(ctx: _Ctx, p: _Patient) -> Person | None:
         nik = None
     names = res.get("name") or []
     text = None
-    if names and isinstance(names[0], Mapping):
+    if names and isinstance(names[0], dict):
         n = names[0]
         text = (
             n.get("text")
@@ -564,7 +564,7 @@ def _pregnancies(ctx: _Ctx, p: _Patient) -> list[Pregnancy]:
         lmp = next((i for i, (f, _, _) in enumerate(p.lmp) if f == ename), None)
         edd = next((i for i, (f, _, _) in enumerate(p.edd) if f == ename), None)
         period = ep.get("period") or {}
-        end = period.get("end") if isinstance(period, Mapping) else None
+        end = period.get("end") if isinstance(period, dict) else None
         delivery = ctx.day(end, ename, "period.end") if end is not None else None
         if lmp is None and edd is None:
             ctx.skip(ename, "ANC episode without an LMP (8665-2) or EDD (11778-8) observation")
@@ -649,7 +649,7 @@ def _episode_of(
 ) -> str | None:
     for ref in res.get("focus") or ():
         target = index.resolve(ref)
-        if isinstance(ref, Mapping) and str(ref.get("reference", "")).find("EpisodeOfCare") >= 0:
+        if isinstance(ref, dict) and str(ref.get("reference", "")).find("EpisodeOfCare") >= 0:
             if target is None or target not in episodes:
                 msg = f"{ref.get('reference')!r} refers to no EpisodeOfCare in the bundle"
                 raise FHIRError(
@@ -672,7 +672,7 @@ def _date_of(
     if key in res:
         return True, ctx.day(res[key], name, key)
     period = key.replace("DateTime", "Period")
-    if period in res and isinstance(res[period], Mapping) and "start" in res[period]:
+    if period in res and isinstance(res[period], dict) and "start" in res[period]:
         return True, ctx.day(res[period]["start"], name, f"{period}.start")
     return False, None
 
@@ -682,14 +682,14 @@ def _place_of(res: Mapping[str, Any], index: _Index, encounters: Mapping[str, An
     if isinstance(own, str):
         return own
     loc = res.get("location")
-    if not isinstance(loc, Mapping):
+    if not isinstance(loc, dict):
         enc = index.resolve(res.get("encounter"))
         locs = encounters.get(enc, {}).get("location") if enc is not None else None
-        loc = locs[0].get("location") if locs and isinstance(locs[0], Mapping) else None
-        if not isinstance(loc, Mapping):
+        loc = locs[0].get("location") if locs and isinstance(locs[0], dict) else None
+        if not isinstance(loc, dict):
             return None
     ident = loc.get("identifier")
-    if isinstance(ident, Mapping) and isinstance(ident.get("value"), str):
+    if isinstance(ident, dict) and isinstance(ident.get("value"), str):
         return str(ident["value"])
     if isinstance(loc.get("display"), str):
         return str(loc["display"])
@@ -699,10 +699,10 @@ def _place_of(res: Mapping[str, Any], index: _Index, encounters: Mapping[str, An
 
 def _provider_of(res: Mapping[str, Any]) -> str | None:
     for perf in res.get("performer") or ():
-        if not isinstance(perf, Mapping):
+        if not isinstance(perf, dict):
             continue
         actor = perf.get("actor", perf)
-        if isinstance(actor, Mapping) and isinstance(actor.get("display"), str):
+        if isinstance(actor, dict) and isinstance(actor.get("display"), str):
             return str(actor["display"])
     return None
 
@@ -751,14 +751,14 @@ def _observation(
     value = None
     result = None
     quantity = res.get("valueQuantity")
-    if isinstance(quantity, Mapping) and isinstance(quantity.get("value"), int | float):
+    if isinstance(quantity, dict) and isinstance(quantity.get("value"), int | float):
         value = float(quantity["value"])
         interp = res.get("interpretation") or []
-        if interp and isinstance(interp[0], Mapping):
+        if interp and isinstance(interp[0], dict):
             result = interp[0].get("text") or next((c for _, c in _codings(interp[0])), None)
     elif isinstance(res.get("valueString"), str):
         result = res["valueString"]
-    elif isinstance(res.get("valueCodeableConcept"), Mapping):
+    elif isinstance(res.get("valueCodeableConcept"), dict):
         vc = res["valueCodeableConcept"]
         result = vc.get("text") or next((c for _, c in _codings(vc)), None)
     _add(
@@ -785,7 +785,7 @@ def _service_code(
         doses = [
             p.get("doseNumberPositiveInt")
             for p in res.get("protocolApplied") or ()
-            if isinstance(p, Mapping)
+            if isinstance(p, dict)
         ]
         dose = doses[0] if doses else None
         if isinstance(dose, int):
@@ -825,7 +825,7 @@ def _record(
         return
     result = _ext(res, "result")
     outcome = res.get("outcome")
-    if result is None and isinstance(outcome, Mapping):
+    if result is None and isinstance(outcome, dict):
         result = outcome.get("text") or next((c for _, c in _codings(outcome)), None)
     value = _ext(res, "value")
     _add(

@@ -119,7 +119,9 @@ class _Writer:
 
 
 def _drop_empty(resource: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in resource.items() if v not in (None, [], {})}
+    return {
+        k: v for k, v in resource.items() if v is not None and (v or not isinstance(v, list | dict))
+    }
 
 
 def _patient(

@@ -222,6 +222,25 @@ class Population:
             preg_in_facility=self.preg_in_facility[order],
         )
 
+    # -- tables: ilp.interop._popframes (extra ilp[frames]) ------------------------------
+
+    def to_frame(self, table: str = "people") -> Any:
+        """The ``people`` or ``pregnancies`` table as a DataFrame (``docs/interop.md#tables``)."""
+        from ilp.interop._popframes import population_frames  # noqa: PLC0415 - ilp[frames]
+
+        if table not in ("people", "pregnancies"):
+            msg = f"table: {table!r} is not 'people' or 'pregnancies'"
+            raise PopulationError(msg, field="table", value=table)
+        people, pregnancies = population_frames(self)
+        return people if table == "people" else pregnancies
+
+    @classmethod
+    def from_frame(cls, people: Any, pregnancies: Any = None) -> Population:
+        """A population from the tables of :meth:`to_frame` (*pregnancies* None: none)."""
+        from ilp.interop._popframes import population_from_frames  # noqa: PLC0415 - ilp[frames]
+
+        return population_from_frames(people, pregnancies)
+
     # -- conversion: ilp.population.columns._people -------------------------------------
 
     @classmethod
