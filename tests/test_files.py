@@ -102,6 +102,20 @@ class TestCsvRegister:
         with pytest.raises(InputFileError, match=r"records\.csv:3: .*1985-02-30"):
             read_register(folder)
 
+    def test_a_row_with_more_cells_than_columns_is_named(self, tmp_path: Path) -> None:
+        """A row longer than the header is an InputFileError naming its line, not a crash."""
+        households = HOUSEHOLDS.replace("dusun-a,ya", "dusun-a,ya,extra")
+        folder = _register(tmp_path, households_csv=households)
+        with pytest.raises(InputFileError, match=r"households\.csv:2: 5 cells where the header"):
+            read_register(folder)
+
+    def test_short_rows_and_blank_lines_are_read(self, tmp_path: Path) -> None:
+        """Missing trailing cells are empty and blank lines are skipped."""
+        households = HOUSEHOLDS.replace(",dusun-a,ya", ",dusun-a") + "\n"
+        reg = read_register(_register(tmp_path, households_csv=households))
+        assert reg.families[0].household.jkn is None
+        assert reg.families[0].residence == "dusun-a"
+
     def test_missing_households_file(self, tmp_path: Path) -> None:
         """A folder without households.csv is named."""
         with pytest.raises(InputFileError, match=r"households\.csv"):

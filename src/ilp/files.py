@@ -209,8 +209,9 @@ def _rows(path: Path, required: set[str], optional: set[str]) -> list[tuple[int,
 
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = set(reader.fieldnames or ())
+            reader = csv.reader(fh)
+            fields = next(reader, [])
+            header = set(fields)
             missing = sorted(required - header)
             if missing:
                 known = ", ".join(sorted(required | optional))
@@ -221,13 +222,17 @@ def _rows(path: Path, required: set[str], optional: set[str]) -> list[tuple[int,
                 known = ", ".join(sorted(required | optional))
                 msg = f"unknown column {unknown[0]!r} (columns: {known})"
                 raise InputFileError(msg, path=str(path), line=1, key=unknown[0])
-            return [
-                (
-                    reader.line_num,
-                    {k: v.strip() for k, v in row.items() if v is not None and v.strip()},
-                )
-                for row in reader
-            ]
+            out = []
+            width = len(fields)
+            for cells in reader:
+                if not cells:
+                    continue  # a blank line
+                if len(cells) > width:
+                    msg = f"{len(cells)} cells where the header has {width} columns"
+                    raise InputFileError(msg, path=str(path), line=reader.line_num)
+                row = dict(zip(fields, cells, strict=False))  # a short row leaves cells out
+                out.append((reader.line_num, {k: t for k, v in row.items() if (t := v.strip())}))
+            return out
     except FileNotFoundError:
         raise InputFileError("no such file", path=str(path)) from None
     except UnicodeDecodeError:
