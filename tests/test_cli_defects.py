@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -298,3 +299,82 @@ class TestSimResultMonths:
             frame = result.to_frame(table)
             assert pd.api.types.is_datetime64_any_dtype(frame["month"]), table
         assert frame["month"].iloc[0] == pd.Timestamp("2025-01-01")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class TestSimulateProgress:
+    ARGS = (
+        "simulate",
+        "--network",
+        NET,
+        "--synthetic",
+        "400",
+        "--start",
+        "2025-01-01",
+        "--months",
+        "3",
+        "--seed",
+        "1",
+    )
+
+    def test_silent_when_stderr_is_not_a_terminal(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Defect 12: a log file gets no progress frames at all."""
+        code, out, err = run([*self.ARGS, "--out", str(tmp_path / "r.npz")], capsys)
+        assert code == 0
+        assert "wrote" in out
+        assert err == ""
+
+    def test_a_terminal_gets_a_tqdm_bar(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """On a terminal the bar (tqdm) counts months to the end."""
+        pytest.importorskip("tqdm")
+        term = _Terminal()
+        monkeypatch.setattr(sys, "stderr", term)
+        code, _, _ = run([*self.ARGS, "--out", str(tmp_path / "r.npz")], capsys)
+        assert code == 0
+        assert "simulate" in term.getvalue()
+        assert "3/3" in term.getvalue()
+
+    def test_a_terminal_without_tqdm_is_told_the_extra(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Without tqdm a terminal gets one line naming `ilp[progress]`, and the run goes on."""
+        term = _Terminal()
+        monkeypatch.setattr(sys, "stderr", term)
+        monkeypatch.setitem(sys.modules, "tqdm", None)
+        code, out, _ = run([*self.ARGS, "--out", str(tmp_path / "r.npz")], capsys)
+        assert code == 0
+        assert "wrote" in out
+        assert "pip install 'ilp[progress]'" in term.getvalue()
+        assert len(term.getvalue().splitlines()) == 1
+
+    def test_workers_report_every_month(self) -> None:
+        """Defect 12: with a process pool, progress advances month by month, not per task."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        from ilp.population import simulate, synthesize
+
+        network = load_network(NET)
+        drawn = synthesize(seed=3, on="2025-01-01", network=network, size=300)
+        seen: list[tuple[int, int]] = []
+        with ProcessPoolExecutor(2) as pool:
+            simulate(
+                drawn.population,
+                drawn.history,
+                network,
+                "2025-01-01",
+                3,
+                seed=1,
+                executor=pool,
+                progress=lambda d, t: seen.append((d, t)),
+            )
+        total = seen[-1][1]
+        assert total >= 3
+        assert [d for d, _ in seen] == list(range(1, total + 1))

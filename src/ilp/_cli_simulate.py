@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
 
+from ilp._extras import require
 from ilp.dates import as_date
-from ilp.errors import ILPError
+from ilp.errors import ILPError, MissingExtraError
 
 __all__ = ["add_parser", "run"]
 
@@ -52,28 +52,36 @@ def add_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-class _Bar:
-    """A one-line progress bar on a stream, redrawn in place."""
+class _Progress:
+    """The month-by-month progress bar (tqdm, extra ``ilp[progress]``) on a terminal only.
 
-    def __init__(self, stream: TextIO, label: str, width: int = 30) -> None:
+    When *stream* is not a terminal (a log file, a pipe) nothing is drawn;
+    without tqdm a terminal gets one line saying how to install it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.label = label
-        self.width = width
-        self.began = time.monotonic()
-        self.shown = False
+        self.bar: Any = None
+        self._tqdm: Any = None
+        if not stream.isatty():
+            return
+        try:
+            self._tqdm = require("tqdm", "progress", feature="the progress bar").tqdm
+        except MissingExtraError as exc:
+            stream.write(f"({exc}; or --quiet)\n")
 
     def __call__(self, done: int, total: int) -> None:
-        filled = self.width * done // total if total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        took = time.monotonic() - self.began
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} months, {took:.0f} s")
-        self.stream.flush()
-        self.shown = True
+        if self._tqdm is None:
+            return
+        if self.bar is None:
+            self.bar = self._tqdm(
+                total=total, desc="simulate", unit="month", file=self.stream, leave=True
+            )
+        self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _fail(msg: str) -> int:
@@ -127,7 +135,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         population, history = drawn.population, drawn.history
         households = drawn.households
     region = Region(flags={"je_endemic"}) if args.je_endemic else None
-    bar = None if args.quiet else _Bar(sys.stderr, "simulate")
+    bar = None if args.quiet else _Progress(sys.stderr)
     executor: Executor | None = None
     try:
         if args.workers > 1:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import concurrent.futures
+import multiprocessing
+import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +17,7 @@ from ilp.population.simulation._params import YEAR_DAYS
 from ilp.population.simulation._task import Task, TaskResult, month_span
 from ilp.population.simulation._vital import VitalEvents
 
-__all__ = ["TaskRun", "run_task", "run_task_quietly", "run_tasks"]
+__all__ = ["MonthTick", "TaskRun", "run_task", "run_task_quietly", "run_tasks"]
 
 
 class TaskRun(VitalEvents, Attendance):
@@ -152,6 +155,8 @@ def run_tasks(
 
             outputs.append(run_task(task, tick))
         return outputs
+    if progress is not None and isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        return _run_with_month_ticks(task_list, executor, total, progress)
     futures = [executor.submit(run_task_quietly, task) for task in task_list]
     done = 0
     try:
@@ -165,3 +170,51 @@ def run_tasks(
             future.cancel()
         raise
     return [f.result() for f in futures]
+
+
+class MonthTick:
+    """A picklable progress callback for a worker process: one token per month done."""
+
+    def __init__(self, queue: Any) -> None:
+        self.queue = queue
+
+    def __call__(self, month: int) -> None:
+        del month
+        self.queue.put(1)
+
+
+def _run_with_month_ticks(
+    task_list: Sequence[Task],
+    executor: concurrent.futures.ProcessPoolExecutor,
+    total: int,
+    progress: Callable[[int, int], object],
+) -> list[TaskResult]:
+    """As :func:`run_tasks` on a process pool, with *progress* called after every month.
+
+    The workers put a token on a manager queue each month; a thread here
+    turns the tokens into *progress* calls.
+    """
+    with multiprocessing.Manager() as manager:
+        queue = manager.Queue()
+        tick = MonthTick(queue)
+
+        def drain() -> None:
+            done = 0
+            while queue.get() is not None:
+                done += 1
+                progress(done, total)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        futures = [executor.submit(run_task, task, tick) for task in task_list]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                future.result()  # raise a task's failure as soon as it is known
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            queue.put(None)
+            reader.join()
+        return [f.result() for f in futures]
