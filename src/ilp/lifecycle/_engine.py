@@ -1,8 +1,11 @@
 """The due-services engine: which services a person is due on a date, and why.
 
 ``due()`` is pure: the date is an argument, nothing is read from files or
-the clock, and its inputs are not changed. Rules are evaluated in integer
-day numbers; dates become :class:`pendulum.Date` only when an item is read.
+the clock, and its inputs are not changed. Each entry in force whose
+eligibility admits the person is evaluated by its rule
+(``rule.evaluate``, one module per kind in :mod:`ilp.lifecycle.rules`), in
+integer day numbers; dates become :class:`pendulum.Date` only when an item
+is read.
 """
 
 from __future__ import annotations
