@@ -54,9 +54,9 @@ class TestEveryKindHasItsModules:
     def test_population_module_holds_the_evaluator_the_walker_and_why(self, kind: RuleKind) -> None:
         """ilp.population.batch.<kind> has evaluate, walk and why; the tables point at them."""
         module = importlib.import_module(f"ilp.population.batch.{kind.value}")
-        assert kinds.evaluator(kind) is module.evaluate
-        assert kinds.walker(kind) is module.walk
-        assert kinds.explainer(kind) is module.why
+        found = kinds.columnar(kind)
+        assert found is module.KIND
+        assert (found.evaluate, found.walk, found.why) == (module.evaluate, module.walk, module.why)
 
     def test_every_table_holds_every_kind(self) -> None:
         """The rule classes, evaluators and walkers are keyed by exactly the RuleKind members."""
@@ -64,6 +64,7 @@ class TestEveryKindHasItsModules:
         assert set(kinds.EVALUATORS) == set(RuleKind)
         assert set(kinds.WALKERS) == set(RuleKind)
         assert set(kinds.EXPLAINERS) == set(RuleKind)
+        assert set(kinds.KINDS) == set(RuleKind)
         assert set(Rule.__args__) == set(RULE_CLASSES.values())
 
 
@@ -94,9 +95,7 @@ class TestDispatchIsExhaustive:
         ("path", "function"),
         [
             ("ilp/lifecycle/rules/__init__.py", "rule_class"),
-            ("ilp/population/batch/kinds.py", "evaluator"),
-            ("ilp/population/batch/kinds.py", "walker"),
-            ("ilp/population/batch/kinds.py", "explainer"),
+            ("ilp/population/batch/kinds.py", "columnar"),
         ],
     )
     def test_match_names_every_kind_and_ends_in_assert_never(
@@ -126,9 +125,8 @@ class TestContributingChecklist:
             "RuleKind",
             "RuleBase",
             "rule_class",
-            "evaluator",
-            "walker",
-            "explainer",
+            "ColumnarKind",
+            "columnar",
             "Rule",
         ):
             assert f"`{name}`" in text

@@ -10,8 +10,8 @@ synthetic-history walker, is the module of the same name in
 
 Where a table must dispatch on the kind, it is built from a ``match`` over
 :class:`~ilp.lifecycle.RuleKind` ending in ``assert_never``
-(:func:`rule_class` here, :func:`ilp.population.batch.kinds.evaluator` and
-:func:`ilp.population.batch.kinds.walker` there), so ``mypy --strict``
+(:func:`rule_class` here, :func:`ilp.population.batch.kinds.columnar`
+there), so ``mypy --strict``
 fails when a kind is left out; the rule classes share the abstract
 :class:`~ilp.lifecycle.rules.base.RuleBase`, so a kind without ``parse``,
 ``dump`` or ``evaluate`` cannot be built. ``tests/lifecycle/test_rule_kinds.py``

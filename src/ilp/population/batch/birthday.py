@@ -9,7 +9,7 @@ twins agree.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -18,17 +18,18 @@ from ilp.lifecycle.rules import birthday
 from ilp.lifecycle.rules.birthday import BirthdayRule
 from ilp.lifecycle.rules.person import Why
 from ilp.population._calendar import Arr, add_months
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import uniform_day
 from ilp.population.batch.occurrences import decide, emit_occurrences
 from ilp.population.batch.result import DUE, MISSED, UPCOMING
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -96,3 +97,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
     rule = entry.rule
     assert isinstance(rule, BirthdayRule)
     return [(birthday.reason, rule.window)] * len(rows)
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)

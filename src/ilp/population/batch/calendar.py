@@ -8,7 +8,7 @@ twins agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pendulum
@@ -18,17 +18,18 @@ from ilp.lifecycle.rules import calendar
 from ilp.lifecycle.rules.calendar import CalendarRule
 from ilp.lifecycle.rules.person import Why
 from ilp.population._calendar import Arr
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, shift, uniform_day
 from ilp.population.batch.occurrences import emit_occurrences, occurrences
 from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -85,3 +86,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
     rule = entry.rule
     assert isinstance(rule, CalendarRule)
     return [(calendar.reason, rule.months)] * len(rows)
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)

@@ -8,7 +8,7 @@ twins agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pendulum
@@ -18,16 +18,17 @@ from ilp.lifecycle.rules import followup
 from ilp.lifecycle.rules.followup import FollowupRule
 from ilp.lifecycle.rules.person import Why
 from ilp.population._calendar import Arr
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, shift, uniform_day
 from ilp.population.batch.occurrences import emit_occurrences, occurrences
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -63,3 +64,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
     rule = entry.rule
     assert isinstance(rule, FollowupRule)
     return [(followup.reason, rule.every, entry.eligibility.conditions)] * len(rows)
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)

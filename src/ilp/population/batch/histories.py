@@ -2,7 +2,7 @@
 
 :class:`Histories` walks the entries in force and hands each to its rule
 kind's walker (``walk`` in :mod:`ilp.population.batch` ``<kind>.py``, found
-through the exhaustive :func:`~ilp.population.batch.kinds.walker`), so a new
+through the exhaustive :func:`~ilp.population.batch.kinds.columnar`), so a new
 kind cannot silently get no synthetic history. The sampling choices are
 described in :mod:`ilp.population.synthesis`.
 """
@@ -21,7 +21,7 @@ from ilp.lifecycle import Catalogue, Entry, LifeStage, Limit
 from ilp.lifecycle.semantics import AGE_STAGES, NEONATE_DAYS, PREGNANCY_STAGES, birth_range
 from ilp.population._calendar import Arr, Calendar
 from ilp.population.batch.draws import shift
-from ilp.population.batch.kinds import walker
+from ilp.population.batch.kinds import WALKERS
 from ilp.population.columns import CONDITIONS, SEX_CODES, History, Population
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class Histories:
     """Records for everyone in each entry's scope on *on*, rule kind by rule kind.
 
     ``run`` hands each entry in force to its kind's walker
-    (:func:`~ilp.population.batch.kinds.walker`); the walkers use the helpers here:
+    (:data:`~ilp.population.batch.kinds.WALKERS`); the walkers use the helpers here:
     who is in scope (``rows``), whether a record fits the eligibility (``fits``),
     coverage, delays and periods.
     """
@@ -90,7 +90,7 @@ class Histories:
             if entry.eligibility.region is not None:
                 continue  # regional services (JE) need a region the population does not hold
             rng = self.streams("history", entry.key, *(s.code for s in entry.services))
-            walker(entry.rule.kind)(self, rng, entry)
+            WALKERS[entry.rule.kind](self, rng, entry)
         empty = np.zeros(0, dtype=np.int64)
         person = np.concatenate(self.people) if self.people else empty
         code = np.concatenate(self.kinds) if self.kinds else empty

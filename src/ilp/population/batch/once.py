@@ -8,7 +8,7 @@ twins agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -17,16 +17,17 @@ from ilp.lifecycle.rules import once
 from ilp.lifecycle.rules.once import OnceRule
 from ilp.lifecycle.rules.person import Why
 from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import trunc_exp
 from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -76,3 +77,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
     assert isinstance(rule, OnceRule)
     svc = entry.services[0]
     return [(once.reason, facts.region.ages.get(svc.code, rule.recommended))] * len(rows)
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)

@@ -8,7 +8,7 @@ twins agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -17,16 +17,17 @@ from ilp.lifecycle.rules import recurring
 from ilp.lifecycle.rules.person import Why, current_pregnancy
 from ilp.lifecycle.rules.recurring import RecurringRule
 from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort, lookup
 from ilp.population.batch.draws import uniform_day
 from ilp.population.batch.result import COMPLETED, UPCOMING
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -125,3 +126,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
             if p is None or (last is not None and last < p.lmp.toordinal()):
                 lasts[k] = None
     return [(recurring.reason, rule.interval, last) for last in lasts]
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -20,17 +20,18 @@ from ilp.lifecycle.rules.person import Why
 from ilp.lifecycle.rules.school import SchoolRule
 from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, school_months, school_year_of
 from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, uniform_day
 from ilp.population.batch.occurrences import decide, emit_occurrences, find_windows
 from ilp.population.batch.result import COMPLETED, MISSED, NOT_LISTED
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def _recorded_grades(run: Run, co: Cohort) -> Arr:
@@ -222,3 +223,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
     rule = entry.rule
     assert isinstance(rule, SchoolRule)
     return [(school.reason, rule.grades, rule.months)] * len(rows)
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)

@@ -8,7 +8,7 @@ twins agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -20,16 +20,17 @@ from ilp.lifecycle.semantics import (
     ONE_DAY,
 )
 from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort, take
 from ilp.population.batch.draws import trunc_exp
 from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
+    from ilp.population.batch.base import Facts
     from ilp.population.batch.histories import Histories
-    from ilp.population.batch.kinds import Facts
     from ilp.population.batch.run import Run
 
-__all__ = ["evaluate", "walk", "why"]
+__all__ = ["KIND", "evaluate", "walk", "why"]
 
 
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
@@ -140,3 +141,7 @@ def why(facts: Facts, entry: Entry, j: int, slot: int, rows: Arr) -> list[Why]:
     if j == 0:
         return [(series.reason, dose, None)] * len(rows)
     return [(series.reason, dose, g) for g in facts.given(slot - 1)[rows].tolist()]
+
+
+#: The kind's columnar functions, found by :func:`ilp.population.batch.kinds.columnar`.
+KIND: Final = ColumnarKind(evaluate, walk, why)
