@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from ilp import Condition, Person, Pregnancy, ServiceRecord, national
+from ilp import Condition, Person, Pregnancy, School, ServiceRecord, national
 from ilp.dates import as_date
 from ilp.errors import CatalogueError
-from ilp.lifecycle import DueItem, Region, Status, due, dump_catalogue, parse_catalogue
+from ilp.lifecycle import DueItem, LifeStage, Region, Status, due, dump_catalogue, parse_catalogue
 from ilp.lifecycle._loader import read_yaml
 
 MALARIA = Region(flags={"malaria_endemic"})
@@ -378,3 +378,231 @@ class TestOpportunisticKey:
         )
         assert again.region_flags == cat.region_flags
         assert again.entries == cat.entries
+
+
+def _td(
+    person: Person, on: str, history: Sequence[ServiceRecord] = (), horizon: int = 0
+) -> list[DueItem]:
+    return list(due(person, on, history=history, horizon=horizon).filter(code="TD-WUS"))
+
+
+def _open_td(person: Person, on: str, history: Sequence[ServiceRecord] = ()) -> DueItem | None:
+    return next((i for i in _td(person, on, history) if i.status is not Status.COMPLETED), None)
+
+
+class TestTetanusForEveryPregnantWoman:
+    """TD-WUS: every pregnant woman towards T5 whatever her age (KMK L1212)."""
+
+    def test_a_pregnant_woman_of_41_is_due_td(self) -> None:
+        woman = Person("w", "F", "1984-01-01", pregnancies=[Pregnancy("2025-03-01")])
+        item = _open_td(woman, "2025-05-01")
+        assert item is not None
+        assert item.status is Status.DUE
+        assert item.dose == 1
+
+    def test_the_same_woman_not_pregnant_gets_none(self) -> None:
+        """Outside pregnancy the age band is 10-39: at 41 nothing is listed."""
+        woman = Person("w", "F", "1984-01-01", pregnancies=[Pregnancy("2025-03-01")])
+        assert _td(woman, "2025-02-28") == []
+        # the pregnancy (HPHT 2025-03-01) lasts to HPL + 14 days = 2025-12-20
+        assert _td(woman, "2025-12-20") != []
+        assert _td(woman, "2025-12-21") == []
+
+    def test_a_pregnant_girl_of_14_is_due_td(self) -> None:
+        girl = Person("g", "F", "2011-01-01", pregnancies=[Pregnancy("2025-03-01")])
+        item = _open_td(girl, "2025-05-01")
+        assert item is not None
+        assert item.status is Status.DUE
+
+    def test_her_next_dose_keeps_its_interval_in_pregnancy(self) -> None:
+        """T2 at least 4 weeks after T1 (PCV deck T-status table)."""
+        woman = Person("w", "F", "1984-01-01", pregnancies=[Pregnancy("2025-03-01")])
+        history = _given(("TD-WUS", "2025-05-01"))
+        assert _open_td(woman, "2025-05-28", history) is None  # the day before: not yet
+        item = _open_td(woman, "2025-05-29", history)
+        assert item is not None
+        assert (item.status, item.dose) == (Status.DUE, 2)
+        assert item.earliest == as_date("2025-05-29")
+
+
+class TestTetanusForGirls:
+    """TD-WUS for girls from 10 (KMK L3361, L3566): towards T5, not before the 10th birthday."""
+
+    GIRL = Person("g", "F", "2015-04-10")  # 10 on 2025-04-10
+
+    @pytest.mark.parametrize(
+        ("on", "status"),
+        [("2025-04-09", None), ("2025-04-10", Status.DUE)],
+    )
+    def test_from_the_tenth_birthday(self, on: str, status: Status | None) -> None:
+        item = _open_td(self.GIRL, on)
+        assert (item.status if item else None) == status
+
+    def test_upcoming_within_the_horizon_before_ten(self) -> None:
+        items = [i for i in _td(self.GIRL, "2025-04-01", horizon=30) if i.dose == 1]
+        assert [(i.status, i.earliest) for i in items] == [(Status.UPCOMING, as_date("2025-04-10"))]
+
+    def test_women_of_40_and_over_who_are_not_pregnant_get_none(self) -> None:
+        woman = Person("w", "F", "1985-06-01")  # 40 on 2025-06-01
+        assert _open_td(woman, "2025-05-31") is not None
+        assert _td(woman, "2025-06-01") == []
+
+    def test_boys_get_none(self) -> None:
+        assert _td(Person("b", "M", "2012-01-01"), "2025-06-01") == []
+
+
+#: Childhood tetanus doses of a girl born 2008-01-15 who had them all on time.
+CHILDHOOD = _given(
+    ("DPT-HB-HIB-1", "2008-03-15"),
+    ("DPT-HB-HIB-2", "2008-04-15"),
+    ("DPT-HB-HIB-3", "2008-05-15"),
+    ("DPT-HB-HIB-4", "2009-07-15"),
+    ("BIAS-DT", "2015-11-10"),
+    ("BIAS-TD-2", "2016-11-10"),
+    ("BIAS-TD-5", "2019-11-10"),
+)
+
+
+class TestTetanusStatusCountsChildhoodDoses:
+    """T status from the history: infant series T2, booster T3, DT T4, Td grade 2 T5."""
+
+    WOMAN = Person("w", "F", "2008-01-15")
+
+    @pytest.mark.parametrize(
+        ("given", "next_dose"),
+        [
+            (0, 1),  # nothing recorded: T1 next
+            (3, 3),  # DPT-HB-Hib 1-3: T2, so T3 is next
+            (4, 4),  # + booster at 18 months: T3, T4 next
+            (5, 5),  # + BIAS DT: T4, T5 next
+        ],
+    )
+    def test_the_next_dose_follows_the_status_the_history_gives(
+        self, given: int, next_dose: int
+    ) -> None:
+        item = _open_td(self.WOMAN, "2025-06-01", CHILDHOOD[:given])
+        assert item is not None
+        assert item.dose == next_dose
+
+    def test_every_childhood_dose_gives_t5_and_nothing_is_due(self) -> None:
+        items = _td(self.WOMAN, "2025-06-01", CHILDHOOD[:6])
+        assert len(items) == 5
+        assert all(i.status is Status.COMPLETED for i in items)
+
+    def test_the_interval_counts_from_the_last_childhood_dose(self) -> None:
+        """After BIAS DT (T4) on 2015-11-10, T5 may follow a year later."""
+        item = _open_td(self.WOMAN, "2025-06-01", CHILDHOOD[:5])
+        assert item is not None
+        assert item.status is Status.DUE
+        assert item.earliest == as_date("2018-01-15")  # the 10th birthday is later than a year
+
+    def test_a_td_wus_dose_adds_to_the_childhood_status(self) -> None:
+        history = [*CHILDHOOD[:4], ServiceRecord("TD-WUS", "2024-03-01")]
+        item = _open_td(self.WOMAN, "2025-06-01", history)
+        assert item is not None
+        assert item.dose == 5
+        assert item.earliest == as_date("2025-03-01")  # T5 at least a year after T4
+
+
+class TestIronTabletsByGrade:
+    """TTD-REMAJA: girls in grades 7-12 (KMK L3552); the age band only when no grade is known."""
+
+    def test_a_grade_7_girl_of_11_gets_them(self) -> None:
+        girl = Person("g", "F", "2014-03-01", school=School(7, 2025))  # 11 in September 2025
+        item = _item(girl, "2025-09-01", "TTD-REMAJA")
+        assert item is not None
+        assert item.status.actionable
+        # from 1 July of grade 7 to 30 June after grade 12
+        assert (item.earliest, item.latest) == (as_date("2025-07-01"), as_date("2031-06-30"))
+
+    def test_a_grade_6_girl_of_12_does_not(self) -> None:
+        girl = Person("g", "F", "2013-03-01", school=School(6, 2025))  # 12 in September 2025
+        assert _item(girl, "2025-09-01", "TTD-REMAJA") is None
+
+    @pytest.mark.parametrize(
+        ("on", "listed"),
+        [("2025-06-30", False), ("2025-07-01", True)],  # grade 6 -> grade 7 on 1 July
+    )
+    def test_she_starts_on_the_first_day_of_grade_7(self, on: str, listed: bool) -> None:
+        girl = Person("g", "F", "2014-03-01", school=School(7, 2025))
+        assert (_item(girl, on, "TTD-REMAJA") is not None) is listed
+
+    @pytest.mark.parametrize(
+        ("on", "listed"),
+        [("2031-06-30", True), ("2031-07-01", False)],  # past grade 12
+    )
+    def test_she_stops_after_grade_12(self, on: str, listed: bool) -> None:
+        girl = Person("g", "F", "2014-03-01", school=School(7, 2025))
+        history = _given(("TTD-REMAJA", as_date(on).subtract(days=3).isoformat()))
+        assert (_item(girl, on, "TTD-REMAJA", history=history) is not None) is listed
+
+    @pytest.mark.parametrize(
+        ("on", "listed"),
+        [("2025-02-28", False), ("2025-03-01", True)],  # the 12th birthday
+    )
+    def test_without_a_grade_the_age_band_applies(self, on: str, listed: bool) -> None:
+        girl = Person("g", "F", "2013-03-01")
+        assert (_item(girl, on, "TTD-REMAJA") is not None) is listed
+
+
+class TestNewEligibilityAndSeriesKeys:
+    """``any_of``, ``grades`` and series ``credit``: read, written back, and bad uses located."""
+
+    def _entry(self, eligibility: str, rule: str = "{kind: recurring, interval: 1y}") -> str:
+        return (
+            HEADER
+            + "services:\n"
+            + ENTRY
+            + f"    eligibility: {eligibility}\n    rule: {rule}\n"
+            + ENTRY.replace("code: X", "code: Y")
+            + "    rule: {kind: once}\n"
+        )
+
+    def test_alternatives_hold_the_common_keys_too(self) -> None:
+        cat = _parse(
+            self._entry("{sex: female, any_of: [{age: {from: 10y}}, {stages: [ibu_hamil]}]}")
+        )
+        el = cat.entries[0].eligibility  # type: ignore[attr-defined]
+        assert [alt.sex.value for alt in el.any_of] == ["female", "female"]
+        assert el.any_of[1].stages == {LifeStage.IBU_HAMIL}
+
+    @pytest.mark.parametrize(
+        ("eligibility", "fragment"),
+        [
+            ("{sex: female, any_of: [{sex: male}]}", "'sex' is given above"),
+            ("{any_of: []}", "non-empty list"),
+            ("{any_of: [{any_of: [{sex: male}]}]}", "unknown key 'any_of'"),
+            ("{grades: [7, 8]}", "grades need an age band"),
+            ("{grades: [7, 13], age: {from: 12y, before: 19y}}", "grades are 1 to 12"),
+        ],
+    )
+    def test_bad_eligibility_is_refused_at_its_line(self, eligibility: str, fragment: str) -> None:
+        problems = _problems(self._entry(eligibility))
+        assert any(p.startswith("t.yaml:") and fragment in p for p in problems), problems
+
+    def _series(self, rule: str) -> str:
+        return (
+            HEADER
+            + "services:\n"
+            + ENTRY.replace("code: X", "series: S")
+            + f"    rule: {rule}\n"
+            + ENTRY.replace("code: X", "code: Y")
+            + "    rule: {kind: once}\n"
+        )
+
+    def test_credit_is_read(self) -> None:
+        cat = _parse(self._series("{kind: series, credit: [Y], doses: [{code: D}, {code: D}]}"))
+        assert cat.entries[0].rule.credit == ("Y",)  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize(
+        ("rule", "fragment"),
+        [
+            ("{kind: series, credit: [Y], doses: [{code: D-1}, {code: D-2}]}", "share one code"),
+            ("{kind: series, credit: [D], doses: [{code: D}]}", "credits the series' own code"),
+            ("{kind: series, credit: [NOPE], doses: [{code: D}]}", "'NOPE', which no entry"),
+            ("{kind: series, credit: [bad code], doses: [{code: D}]}", "not a list of service"),
+        ],
+    )
+    def test_bad_credit_is_refused(self, rule: str, fragment: str) -> None:
+        problems = _problems(self._series(rule))
+        assert any(fragment in p for p in problems), problems

@@ -297,6 +297,25 @@ services:
   - code: JE
     eligibility: {region: je_endemic, age: {from: 8m, before: 20y}}
     rule: {kind: once, earliest: 9m, recommended: 10m, overdue: 11m}
+  - series: CREDITED
+    eligibility: {sex: female, any_of: [{age: {from: 6y, before: 30y}}, {stages: [ibu_hamil]}]}
+    rule:
+      kind: series
+      credit: [SER-1, SER-3, SCH-A]
+      doses:
+        - {code: CREDITED-DOSE, earliest: 6y}
+        - {code: CREDITED-DOSE, earliest: 6y, min_interval: 4w}
+        - {code: CREDITED-DOSE, earliest: 6y, min_interval: 6m}
+        - {code: CREDITED-DOSE, earliest: 6y, min_interval: 1y}
+  - code: ANY-REC
+    eligibility: {any_of: [{age: {from: 5y, before: 8y}}, {conditions: [hiv], age: {from: 2y}}, {region: je_endemic, stages: [lansia]}]}
+    rule: {kind: recurring, interval: 4m, grace: 1m}
+  - code: GRADED
+    eligibility: {sex: female, grades: [3, 4, 5], age: {from: 8y, before: 11y}}
+    rule: {kind: recurring, interval: 1m, grace: 1w}
+  - code: GRADED-CAL
+    eligibility: {grades: [2, 9], age: {from: 7y, through: 8y}, stages: [usia_sekolah, remaja]}
+    rule: {kind: calendar, months: [3, 9]}
 """
 
 

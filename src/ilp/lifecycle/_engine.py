@@ -26,7 +26,7 @@ from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem
 from ilp.lifecycle._model import Catalogue
 from ilp.lifecycle._stages import LifeStage
-from ilp.lifecycle.rules.person import Ctx, eligible
+from ilp.lifecycle.rules.person import Ctx, by_grade, eligible
 from ilp.lifecycle.semantics import DEFAULT_HORIZON, STATUS_RANK, Status, check_horizon
 from ilp.people import Person, ServiceRecord, validate_history
 
@@ -261,7 +261,7 @@ def due(
     for entry in catalogue.entries_on(day):
         if eligible(entry.eligibility, ctx):
             el = entry.eligibility
-            if el.age_from is not None and el.age_from.after(ctx.b) > d:
+            if el.age_from is not None and el.age_from.after(ctx.b) > d and not by_grade(el, ctx):
                 # not yet in the age band (admitted by the horizon): only what is upcoming
                 ahead: list[DueItem] = []
                 entry.rule.evaluate(entry, ctx, ahead)

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
+import attrs
 import pendulum
 import yaml
 
@@ -81,6 +82,8 @@ _ELIG_KEYS: Final = (
     "region",
     "born",
     "sexually_active",
+    "any_of",
+    "grades",
 )
 
 
@@ -91,6 +94,35 @@ def _eligibility(r: Reader, m: Map, where: str) -> Eligibility:
     el = r.mapping(m["eligibility"], w, m.lines.get("eligibility"), optional=_ELIG_KEYS)
     if el is None:
         return Eligibility()
+    common = _conditions(r, el, w)
+    alternatives = []
+    for value, aw, line in r.items(el, "any_of", w):
+        am = r.mapping(value, aw, line, optional=tuple(k for k in _ELIG_KEYS if k != "any_of"))
+        if am is None:
+            continue
+        for key in am:
+            if key in el:
+                r.problem(f"{aw}.{key}", am.lines.get(key, am.line), f"{key!r} is given above")
+        alt = _conditions(r, am, aw)
+        alternatives.append(_joined(common, alt))
+    if "any_of" in el and not alternatives:
+        r.problem(f"{w}.any_of", el.lines.get("any_of"), "expected a non-empty list of mappings")
+    return attrs.evolve(common, any_of=tuple(alternatives))
+
+
+def _joined(common: Eligibility, alt: Eligibility) -> Eligibility:
+    """*alt* with the keys of *common* it does not give itself (both must hold)."""
+    blank = Eligibility()
+    changes = {
+        f.name: getattr(common, f.name)
+        for f in attrs.fields(Eligibility)
+        if f.name != "any_of" and getattr(alt, f.name) == getattr(blank, f.name)
+    }
+    return attrs.evolve(alt, **changes)
+
+
+def _conditions(r: Reader, el: Map, w: str) -> Eligibility:
+    """The keys of one eligibility mapping (without ``any_of``)."""
     age_from: Duration | None = None
     age_to: Limit | None = None
     if "age" in el:
@@ -120,6 +152,16 @@ def _eligibility(r: Reader, m: Map, where: str) -> Eligibility:
     conditions = r.get(el, "conditions", w, fields.list_of(Condition.parse), "a list of conditions")
     region = r.get(el, "region", w, _text, "a region flag")
     active = r.get(el, "sexually_active", w, fields.flag, "true or false")
+    grades = r.get(el, "grades", w, fields.list_of(fields.grade), "a list of grades 1-12")
+    if grades is not None and not grades:
+        r.problem(f"{w}.grades", el.lines.get("grades"), "expected a non-empty list of grades")
+    if grades and (age_from is None or age_to is None):
+        r.problem(
+            f"{w}.grades",
+            el.lines.get("grades"),
+            "grades need an age band with 'from' and 'before' or 'through': it applies "
+            "when no grade is recorded",
+        )
     return Eligibility(
         sex=sex,
         age_from=age_from,
@@ -130,6 +172,7 @@ def _eligibility(r: Reader, m: Map, where: str) -> Eligibility:
         born_from=born_from,
         born_before=born_before,
         sexually_active=bool(active),
+        grades=frozenset(grades or ()),
     )
 
 
@@ -405,19 +448,18 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
 
 def _check_flags(r: Reader, entries: list[Entry], flags: dict[str, Label], top: Map) -> None:
     """Every flag an entry names is declared, and every declared flag is named by an entry."""
+    known = ", ".join(sorted(flags)) or "none declared"
     named: set[str] = set()
     for e in entries:
-        flag = e.eligibility.region
-        if flag is None:
-            continue
-        named.add(flag)
-        if flag not in flags:
-            known = ", ".join(sorted(flags)) or "none declared"
-            r.problem(
-                f"{e.key}.eligibility.region",
-                e.line,
-                f"unknown region flag {flag!r}: declare it under region_flags (known: {known})",
-            )
+        el = e.eligibility
+        for flag in sorted({x.region for x in (el, *el.any_of) if x.region is not None}):
+            named.add(flag)
+            if flag not in flags:
+                r.problem(
+                    f"{e.key}.eligibility.region",
+                    e.line,
+                    f"unknown region flag {flag!r}: declare it under region_flags (known: {known})",
+                )
     fm = top.get("region_flags")
     lines = fm.lines if isinstance(fm, Map) else {}
     for flag in flags:
@@ -500,6 +542,14 @@ def _eligibility_data(el: Eligibility) -> dict[str, Any]:
     fields.put(born, "before", el.born_before.isoformat() if el.born_before else None)
     fields.put(out, "born", born or None)
     fields.put(out, "sexually_active", el.sexually_active)
+    fields.put(out, "grades", sorted(el.grades))
+    if el.any_of:
+        # each alternative holds the common keys too: write only its own
+        common = _eligibility_data(attrs.evolve(el, any_of=()))
+        out["any_of"] = [
+            {k: v for k, v in _eligibility_data(alt).items() if common.get(k) != v}
+            for alt in el.any_of
+        ]
     return out
 
 

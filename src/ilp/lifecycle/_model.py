@@ -79,6 +79,11 @@ class Eligibility:
     born_before: pendulum.Date | None = None
     #: Requires ``ever_sexually_active`` not to be False (unknown counts as yes).
     sexually_active: bool = False
+    #: Alternatives, each already joined with the keys above: one must hold (``any_of``).
+    any_of: tuple[Eligibility, ...] = ()
+    #: School grades: when the person's grade on the date is known it decides instead
+    #: of the age band (``decisions.md``, "School services").
+    grades: frozenset[int] = frozenset()
 
 
 @attrs.frozen

@@ -7,13 +7,14 @@ values to *out*. Everything is in integer day numbers.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ilp.dates import from_day, months_between
 from ilp.lifecycle._item import DueItem, Why
 from ilp.lifecycle._stages import LifeStage, stages_of
-from ilp.lifecycle.semantics import Status
+from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, Status, school_year_of
 from ilp.people import Person, Pregnancy
 
 if TYPE_CHECKING:
@@ -24,9 +25,12 @@ __all__ = [
     "Ctx",
     "DueItem",
     "Why",
+    "by_grade",
     "current_pregnancy",
     "eligible",
     "given_in",
+    "grade_on",
+    "grade_scope",
     "occurrences",
     "scope",
     "status",
@@ -74,17 +78,16 @@ def eligible(el: Eligibility, ctx: Ctx) -> bool:
     Over columns the age and birth conditions are
     :func:`ilp.lifecycle.semantics.birth_range`: the same bounds as birth days.
     """
+    if el.any_of:
+        return any(eligible(alt, ctx) for alt in el.any_of)
     p = ctx.person
     if el.sex is not None and p.sex is not el.sex:
         return False
-    if el.age_from is not None:
-        # a person who enters the age band within the horizon is listed as upcoming
-        f = el.age_from
-        if f.days == 0 and ctx.months >= f.months:
-            pass
-        elif f.after(ctx.b) > ctx.d + ctx.horizon:
+    if el.grades and p.school is not None:
+        # a known school grade decides instead of the age band
+        if grade_on(ctx) not in el.grades:
             return False
-    if el.age_to is not None and el.age_to.day(ctx.b) < ctx.d:
+    elif not _in_age_band(el, ctx):
         return False
     if el.born_from is not None and p.birth_date < el.born_from:
         return False
@@ -104,6 +107,40 @@ def eligible(el: Eligibility, ctx: Ctx) -> bool:
     return True
 
 
+def _in_age_band(el: Eligibility, ctx: Ctx) -> bool:
+    if el.age_from is not None:
+        # a person who enters the age band within the horizon is listed as upcoming
+        f = el.age_from
+        if f.days == 0 and ctx.months >= f.months:
+            pass
+        elif f.after(ctx.b) > ctx.d + ctx.horizon:
+            return False
+    return el.age_to is None or el.age_to.day(ctx.b) >= ctx.d
+
+
+def grade_on(ctx: Ctx) -> int | None:
+    """The person's recorded school grade on the date (None: none recorded, or past grade 12)."""
+    school = ctx.person.school
+    return None if school is None else school.grade_on(from_day(ctx.d))
+
+
+def by_grade(el: Eligibility, ctx: Ctx) -> bool:
+    """Whether a recorded school grade, not the age band, decides the person's eligibility."""
+    return bool(el.grades) and ctx.person.school is not None
+
+
+def grade_scope(el: Eligibility, grade: int, d: int) -> tuple[int, int]:
+    """First and last day of the school years in *el*'s grades of a person in *grade* on *d*.
+
+    The grade moves up each July: the first listed grade began on 1 July of
+    the school year ``grade - min(grades)`` years before the current one.
+    """
+    year = school_year_of(d)
+    first = _dt.date(year - (grade - min(el.grades)), SCHOOL_YEAR_MONTH, 1).toordinal()
+    end = _dt.date(year + (max(el.grades) - grade) + 1, SCHOOL_YEAR_MONTH, 1).toordinal() - 1
+    return first, end
+
+
 def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
     """First and last day of the eligibility by age (last None when open).
 
@@ -111,10 +148,15 @@ def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
     began on 10 February 2025 has no occurrence, and nothing overdue, before it.
     """
     el = entry.eligibility
-    start = ctx.b if el.age_from is None else el.age_from.after(ctx.b)
+    grade = grade_on(ctx) if by_grade(el, ctx) else None
+    end: int | None
+    if grade is not None and grade in el.grades:
+        start, end = grade_scope(el, grade, ctx.d)
+    else:
+        start = ctx.b if el.age_from is None else el.age_from.after(ctx.b)
+        end = None if el.age_to is None else el.age_to.day(ctx.b)
     if entry.effective_from is not None:
         start = max(start, entry.effective_from.toordinal())
-    end = None if el.age_to is None else el.age_to.day(ctx.b)
     return start, end
 
 

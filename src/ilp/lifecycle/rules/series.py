@@ -60,9 +60,13 @@ class SeriesRule(RuleBase):
     """Doses given in order; only the first not yet given is actionable."""
 
     doses: tuple[Dose, ...]
+    #: Codes whose records count as doses too, in date order with the series' own
+    #: (tetanus status: childhood DPT and BIAS doses count towards T5).
+    credit: tuple[str, ...] = ()
 
     kind = RuleKind.SERIES
     REQUIRED = ("doses",)
+    OPTIONAL = ("credit",)
     SEVERAL_CODES = True
     REPEATS_CODES = True
 
@@ -96,7 +100,27 @@ class SeriesRule(RuleBase):
             )
             doses.append(dose)
             codes.append((dose.code, fields.label(r, d, dw)))
-        return Parsed(SeriesRule(tuple(doses)), codes)
+        credit = r.get(rm, "credit", where, fields.list_of(fields.code), "a list of service codes")
+        if credit and len({d.code for d in doses}) > 1:
+            r.problem(
+                f"{where}.credit",
+                rm.lines.get("credit"),
+                "credit needs doses that share one code (records are matched in date order)",
+            )
+        if credit and doses and doses[0].code in credit:
+            r.problem(f"{where}.credit", rm.lines.get("credit"), "credits the series' own code")
+        return Parsed(SeriesRule(tuple(doses), tuple(credit or ())), codes)
+
+    def references(self) -> tuple[str, ...]:
+        """The credited codes (each must be defined by some entry)."""
+        return self.credit
+
+    def records(self, ctx: Ctx, code: str) -> list[int]:
+        """The days of the person's records of *code*, with the credited codes' merged in."""
+        own = ctx.recs.get(code, [])
+        if not self.credit:
+            return own
+        return sorted([*own, *(day for c in self.credit for day in ctx.recs.get(c, ()))])
 
     def dump(self, entry: Entry) -> dict[str, Any]:
         """The rule mapping: ``doses`` with each dose's own label."""
@@ -112,7 +136,7 @@ class SeriesRule(RuleBase):
             fields.put_limit(dd, "latest", d.latest)
             fields.put(dd, "born_from", d.born_from.isoformat() if d.born_from else None)
             doses.append(dd)
-        return {"doses": doses}
+        return {"doses": doses, **({"credit": list(self.credit)} if self.credit else {})}
 
     def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
         """Doses given are completed; the first one not given is listed; later ones are not."""
@@ -123,7 +147,7 @@ class SeriesRule(RuleBase):
         for svc, dose in zip(entry.services, self.doses, strict=True):
             if dose.born_from is not None and ctx.person.birth_date < dose.born_from:
                 return  # this dose is not for the person's birth cohort
-            records = ctx.recs.get(dose.code, ())
+            records = self.records(ctx, dose.code)
             k = used.get(dose.code, 0)
             if k < len(records):
                 used[dose.code] = k + 1

@@ -10,18 +10,22 @@ collects each slot's items.
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
+import attrs
 import numpy as np
 
 from ilp.dates import Duration
 from ilp.errors import PopulationError
-from ilp.lifecycle import Entry, LifeStage, Limit, Region
+from ilp.lifecycle import Eligibility, Entry, LifeStage, Limit, Region
 from ilp.lifecycle.semantics import (
     PREGNANCY_STAGES,
+    SCHOOL_YEAR_MONTH,
     age_stage_births,
     birth_range,
     max_birth,
+    school_year_of,
 )
 from ilp.population._calendar import NO_DAY, Arr, Calendar
 from ilp.population.batch.cohort import (
@@ -196,6 +200,22 @@ class Run:
 
     # -- record queries (over the cohort rows *sel*, None for all) ------------------------
 
+    def merged(self, code: str, credit: tuple[str, ...]) -> str:
+        """A key under which the records of *code* and of the *credit* codes are one code."""
+        if not credit:
+            return code
+        key = "+".join((code, *credit))
+        if key not in self._records:
+            found = [x for c in (code, *credit) if (x := self.records(c)) is not None]
+            if not found:
+                self._records[key] = None
+            else:
+                person = np.concatenate([p for p, _ in found])
+                day = np.concatenate([d for _, d in found])
+                order = np.lexsort((day, person))
+                self._records[key] = (person[order], day[order])
+        return key
+
     def kth(self, co: Cohort, code: str, k: int, sel: Arr | None = None) -> Arr | None:
         """The *k*-th record (from 0) of *code* of each row, or NO_DAY."""
         seg = self.segments(co, code)
@@ -246,7 +266,14 @@ class Run:
 
     def cohort(self, entry: Entry) -> Cohort | None:
         """The rows admitted by the entry's eligibility (``eligible`` per person), shared by key."""
-        el = entry.eligibility
+        return self.cohort_of(entry.eligibility)
+
+    def cohort_of(self, el: Eligibility) -> Cohort | None:
+        """The rows *el* admits: alternatives joined, recorded grades before the age band."""
+        if el.any_of:
+            return self._union([self.cohort_of(alt) for alt in el.any_of])
+        if el.grades:
+            return self._graded(el)
         if el.region is not None and el.region not in self.region.flags:
             return None
         lo_b, hi_b = birth_range(el, self.d, self.h)
@@ -258,6 +285,64 @@ class Run:
         if key not in self._cohorts:
             self._cohorts[key] = self._make_cohort(key)
         return self._cohorts[key]
+
+    def _union(self, parts: list[Cohort | None]) -> Cohort | None:
+        """The rows of any of *parts*, in birth order."""
+        found = [co for co in parts if co is not None]
+        if len(found) <= 1:
+            return found[0] if found else None
+        places = np.unique(np.concatenate([co.pos for co in found]))
+        rows = places if self.order is None else self.order[places]
+        return Cohort(
+            rows, rows.astype(np.int32), self.births[places], places, contiguous=False, ordered=True
+        )
+
+    def grade_now(self, rows: Arr) -> Arr:
+        """Each row's recorded school grade on the date, moved up each July (0: none)."""
+        grade = self.pop.school_grade[rows].astype(np.int64)
+        year = self.pop.school_year[rows].astype(np.int64)
+        now = np.where(year == 0, grade, grade + school_year_of(self.d) - year)
+        return np.where((grade > 0) & (now >= 1) & (now <= 12), now, 0)
+
+    def _graded(self, el: Eligibility) -> Cohort | None:
+        """``eligible`` with ``grades``: a recorded grade decides, else the age band."""
+        if el.region is not None and el.region not in self.region.flags:
+            return None
+        by_age = self.cohort_of(attrs.evolve(el, grades=frozenset()))
+        keep = None if by_age is None else np.flatnonzero(self.pop.school_grade[by_age.rows] == 0)
+        if by_age is not None and keep is not None and not len(keep):
+            by_age = None
+        elif by_age is not None and keep is not None and len(keep) < len(by_age):
+            by_age = Cohort(
+                by_age.rows[keep],
+                by_age.rows32[keep],
+                by_age.b[keep],
+                by_age.pos[keep],
+                contiguous=False,
+                ordered=by_age.ordered,
+            )
+        sex = None if el.sex is None else SEX_CODES[el.sex]
+        bits = sum(1 << CONDITIONS.index(c) for c in el.conditions)
+        places, rows, _, births, _ = self._base(sex, bits, el.sexually_active)
+        ok = np.isin(self.grade_now(rows), sorted(el.grades))
+        if el.born_from is not None:
+            ok &= births >= el.born_from.toordinal()
+        if el.born_before is not None:
+            ok &= births < el.born_before.toordinal()
+        if el.stages:
+            ok &= self._in_stages(el.stages, rows, births)
+        idx = np.flatnonzero(ok)
+        by_grade = None
+        if len(idx):
+            by_grade = Cohort(
+                rows[idx],
+                rows[idx].astype(np.int32),
+                births[idx],
+                places[idx],
+                contiguous=False,
+                ordered=True,
+            )
+        return self._union([by_age, by_grade])
 
     def _base(self, sex: int | None, bits: int, active: bool) -> tuple[Arr, Arr, Arr, Arr, bool]:
         """The living rows passing the filters that do not depend on age, in birth order.
@@ -374,16 +459,39 @@ class Run:
 
     # -- shared pieces of rules ------------------------------------------------------------
 
+    def _grade_scope(
+        self, el: Eligibility, co: Cohort, start: Arr, end: Arr | None
+    ) -> tuple[Arr, Arr | None]:
+        """``grade_scope`` per person for the rows whose recorded grade decides."""
+        grade = self.grade_now(co.rows)
+        by_grade = np.flatnonzero(grade)
+        if not len(by_grade):
+            return start, end
+        assert end is not None  # the loader requires an age band with grades
+        g = grade[by_grade]
+        year = school_year_of(self.d)
+        july = {
+            y: _dt.date(y, SCHOOL_YEAR_MONTH, 1).toordinal() for y in range(year - 13, year + 14)
+        }
+        first = np.array([july[year - (x - min(el.grades))] for x in g.tolist()], dtype=np.int64)
+        last = np.array([july[year + (max(el.grades) - x) + 1] - 1 for x in g.tolist()])
+        start, end = start.astype(np.int64), end.astype(np.int64)
+        start[by_grade] = first
+        end[by_grade] = last
+        return start, end
+
     def scope(self, entry: Entry, co: Cohort, sel: Arr | None = None) -> tuple[Arr, Arr | None]:
         """``_scope`` of the engine: first and last day of the eligibility by age."""
         el = entry.eligibility
-        key = ("scope", el.age_from, el.age_to, entry.effective_from)
+        key = ("scope", el.age_from, el.age_to, el.grades, entry.effective_from)
         found = co.scopes.get(key)
         if found is None:
             start = co.b if el.age_from is None else self.after(co, el.age_from)
+            end = None if el.age_to is None else self.limit(co, el.age_to)
+            if el.grades:
+                start, end = self._grade_scope(el, co, start, end)
             if entry.effective_from is not None:
                 start = np.maximum(start, entry.effective_from.toordinal())
-            end = None if el.age_to is None else self.limit(co, el.age_to)
             found = co.scopes[key] = (start, end)
         start, end = found
         return take(start, sel), None if end is None else take(end, sel)

@@ -51,7 +51,7 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
                 return
         k = used.get(dose.code, 0)
         used[dose.code] = k + 1
-        rec = run.kth(co, dose.code, k, sel)
+        rec = run.kth(co, run.merged(dose.code, rule.credit), k, sel)
         psel, pprev = sel, prev
         done = None
         if rec is not None:
