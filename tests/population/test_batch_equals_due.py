@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from ilp import Condition, Person, Pregnancy, ServiceRecord, national
 from ilp.dates import as_date
+from ilp.errors import ILPError
 from ilp.lifecycle import (
     CalendarRule,
     Catalogue,
@@ -532,3 +533,49 @@ class TestSeededPopulation:
             assert result.counts(status=status), status
         assert len(result.counts()) > 50
         assert len(History.empty(population)) == 0
+
+
+#: Each area's region, as ``Network.region_of`` gives it: a person takes the one of their home.
+AREA_REGIONS: Mapping[str, Region] = {
+    "endemic": Region(flags={"je_endemic"}),
+    "plain": Region(),
+    "both": Region(flags={"je_endemic", "malaria_endemic"}),
+}
+
+
+class TestRegionPerArea:
+    @settings(deadline=None, max_examples=40)
+    @given(feature_cases(), st.lists(st.sampled_from([*AREA_REGIONS, "elsewhere", None])))
+    def test_each_person_takes_the_region_of_their_area(
+        self, case: Case, homes: list[str | None]
+    ) -> None:
+        """With a region per area, each row equals ``due()`` asked with its home's region."""
+        people, records, on = case
+        people = [
+            attrs.evolve(p, residence=homes[i % len(homes)] if homes else None)
+            for i, p in enumerate(people)
+        ]
+        population, history = Population.from_people(people, records)
+        result = due_batch(population, history, on, catalogue=FEATURES, region=AREA_REGIONS)
+        for row, person in enumerate(people):
+            region = AREA_REGIONS.get(person.residence or "", Region())
+            want = _expected(
+                person,
+                history=records.get(person.id, ()),
+                on=on,
+                catalogue=FEATURES,
+                region=region,
+                horizon=30,
+            )
+            assert result.items_of(row) == want, (person, on, region)
+
+    def test_regions_per_area_may_not_carry_ages(self) -> None:
+        person = Person("p", "F", "2024-01-01", residence="endemic")
+        population, history = Population.from_people([person], {})
+        with pytest.raises(ILPError, match="region\\['endemic'\\]"):
+            due_batch(
+                population,
+                history,
+                "2025-01-01",
+                region={"endemic": Region(flags={"je_endemic"}, ages={"JE": "9m"})},
+            )

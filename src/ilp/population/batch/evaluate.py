@@ -11,6 +11,7 @@ occurrence windows. Each entry goes to its rule kind's columnar evaluator
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 
 import numpy as np
 import pendulum
@@ -53,7 +54,7 @@ def due_batch(
     on: pendulum.Date | _dt.date | str,
     *,
     catalogue: Catalogue | None = None,
-    region: Region | None = None,
+    region: Region | Mapping[str, Region] | None = None,
     horizon: int = DEFAULT_HORIZON,
 ) -> BatchResult:
     """The services every person of *population* is due on *on*: ``due()`` over columns.
@@ -65,6 +66,13 @@ def due_batch(
     before *on* get nothing, and so do people born after it (for whom
     ``due()`` refuses the date). A record whose code is not in the
     catalogue raises :class:`~ilp.errors.UnknownServiceError`.
+
+    *region* is one :class:`~ilp.lifecycle.Region` for everyone, or a
+    mapping from area id (``population.areas``) to the region of that area,
+    so that each person takes the flags of their residence, as
+    ``{a: network.region_of(a) for a in population.areas}`` gives; people
+    whose area is not in the mapping have no flags. A mapping's regions may
+    not carry ``ages``.
 
     Rows sorted by date of birth (as :meth:`Population.sorted_by_birth`
     makes them) are evaluated faster: each age band is then a slice.
@@ -82,6 +90,13 @@ def due_batch(
         raise PopulationError(msg, field="history", value=history.persons)
     day = as_date(on, field="on")
     check_horizon(horizon)
+    by_area: Mapping[str, Region] | None = None
+    if isinstance(region, Mapping):
+        by_area, region = region, None
+        for area, found in by_area.items():
+            if not isinstance(found, Region) or found.ages:
+                msg = f"region[{area!r}]: expected a Region with flags only, got {found!r}"
+                raise ILPError(msg, field="region", value=found)
     if region is not None and not isinstance(region, Region):
         msg = f"region: expected a Region or None, got {type(region).__name__}"
         raise InvalidArgumentError(msg, field="region", value=region)
@@ -99,6 +114,7 @@ def due_batch(
         region=region or Region(),
         horizon=horizon,
         plan=plan,
+        by_area=by_area,
     )
     for entry in catalogue.entries_on(day):
         co = run.cohort(entry)

@@ -11,6 +11,7 @@ collects each slot's items.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -55,6 +56,7 @@ class Run:
         region: Region,
         horizon: int,
         plan: Plan,
+        by_area: Mapping[str, Region] | None = None,
     ) -> None:
         self.pop = pop
         self.history = history
@@ -80,6 +82,18 @@ class Run:
         self._ordered: dict[str, Arr] = {}
         #: The cohort rows of the entry being evaluated not yet in its age band (or None).
         self.ahead: Arr | None = None
+        #: Per region flag, whether each row's area has it (None: one region for everyone).
+        self.flag_rows: dict[str, Arr] | None = None
+        if by_area is not None:
+            flags = sorted({f for r in by_area.values() for f in r.flags})
+            index = {a: i for i, a in enumerate(pop.areas)}
+            self.flag_rows = {}
+            for flag in flags:
+                has = np.zeros(len(pop.areas) + 1, dtype=np.bool_)  # the last: no area
+                for area, found in by_area.items():
+                    if area in index and flag in found.flags:
+                        has[index[area]] = True
+                self.flag_rows[flag] = has[pop.residence]
 
     # -- shared facts ------------------------------------------------------------------
 
@@ -274,6 +288,8 @@ class Run:
             return self._union([self.cohort_of(alt) for alt in el.any_of])
         if el.grades:
             return self._graded(el)
+        if el.region is not None and self.flag_rows is not None:
+            return self._flagged(el)
         if el.region is not None and el.region not in self.region.flags:
             return None
         lo_b, hi_b = birth_range(el, self.d, self.h)
@@ -285,6 +301,26 @@ class Run:
         if key not in self._cohorts:
             self._cohorts[key] = self._make_cohort(key)
         return self._cohorts[key]
+
+    def _flagged(self, el: Eligibility) -> Cohort | None:
+        """The rows *el* admits whose own area has its region flag."""
+        assert self.flag_rows is not None
+        assert el.region is not None
+        has = self.flag_rows.get(el.region)
+        co = None if has is None else self.cohort_of(attrs.evolve(el, region=None))
+        if co is None or has is None:
+            return None
+        keep = np.flatnonzero(has[co.rows])
+        if not len(keep):
+            return None
+        return Cohort(
+            co.rows[keep],
+            co.rows32[keep],
+            co.b[keep],
+            co.pos[keep],
+            contiguous=False,
+            ordered=co.ordered,
+        )
 
     def _union(self, parts: list[Cohort | None]) -> Cohort | None:
         """The rows of any of *parts*, in birth order."""
