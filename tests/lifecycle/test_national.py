@@ -857,13 +857,13 @@ class TestTetanusForWomen:
         """schedules.md §1.6: T-status Td is for women of childbearing age."""
         assert _item(boy("1995-05-10"), "2025-01-01", "TD-WUS") is None
 
-    def test_from_age_15(self) -> None:
-        """schedules.md §1.6: WUS from 15 — a girl born 29 Feb 2008 turns 15 on 28 Feb 2023."""
-        assert _status(girl("2008-02-29"), "2023-02-27", "TD-WUS") not in ACTIONABLE
-        item = _item(girl("2008-02-29"), "2023-02-28", "TD-WUS")
+    def test_from_age_10(self) -> None:
+        """KMK L3361, L3566: girls towards T5 from 10 — born 29 Feb 2008, 10 on 28 Feb 2018."""
+        assert _status(girl("2008-02-29"), "2018-02-27", "TD-WUS") not in ACTIONABLE
+        item = _item(girl("2008-02-29"), "2018-02-28", "TD-WUS")
         assert item is not None
         assert item.status is Status.DUE
-        assert item.earliest.isoformat() == "2023-02-28"
+        assert item.earliest.isoformat() == "2018-02-28"
 
     def test_until_age_39(self) -> None:
         """schedules.md §1.6: WUS up to 39 years — nothing from the 40th birthday."""
@@ -1033,7 +1033,7 @@ class TestStatus:
             ),
             pytest.param(boy("2023-08-31"), "2024-08-30", "DEWORM", "2024-08-31", id="DEWORM-12m"),
             pytest.param(boy("2024-06-15"), "2025-06-14", "CKG", "2025-06-15", id="CKG-1y"),
-            pytest.param(girl("2008-02-29"), "2023-02-27", "TD-WUS", "2023-02-28", id="TD-WUS-15y"),
+            pytest.param(girl("2008-02-29"), "2018-02-27", "TD-WUS", "2018-02-28", id="TD-WUS-10y"),
             pytest.param(
                 boy("2010-02-28"), "2025-02-27", "PTM-SCREEN", "2025-02-28", id="PTM-SCREEN-15y"
             ),
