@@ -96,7 +96,7 @@ def due_batch(
         for area, found in by_area.items():
             if not isinstance(found, Region) or found.ages:
                 msg = f"region[{area!r}]: expected a Region with flags only, got {found!r}"
-                raise ILPError(msg, field="region", value=found)
+                raise InvalidArgumentError(msg, field="region", value=found)
     if region is not None and not isinstance(region, Region):
         msg = f"region: expected a Region or None, got {type(region).__name__}"
         raise InvalidArgumentError(msg, field="region", value=region)
