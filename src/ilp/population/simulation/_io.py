@@ -21,6 +21,7 @@ from ilp.population._result_file import read_result
 from ilp.population.simulation._params import MAX_MONTHS, SITE_TYPES, Arr, SimParams
 from ilp.population.simulation._result import (
     COVERAGE_DTYPE,
+    DEMAND_COLUMNS,
     DEMAND_DTYPE,
     PARTITION_DTYPE,
     PEOPLE_DTYPE,
@@ -62,20 +63,7 @@ def result_csv(result: SimResult) -> str:
     """The demand table as CSV text."""
     buf = io.StringIO()
     records = result.to_records("demand")
-    names = [
-        "month",
-        "site",
-        "site_type",
-        "puskesmas",
-        "cluster",
-        "service",
-        "group",
-        "due",
-        "received",
-        "missed",
-        "minutes",
-    ]
-    writer = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=DEMAND_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in records:
         writer.writerow({k: "" if v is None else v for k, v in r.items()})

@@ -17,7 +17,14 @@ from ilp.errors import PopulationError
 from ilp.population.columns import History, Population
 from ilp.population.simulation._params import Arr, SimParams
 
-__all__ = ["COVERAGE_DTYPE", "DEMAND_DTYPE", "PARTITION_DTYPE", "PEOPLE_DTYPE", "SimResult"]
+__all__ = [
+    "COVERAGE_DTYPE",
+    "DEMAND_COLUMNS",
+    "DEMAND_DTYPE",
+    "PARTITION_DTYPE",
+    "PEOPLE_DTYPE",
+    "SimResult",
+]
 
 DEMAND_DTYPE: Final = np.dtype(
     [
@@ -33,6 +40,20 @@ DEMAND_DTYPE: Final = np.dtype(
 )
 
 
+#: The columns of the demand table as records, CSV and frames (names in place of indices).
+DEMAND_COLUMNS: Final = (
+    "month",
+    "site",
+    "site_type",
+    "puskesmas",
+    "cluster",
+    "service",
+    "group",
+    "due",
+    "received",
+    "missed",
+    "minutes",
+)
 COVERAGE_DTYPE: Final = np.dtype(
     [("desa", np.int32), ("group", np.int16), ("due", np.int64), ("received", np.int64)]
 )
@@ -269,19 +290,7 @@ class SimResult:
     @staticmethod
     def _empty_frame(pd: Any, table: str) -> Any:
         names = {
-            "demand": [
-                "month",
-                "site",
-                "site_type",
-                "puskesmas",
-                "cluster",
-                "service",
-                "group",
-                "due",
-                "received",
-                "missed",
-                "minutes",
-            ],
+            "demand": list(DEMAND_COLUMNS),
             "coverage": ["desa", "group", "due", "received", "coverage"],
             "people": list(PEOPLE_DTYPE.names or ()),
             "partitions": list(PARTITION_DTYPE.names or ()),

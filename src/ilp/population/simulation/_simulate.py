@@ -43,6 +43,8 @@ from ilp.population.simulation._run import run_tasks
 __all__ = ["simulate"]
 
 
+# Long by its docstring and three keyword lists (checks, tasks, merge); the steps
+# themselves live in the modules named in this package's docstring.
 def simulate(
     population: Population,
     history: History | None,

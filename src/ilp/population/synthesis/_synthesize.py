@@ -103,6 +103,8 @@ from ilp.population.synthesis._result import Synthetic
 __all__ = ["synthesize"]
 
 
+# Long only by its parts laid end to end: the argument checks, one line per stage in
+# draw order, and the keyword lists of the Population and Synthetic it returns.
 def synthesize(
     *,
     seed: int | np.random.Generator,
