@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pendulum
 import pytest
@@ -802,3 +803,31 @@ class TestBaseline:
             BASELINE.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
             pytest.skip("baseline rewritten")
         assert found == json.loads(BASELINE.read_text(encoding="utf-8"))
+
+
+class TestRegionsOfAreas:
+    def test_je_is_in_demand_only_where_the_area_is_endemic(
+        self, network: Network, people: tuple[Population, History]
+    ) -> None:
+        """Without a region passed, each person takes the flags of their area (kec0 endemic)."""
+        pop, hist = people
+        endemic = Network(
+            tuple(
+                attrs.evolve(a, flags={"je_endemic": True}) if a.id == "kec0" else a
+                for a in network.areas
+            ),
+            network.facilities,
+            id="test",
+        )
+        result = sim.simulate(pop, hist, endemic, START, 2, seed=7)
+        je = result.codes.index("JE")
+        d = result.demand
+        rows = d["service"] == je
+        assert int(d["due"][rows].sum()) > 0
+        sites = {result.sites[s] for s in np.unique(d["site"][rows & (d["due"] > 0)])}
+        assert sites
+        assert all("kec0" in s or s == "pkm0" for s in sites), sites
+        plain = sim.simulate(pop, hist, network, START, 2, seed=7)
+        assert "JE" not in plain.codes or not int(
+            plain.demand["due"][plain.demand["service"] == plain.codes.index("JE")].sum()
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -98,7 +99,7 @@ def make_tasks(  # long only by Task's keyword list: one line per field
     network: Network,
     params: SimParams,
     catalogue: Catalogue | None,
-    region: Region | None,
+    region: Region | Mapping[str, Region] | None,
     seed: int,
     day0: int,
     months: int,

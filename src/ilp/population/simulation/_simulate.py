@@ -43,6 +43,12 @@ from ilp.population.simulation._run import run_tasks
 __all__ = ["simulate"]
 
 
+def _area_regions(network: Network, population: Population) -> dict[str, Region] | None:
+    """Each residence area's region, or None when no area sets a flag."""
+    regions = {a: network.region_of(a) for a in population.areas if network.has_area(a)}
+    return regions if any(r.flags for r in regions.values()) else None
+
+
 # Long by its docstring and three keyword lists (checks, tasks, merge); the steps
 # themselves live in the modules named in this package's docstring.
 def simulate(
@@ -74,7 +80,8 @@ def simulate(
     person's Posyandu, Pustu and Puskesmas that gives it, with probability
     :meth:`SimParams.attendance_of` times the area and site factors, on the
     site's first opening day in the item's window (else a day drawn in it);
-    what is given joins the history.
+    what is given joins the history. Without *region*, each person has the
+    region flags of their residence (:meth:`~ilp.network.Network.region_of`).
 
     The rows are split by the Puskesmas over their residence; each
     partition draws from its own generator, seeded from *seed* and the
@@ -135,7 +142,8 @@ def simulate(
         network=network,
         params=params,
         catalogue=catalogue,
-        region=region,
+        # without a region each person takes the flags of their area (Network.region_of)
+        region=region if region is not None else _area_regions(network, population),
         seed=args.seed,
         day0=first.toordinal(),
         months=args.months,

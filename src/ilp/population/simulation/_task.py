@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -44,7 +45,7 @@ class Task:
     months: int
     params: SimParams
     catalogue: Catalogue | None
-    region: Region | None
+    region: Region | Mapping[str, Region] | None
     seed_pregnancies: bool
     keep_population: bool
     services: tuple[str, ...]  # the catalogue's codes (service index order)
