@@ -69,13 +69,14 @@ class TestDatesAndStatus:
             el = _entry_of(i.code, on).eligibility  # type: ignore[attr-defined]
             assert el.sex is None or el.sex is person.sex
             b = person.birth_date.toordinal()
-            if el.age_from is not None:
+            by_age = not (el.grades and person.school is not None)  # else the grade decides
+            if by_age and el.age_from is not None:
                 # an upcoming item may be listed before the age band opens, never earlier
                 opens = el.age_from.after(b)
                 assert i.earliest.toordinal() >= opens
                 if i.status is not Status.UPCOMING:
                     assert opens <= on.toordinal()
-            if el.age_to is not None:
+            if by_age and el.age_to is not None:
                 assert on.toordinal() <= el.age_to.day(b)
             if el.conditions:
                 assert not el.conditions.isdisjoint(person.conditions)
