@@ -267,6 +267,12 @@ class TestPersons:
 
 
 class TestFamilies:
+    @given(families(on=pendulum.Date(1920, 1, 1), min_size=3))
+    def test_families_near_the_earliest_birth_date(self, family: Family) -> None:
+        """On the earliest query date no head can have a parent born in range; families still draw."""
+        assert Relation.PARENT not in [m.relation for m in family.members]
+        assert age_in_years(family.head.birth_date, pendulum.Date(1920, 1, 1)) >= 18
+
     @given(families(on=ON), ON)
     def test_families_are_valid_and_realistic(self, family: Family, on: pendulum.Date) -> None:
         """One adult head, unique ids, at most one spouse of the other sex, plausible ages."""

@@ -127,8 +127,12 @@ def families(
                 area=area,
             )
 
-        # a head with parents is young enough for them to be at most 100
-        head_first = max(_earliest_birth(day, Duration(months=84 * 12)), _day(_FIRST))
+        # a head with parents is young enough for them to be at most 100, and
+        # born a generation after the earliest supported birth date; near that
+        # date no adult head can have a parent, who is then another relative
+        head_first = max(_earliest_birth(day, Duration(months=84 * 12)), _plus(oldest, _GENERATION))
+        if head_first > adult:
+            relations = [Relation.OTHER if r is Relation.PARENT else r for r in relations]
         head = member(idents[0], head_first if Relation.PARENT in relations else oldest, adult)
         born = _day(head.birth_date)
         members = [Member(head, Relation.HEAD)]
