@@ -13,8 +13,9 @@ from ilp.interop._codemap import (
     default_codemap,
     load_codemap,
 )
-from ilp.interop._fhir_in import FHIRImport, ImportReport, Skipped, read_bundle
+from ilp.interop._fhir_in import read_bundle
 from ilp.interop._fhir_out import care_bundle, export_bundle, patient_id
+from ilp.interop._fhir_result import FHIRImport, ImportReport, Skipped
 from ilp.interop._frames import batch_frame, due_frame, target_frame, to_arrow
 from ilp.interop._register import write_register
 
