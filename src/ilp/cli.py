@@ -21,7 +21,7 @@ import ilp
 from ilp import _cli_fhir, _cli_network, _cli_pws, _cli_simulate
 from ilp._cli_text import say, service_name, status_word, table, width_of
 from ilp.dates import age_in_months, as_date
-from ilp.errors import CatalogueError, ILPError
+from ilp.errors import CatalogueError, ILPError, InvalidArgumentError
 from ilp.files import FamilyFile, load_data, read_family_file, read_person_file
 from ilp.lifecycle import (
     Catalogue,
@@ -155,7 +155,7 @@ def _is_family_file(path: str) -> bool:
 def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
     if (args.file is None) == (args.fhir is None):
         msg = "ilp due: give a person or family file, or --fhir BUNDLE (one of them)"
-        raise ILPError(msg, field="file")
+        raise InvalidArgumentError(msg, field="file")
     if args.fhir is not None:
         return _cli_fhir.run_due(
             args,
@@ -166,7 +166,9 @@ def _cmd_due(args: argparse.Namespace, out: TextIO) -> int:
             shown=lambda items: items if args.all else items.filter(status=_OPEN),
         )
     if args.out is not None:
-        raise ILPError("ilp due: --out is for --fhir (a Bundle of recommendations)", field="--out")
+        raise InvalidArgumentError(
+            "ilp due: --out is for --fhir (a Bundle of recommendations)", field="--out"
+        )
     on = _date_arg(args.on)
     if _is_family_file(args.file):
         ff = read_family_file(args.file)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from importlib import resources
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import ilp
+from ilp import cli
 from ilp.cli import main
+from ilp.errors import InvalidArgumentError
 from ilp.interop import export_bundle
 
 
@@ -109,6 +112,24 @@ class TestDueFhir:
         code, _, err = run(["due", "--on", "2025-04-14"], capsys)
         assert code == 2
         assert err.startswith("error:")
+
+    @pytest.mark.parametrize(
+        ("args", "named"),
+        [
+            (["due", "--on", "2025-04-14"], "one of them"),
+            (["due", "x.yaml", "--out", "b.json", "--on", "2025-04-14"], "--out is for --fhir"),
+        ],
+    )
+    def test_usage_errors_are_invalid_arguments(
+        self, args: list[str], named: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A wrong combination of options is an InvalidArgumentError (a ValueError): exit 2."""
+        with pytest.raises(InvalidArgumentError, match=named) as caught:
+            cli._cmd_due(cli._parser().parse_args(args), io.StringIO())
+        assert isinstance(caught.value, ValueError)
+        code, _, err = run(args, capsys)
+        assert code == 2
+        assert named in err
 
     @pytest.mark.parametrize(
         ("content", "named"),
