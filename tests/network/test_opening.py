@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ilp import NetworkError
-from ilp.network import Network, Opening
+from ilp.network import Network, Opening, OpeningKind
 
 from .conftest import NETWORK_YAML, parse
 
@@ -134,6 +134,34 @@ class TestDescribe:
         assert Opening.nth(-1, 4).describe().id == "hari Jumat terakhir setiap bulan"
         assert Opening.every(0, 2).describe().en == "every Monday, Wednesday"
         assert Opening.monthly(15).describe().id == "tanggal 15 setiap bulan"
+
+
+class TestKind:
+    @pytest.mark.parametrize(
+        ("opening", "kind"),
+        [
+            (Opening.every(0), OpeningKind.WEEKDAYS),
+            (Opening.nth(2, 1), OpeningKind.NTH_WEEKDAY),
+            (Opening.monthly(15), OpeningKind.DAY_OF_MONTH),
+            (Opening("nth_weekday", weekdays=(1,), n=2), OpeningKind.NTH_WEEKDAY),
+        ],
+    )
+    def test_kind_is_an_opening_kind_equal_to_its_code(
+        self, opening: Opening, kind: OpeningKind
+    ) -> None:
+        """A kind given as its code or built by a constructor is the enum member (== its code)."""
+        assert opening.kind is kind
+        assert opening.kind == kind.value
+
+    def test_an_unknown_kind_names_it_and_the_known_kinds(self) -> None:
+        """The error names the bad kind and lists every OpeningKind code."""
+        with pytest.raises(NetworkError) as caught:
+            Opening("fortnightly")
+        assert str(caught.value) == (
+            "invalid opening rule: kind 'fortnightly' is not one of "
+            "weekdays, nth_weekday, day_of_month"
+        )
+        assert caught.value.key == "opening"
 
 
 class TestInvalidRules:

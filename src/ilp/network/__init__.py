@@ -13,11 +13,14 @@ from ilp.network._model import (
     KaderLevel,
     Network,
     Opening,
+    OpeningKind,
     Staff,
     StaffRole,
 )
 from ilp.network._routing import Place, can_give, check_residence, places_for
 from ilp.network._targets import (
+    ACTIONABLE,
+    THIS_WEEK,
     FamilyDue,
     HomeVisit,
     PosyanduStep,
@@ -25,16 +28,20 @@ from ilp.network._targets import (
     Target,
     TargetList,
     family_due,
+    group_households,
     home_visits,
     main_stage,
     step_of,
     targets,
+    visit_member,
     weekly_list,
 )
 from ilp.network._urgency import Triage, Urgency, by_urgency, triage
 from ilp.network._visit import ClusterVisit, Referral, VisitPlan, visit_plan
 
 __all__ = [
+    "ACTIONABLE",
+    "THIS_WEEK",
     "Area",
     "AreaLevel",
     "AreaType",
@@ -47,6 +54,7 @@ __all__ = [
     "KaderLevel",
     "Network",
     "Opening",
+    "OpeningKind",
     "Place",
     "PointOfCare",
     "PosyanduStep",
@@ -65,6 +73,7 @@ __all__ = [
     "dump_network",
     "family_due",
     "gaps",
+    "group_households",
     "home_visits",
     "load_network",
     "main_stage",
@@ -73,6 +82,7 @@ __all__ = [
     "step_of",
     "targets",
     "triage",
+    "visit_member",
     "visit_plan",
     "weekly_list",
 ]

@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 import pendulum
 
-from ilp._coerce import member_of
+from ilp._coerce import known_values, member_of
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp.dates import as_date, from_day
 from ilp.errors import NetworkError
@@ -33,6 +33,7 @@ __all__ = [
     "KaderLevel",
     "Network",
     "Opening",
+    "OpeningKind",
     "Staff",
     "StaffRole",
 ]
@@ -180,13 +181,28 @@ def _ints(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(value)
 
 
-_OPENING_KINDS: Final = ("weekdays", "nth_weekday", "day_of_month")
+class OpeningKind(enum.StrEnum):
+    """The kinds of :class:`Opening` rule (a string enum: each equals its code)."""
+
+    WEEKDAYS = "weekdays"
+    NTH_WEEKDAY = "nth_weekday"
+    DAY_OF_MONTH = "day_of_month"
+
+
+def _opening_kind(value: OpeningKind | str) -> OpeningKind:
+    try:
+        return OpeningKind(value)
+    except (ValueError, TypeError):
+        msg = f"invalid opening rule: kind {value!r} is not one of {known_values(OpeningKind)}"
+        raise NetworkError(msg, key="opening", value=value) from None
+
+
 _NTHS: Final = (1, 2, 3, 4, 5, -1)
 
 
 @attrs.frozen
 class Opening:
-    """When a facility opens: a closed vocabulary of rules.
+    """When a facility opens: a closed vocabulary of rules (*kind*, an :class:`OpeningKind`).
 
     - ``weekdays``: on the listed weekdays (0 = Monday), every week (Puskesmas, Pustu);
     - ``nth_weekday``: the *n*-th given weekday of each month (``n = -1``: the last),
@@ -197,7 +213,7 @@ class Opening:
     day that is neither; weekly openings simply skip holidays.
     """
 
-    kind: str
+    kind: OpeningKind = attrs.field(converter=_opening_kind)
     weekdays: tuple[int, ...] = attrs.field(default=(), converter=_ints)
     n: int | None = None
     day: int | None = None
@@ -205,17 +221,15 @@ class Opening:
     def __attrs_post_init__(self) -> None:
         # a rule that can never open would make days() loop for ever: refuse it here
         problem = None
-        if self.kind not in _OPENING_KINDS:
-            problem = f"kind {self.kind!r} is not one of {', '.join(_OPENING_KINDS)}"
-        elif any(isinstance(w, bool) or w not in range(7) for w in self.weekdays):
+        if any(isinstance(w, bool) or w not in range(7) for w in self.weekdays):
             problem = f"weekdays {self.weekdays!r} are not all 0 (Monday) to 6 (Sunday)"
-        elif self.kind == "weekdays" and not self.weekdays:
+        elif self.kind is OpeningKind.WEEKDAYS and not self.weekdays:
             problem = "a weekly opening needs at least one weekday"
-        elif self.kind == "nth_weekday" and len(self.weekdays) != 1:
+        elif self.kind is OpeningKind.NTH_WEEKDAY and len(self.weekdays) != 1:
             problem = f"an nth_weekday opening has one weekday, not {self.weekdays!r}"
-        elif self.kind == "nth_weekday" and self.n not in _NTHS:
+        elif self.kind is OpeningKind.NTH_WEEKDAY and self.n not in _NTHS:
             problem = f"n={self.n!r} is not 1 to 5 or -1 (the last)"
-        elif self.kind == "day_of_month" and (
+        elif self.kind is OpeningKind.DAY_OF_MONTH and (
             isinstance(self.day, bool) or self.day not in range(1, 32)
         ):
             problem = f"day {self.day!r} is not a day of the month 1 to 31"
@@ -225,28 +239,28 @@ class Opening:
     @classmethod
     def every(cls, *weekdays: int) -> Opening:
         """Open on these weekdays (0 = Monday) every week."""
-        return cls("weekdays", weekdays=tuple(sorted(set(weekdays))))
+        return cls(OpeningKind.WEEKDAYS, weekdays=tuple(sorted(set(weekdays))))
 
     @classmethod
     def nth(cls, n: int, weekday: int) -> Opening:
         """Open on the *n*-th *weekday* of each month (``n=-1`` for the last)."""
-        return cls("nth_weekday", weekdays=(weekday,), n=n)
+        return cls(OpeningKind.NTH_WEEKDAY, weekdays=(weekday,), n=n)
 
     @classmethod
     def monthly(cls, day: int) -> Opening:
         """Open on this day of each month (or the month's last day when shorter)."""
-        return cls("day_of_month", day=day)
+        return cls(OpeningKind.DAY_OF_MONTH, day=day)
 
     def describe(self) -> Label:
         """The rule in words, in Indonesian and English."""
         days_id = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
         days_en = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-        if self.kind == "weekdays":
+        if self.kind is OpeningKind.WEEKDAYS:
             return Label(
                 "setiap " + ", ".join(days_id[d] for d in self.weekdays),
                 "every " + ", ".join(days_en[d] for d in self.weekdays),
             )
-        if self.kind == "nth_weekday":
+        if self.kind is OpeningKind.NTH_WEEKDAY:
             w = self.weekdays[0]
             nth_id = "terakhir" if self.n == -1 else f"ke-{self.n}"
             nth_en = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}.get(
@@ -260,7 +274,7 @@ class Opening:
 
     def _in_month(self, year: int, month: int) -> _dt.date | None:
         last = calendar.monthrange(year, month)[1]
-        if self.kind == "day_of_month":
+        if self.kind is OpeningKind.DAY_OF_MONTH:
             assert self.day is not None
             return _dt.date(year, month, min(self.day, last))
         w, n = self.weekdays[0], self.n or 1
@@ -273,7 +287,7 @@ class Opening:
         self, start: _dt.date, holidays: frozenset[_dt.date] = frozenset()
     ) -> Iterator[pendulum.Date]:
         """Opening days on or after *start*, in order (an endless iterator)."""
-        if self.kind == "weekdays":
+        if self.kind is OpeningKind.WEEKDAYS:
             d = start.toordinal()
             if not self.weekdays:
                 return

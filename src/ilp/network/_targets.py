@@ -25,6 +25,8 @@ from ilp.network._routing import can_give
 from ilp.people import Family, FamilyRegister, Person
 
 __all__ = [
+    "ACTIONABLE",
+    "THIS_WEEK",
     "FamilyDue",
     "HomeVisit",
     "PosyanduStep",
@@ -32,10 +34,12 @@ __all__ = [
     "Target",
     "TargetList",
     "family_due",
+    "group_households",
     "home_visits",
     "main_stage",
     "step_of",
     "targets",
+    "visit_member",
     "weekly_list",
 ]
 
@@ -284,8 +288,10 @@ def _collect(
     return tuple(found)
 
 
-_ACTIONABLE: Final = frozenset({Status.DUE, Status.OVERDUE})
-_THIS_WEEK: Final = frozenset({Status.DUE, Status.OVERDUE, Status.UPCOMING})
+#: The statuses a target list (:func:`targets`) holds.
+ACTIONABLE: Final = frozenset({Status.DUE, Status.OVERDUE})
+#: The statuses a weekly list (:func:`weekly_list`) holds.
+THIS_WEEK: Final = frozenset({Status.DUE, Status.OVERDUE, Status.UPCOMING})
 
 
 def targets(
@@ -315,7 +321,7 @@ def targets(
         facility,
         day,
         horizon=0,
-        keep=_ACTIONABLE,
+        keep=ACTIONABLE,
         catalogue=catalogue,
         region=region,
     )
@@ -343,7 +349,7 @@ def weekly_list(
         facility,
         day,
         horizon=6,
-        keep=_THIS_WEEK,
+        keep=THIS_WEEK,
         catalogue=catalogue,
         region=region,
     )
@@ -415,13 +421,13 @@ def home_visits(
             region=_region(network, home, region),
             horizon=0,
         )
-        member = _visit_member(person, family, home, stages_of(person, day), items, day)
+        member = visit_member(person, family, home, stages_of(person, day), items, day)
         if member is not None:
             found.append(member)
-    return _households(found)
+    return group_households(found)
 
 
-def _visit_member(  # noqa: PLR0917 - internal: shared by both list builders
+def visit_member(  # noqa: PLR0917 - shared by both home-visit list builders
     person: Person,
     family: Family,
     home: str | None,
@@ -440,7 +446,7 @@ def _visit_member(  # noqa: PLR0917 - internal: shared by both list builders
     return None
 
 
-def _households(members: Iterable[Target]) -> tuple[HomeVisit, ...]:
+def group_households(members: Iterable[Target]) -> tuple[HomeVisit, ...]:
     """Members grouped by family card, nearest first by dusun/RW then address."""
     households: dict[str, list[Target]] = {}
     homes: dict[str, tuple[Family, str | None]] = {}

@@ -31,20 +31,23 @@ from ilp.lifecycle import (
     Region,
     Service,
     Status,
+    national,
     stages_of,
 )
 from ilp.lifecycle.rules.person import Why
-from ilp.network._model import Facility, FacilityType, Network
-from ilp.network._routing import can_give
-from ilp.network._targets import (
-    _ACTIONABLE,
-    _THIS_WEEK,
+from ilp.network import (
+    ACTIONABLE,
+    THIS_WEEK,
+    Facility,
+    FacilityType,
     HomeVisit,
+    Network,
     Target,
     TargetList,
-    _households,
-    _visit_member,
+    can_give,
+    group_households,
     main_stage,
+    visit_member,
 )
 from ilp.people import Family, FamilyRegister, Person, ServiceRecord
 from ilp.population._calendar import NO_DAY, Arr
@@ -380,8 +383,6 @@ def work_lists(
             msg = f"area id {a!r} is not in the network"
             raise NetworkError(msg, path=network.origin, key=a, value=a)
     if catalogue is None:
-        from ilp.lifecycle._loader import national  # noqa: PLC0415 - loads on first use
-
         catalogue = national()
     reg = _Register(register)
     slots = _Slots(catalogue)
@@ -392,10 +393,10 @@ def work_lists(
     horizons: dict[pendulum.Date, int] = {}
     for f in target_sites:
         day = network.next_opening(f, start) or start
-        days.setdefault(day, []).append(("targets", f.id, served[f.id], _ACTIONABLE))
+        days.setdefault(day, []).append(("targets", f.id, served[f.id], ACTIONABLE))
         horizons[day] = max(horizons.get(day, 0), _ONE_DAY_HORIZON)
     for f in week_sites:
-        days.setdefault(start, []).append(("weekly", f.id, served[f.id], _THIS_WEEK))
+        days.setdefault(start, []).append(("weekly", f.id, served[f.id], THIS_WEEK))
         horizons[start] = max(horizons.get(start, 0), _WEEK_HORIZON)
     for a in areas:
         within = [x.id for x in network.within(a)]
@@ -419,7 +420,7 @@ def work_lists(
             parts = [(ev, np.flatnonzero(np.isin(ev.rows, wanted)).tolist()) for ev in evaluations]
             if kind == "visits":
                 members = [m for ev, local in parts for m in _visit_members(ev, local)]
-                made[kind][key] = _households(_in_register_order(reg, members, len(parts)))
+                made[kind][key] = group_households(_in_register_order(reg, members, len(parts)))
             else:
                 facility = facilities[key]
                 until = day.add(days=6) if kind == "weekly" else day
@@ -492,7 +493,7 @@ def _visit_members(ev: _Day, local: list[int]) -> list[Target]:
         if not items and not person.pregnancies:
             continue  # nothing to visit for, and cannot be pregnant
         mine = [i for i in items if i.status in _VISIT_STATUSES]
-        member = _visit_member(person, reg.families[r], reg.homes[r], ev.stages_of(k), mine, ev.day)
+        member = visit_member(person, reg.families[r], reg.homes[r], ev.stages_of(k), mine, ev.day)
         if member is not None:
             found.append(member)
     return found

@@ -8,7 +8,8 @@ from typing import Any, Final
 import numpy as np
 
 from ilp.dates import from_day
-from ilp.lifecycle import Catalogue, Entry, Status
+from ilp.lifecycle import Catalogue, Entry, Status, national
+from ilp.network import Opening, OpeningKind
 from ilp.population._calendar import NO_DAY
 from ilp.population.batch import STATUS_CODES, due_batch
 from ilp.population.columns import History
@@ -35,11 +36,13 @@ def _newborn_only(entry: Entry) -> bool:
     return limit is not None and limit.duration.months == 0 and limit.duration.days <= 31
 
 
-def _opening_days(opening: Any, holidays: frozenset[_dt.date], lo: int, hi: int) -> list[int]:
+def _opening_days(
+    opening: Opening | None, holidays: frozenset[_dt.date], lo: int, hi: int
+) -> list[int]:
     """The opening days of *opening* from day *lo* to *hi*."""
     if opening is None:
         return []
-    if opening.kind == "weekdays":
+    if opening.kind is OpeningKind.WEEKDAYS:
         days = range(lo, hi + 1)
         return [
             d
@@ -63,8 +66,6 @@ class Attendance(TaskState):
         if self._cats is None:
             cat = self.t.catalogue
             if cat is None:
-                from ilp.lifecycle._loader import national  # noqa: PLC0415 - loads on first use
-
                 cat = national()
             short = tuple(e for e in cat.entries if _newborn_only(e))
             sub = None

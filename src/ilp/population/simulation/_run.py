@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ilp.people import Sex
 from ilp.population._calendar import NO_DAY
+from ilp.population.columns import SEX_CODES
 from ilp.population.simulation._attendance import Attendance
 from ilp.population.simulation._params import YEAR_DAYS
 from ilp.population.simulation._task import Task, TaskResult, month_span
@@ -45,7 +47,7 @@ class TaskRun(VitalEvents, Attendance):
         day = (m0 + np.floor(when[dies] * length)).astype(np.int32)
         self.death_day[dies] = np.maximum(day, birth[dies])
         # 3. conceptions
-        women = alive_start & (self.cols["sex"] == 0) & (age >= 15) & (age < 50)
+        women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
         women &= ~self._blocked(m0)
         chance = 1 - np.exp(-p.conception(age) * length / YEAR_DAYS)
         conceive = women & (self._draw_some(women) < chance)

@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pendulum
 
 from ilp.dates import LAST_DATE, add_months, as_date
-from ilp.lifecycle import Catalogue, Region
+from ilp.lifecycle import Catalogue, Region, national
 from ilp.network import Network
 from ilp.population._arguments import argument_error, check_whole
 from ilp.population.columns import History, Population
@@ -251,8 +251,6 @@ def _check_arguments(  # a flat list of checks, one per argument, in signature o
         family = family.astype(np.int32)
     cat = catalogue
     if cat is None:
-        from ilp.lifecycle._loader import national  # noqa: PLC0415 - loads on first use
-
         cat = national()
     elif not isinstance(cat, Catalogue):
         raise argument_error("catalogue", f"expected a Catalogue, got {type(cat).__name__}", cat)

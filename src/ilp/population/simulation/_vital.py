@@ -7,9 +7,9 @@ from typing import Final
 import numpy as np
 
 from ilp.dates import from_day
-from ilp.people import Outcome
+from ilp.people import Outcome, Sex
 from ilp.population._calendar import NO_DAY
-from ilp.population.columns import OUTCOMES
+from ilp.population.columns import OUTCOMES, SEX_CODES
 from ilp.population.simulation._params import (
     EDD_DAYS,
     GESTATION_RANGE,
@@ -44,7 +44,7 @@ class VitalEvents(TaskState):
         seeded = np.zeros(0, dtype=np.int64)
         if t.seed_pregnancies:
             age = (start - birth) / YEAR_DAYS
-            women = alive & (sex == 0) & (age >= 15) & (age < 50)
+            women = alive & (sex == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
             blocked = self._blocked(start)
             # the share pregnant at a time: births per year × the time a pregnancy lasts
             chance = np.minimum(p.fertility_at(age) * EDD_DAYS / YEAR_DAYS, 1.0)
@@ -179,7 +179,9 @@ class VitalEvents(TaskState):
         values: dict[str, Arr] = {
             "ids": np.array(ids, dtype=object),
             "birth": day.astype(np.int32),
-            "sex": (draws[0] < p.male_births).astype(np.int8),
+            "sex": np.where(
+                draws[0] < p.male_births, SEX_CODES[Sex.MALE], SEX_CODES[Sex.FEMALE]
+            ).astype(np.int8),
             "death": np.full(b, NO_DAY, dtype=np.int32),
             "conditions": np.zeros(b, dtype=cols["conditions"].dtype),
             "school_grade": np.zeros(b, dtype=cols["school_grade"].dtype),

@@ -10,10 +10,10 @@ import numpy.typing as npt
 import pendulum
 
 from ilp.lifecycle.semantics import NIFAS_DAYS
-from ilp.people import EDD_DAYS
+from ilp.people import EDD_DAYS, Sex
 from ilp.population._calendar import NO_DAY, Arr, add_months
 from ilp.population.batch.draws import LIVE_BIRTH
-from ilp.population.columns import CONDITIONS
+from ilp.population.columns import CONDITIONS, SEX_CODES
 from ilp.population.synthesis._ages import _DAYS_PER_YEAR, _band, _YearThresholds
 from ilp.population.synthesis._arguments import Streams
 from ilp.population.synthesis._families import DrawnFamilies
@@ -56,8 +56,9 @@ def _pregnancies(
     shape = np.array(params.fertility_shape)
     asfr = params.tfr * shape / (5 * shape.sum())
     chosen: list[Arr] = []
+    female = sex == SEX_CODES[Sex.FEMALE]
     for g in range(7):
-        women = np.flatnonzero((sex == 0) & (age >= 15 + 5 * g) & (age < 20 + 5 * g))
+        women = np.flatnonzero(female & (age >= 15 + 5 * g) & (age < 20 + 5 * g))
         k = int(rng.binomial(len(women), min(1.0, asfr[g] * EDD_DAYS / _DAYS_PER_YEAR)))
         rank = np.where(fam.married[women], 0, np.where(fam.ever_married[women], 1, 2))
         rank = np.where(infant[women], 3, rank)
@@ -89,7 +90,7 @@ def _conditions(streams: Streams, age: Arr, sex: Arr, params: SynthParams) -> Ar
         bands = params.prevalence.get(condition.value)
         if not bands:
             continue
-        rate = np.where(sex == 0, _band(age, bands, 1), _band(age, bands, 2))
+        rate = np.where(sex == SEX_CODES[Sex.FEMALE], _band(age, bands, 1), _band(age, bands, 2))
         has = streams("conditions", condition.value).random(len(age)) < rate
         bits |= (has.astype(np.uint16) << i).astype(np.uint16)
     return bits

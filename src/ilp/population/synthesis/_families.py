@@ -8,7 +8,9 @@ from typing import Final
 import attrs
 import numpy as np
 
+from ilp.people import Sex
 from ilp.population._calendar import Arr, add_months
+from ilp.population.columns import SEX_CODES
 from ilp.population.synthesis._ages import _band
 from ilp.population.synthesis._params import SynthParams
 
@@ -93,7 +95,7 @@ def _families(
     rng: np.random.Generator, birth: Arr, sex: Arr, age: Arr, params: SynthParams
 ) -> DrawnFamilies:
     n = len(birth)
-    female = sex == 0
+    female = sex == SEX_CODES[Sex.FEMALE]
     ever = female & (age >= 15) & (rng.random(n) < _band(age, params.ever_married))
 
     # couples: each ever-married woman looks for a man of her age plus the gap

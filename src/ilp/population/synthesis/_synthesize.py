@@ -91,8 +91,9 @@ from ilp.lifecycle import (
     national,
 )
 from ilp.network import AreaType, Network
+from ilp.people import Sex
 from ilp.population.batch.histories import Histories
-from ilp.population.columns import Population
+from ilp.population.columns import SEX_CODES, Population
 from ilp.population.synthesis._ages import _MAX_AGE, _ages, _table, _YearThresholds
 from ilp.population.synthesis._arguments import Streams, _area_type, _areas, _check_codes, _size
 from ilp.population.synthesis._events import _conditions, _pregnancies, _school
@@ -160,7 +161,7 @@ def synthesize(
     )
     conditions = _conditions(streams, age, sex, params)
     grade, school_year = _school(streams("school"), birth, day, params)
-    active = np.where((sex == 0) & fam.ever_married, 1, -1).astype(np.int8)
+    active = np.where((sex == SEX_CODES[Sex.FEMALE]) & fam.ever_married, 1, -1).astype(np.int8)
     active[preg.person] = 1
     ids = np.zeros(0, dtype=object)
     if n:  # "s0000001": zero-padded row numbers, made without a loop over persons
