@@ -269,7 +269,25 @@ def _int_cell(value: str | None, path: Path, line: int, column: str) -> int | No
 
 def _csv_register(folder: Path) -> FamilyRegister:
     hh_path, people_path, preg_path, rec_path = (folder / n for n in _CSV_FILES)
-    households = {}
+    households = _csv_households(hh_path)
+    pregnancies = _csv_pregnancies(preg_path)
+    members = _csv_members(people_path, households, pregnancies)
+    if pregnancies:
+        orphan = next(iter(pregnancies))
+        msg = f"pregnancy of person {orphan!r}, who is not in people.csv"
+        raise InputFileError(msg, path=str(preg_path), key="person_id", value=orphan)
+    families = _csv_families(hh_path, households, members)
+    known = {m.person.id for f in families for m in f.members}
+    histories = _csv_histories(rec_path, known)
+    return FamilyRegister(tuple(families), {k: tuple(v) for k, v in histories.items()})
+
+
+_Households = dict[str, tuple[dict[str, str], Household, int]]
+
+
+def _csv_households(hh_path: Path) -> _Households:
+    """households.csv: each family card's row, household facts and line."""
+    households: _Households = {}
     for line, row in _rows(
         hh_path,
         {"kk_number"},
@@ -301,6 +319,11 @@ def _csv_register(folder: Path) -> FamilyRegister:
                 msg, path=str(hh_path), line=line, key="kk_number", value=row["kk_number"]
             )
         households[row["kk_number"]] = (row, Household(**facts), line)
+    return households
+
+
+def _csv_pregnancies(preg_path: Path) -> dict[str, list[Pregnancy]]:
+    """pregnancies.csv (optional): each person's pregnancies."""
     pregnancies: dict[str, list[Pregnancy]] = {}
     if preg_path.exists():
         for line, row in _rows(
@@ -316,6 +339,13 @@ def _csv_register(folder: Path) -> FamilyRegister:
                 raise InputFileError(
                     exc.msg, path=str(preg_path), line=line, key=exc.field, value=exc.value
                 ) from None
+    return pregnancies
+
+
+def _csv_members(
+    people_path: Path, households: _Households, pregnancies: dict[str, list[Pregnancy]]
+) -> dict[str, list[Member]]:
+    """people.csv: each family card's members (pregnancies taken from *pregnancies*)."""
     members: dict[str, list[Member]] = {}
     person_cols = {
         "name",
@@ -360,10 +390,12 @@ def _csv_register(folder: Path) -> FamilyRegister:
                 exc.msg, path=str(people_path), line=line, key=exc.field, value=exc.value
             ) from None
         members.setdefault(row["kk_number"], []).append(member)
-    if pregnancies:
-        orphan = next(iter(pregnancies))
-        msg = f"pregnancy of person {orphan!r}, who is not in people.csv"
-        raise InputFileError(msg, path=str(preg_path), key="person_id", value=orphan)
+    return members
+
+
+def _csv_families(
+    hh_path: Path, households: _Households, members: dict[str, list[Member]]
+) -> list[Family]:
     families = []
     for kk, (row, household, line) in households.items():
         try:
@@ -380,7 +412,11 @@ def _csv_register(folder: Path) -> FamilyRegister:
             raise InputFileError(
                 exc.msg, path=str(hh_path), line=line, key=exc.field, value=exc.value
             ) from None
-    known = {m.person.id for f in families for m in f.members}
+    return families
+
+
+def _csv_histories(rec_path: Path, known: set[str]) -> dict[str, list[ServiceRecord]]:
+    """records.csv (optional): each known person's records."""
     histories: dict[str, list[ServiceRecord]] = {}
     # records are values: a (code, date) seen before is the same record, made and checked once
     plain: dict[tuple[str, str], ServiceRecord] = {}
@@ -398,7 +434,9 @@ def _csv_register(folder: Path) -> FamilyRegister:
                 if seen is not None:
                     histories.setdefault(row["person_id"], []).append(seen)
                     continue
-            data = {k: row[k] for k in ("code", "date", "place", "provider", "result") if k in row}
+            data: dict[str, Any] = {
+                k: row[k] for k in ("code", "date", "place", "provider", "result") if k in row
+            }
             if "value" in row:
                 try:
                     data["value"] = float(row["value"])
@@ -416,7 +454,7 @@ def _csv_register(folder: Path) -> FamilyRegister:
             if len(row) == 3:
                 plain[row["code"], row["date"]] = record
             histories.setdefault(row["person_id"], []).append(record)
-    return FamilyRegister(tuple(families), {k: tuple(v) for k, v in histories.items()})
+    return histories
 
 
 def read_register(path: str | Path) -> FamilyRegister:

@@ -247,70 +247,88 @@ def _place(w: _Writer, place: str) -> dict[str, Any]:
 def _record(
     w: _Writer, pid: str, r: ServiceRecord, row: ServiceCoding, dose: int | None
 ) -> dict[str, Any]:
+    """The record as the resource its code map row names (Immunization, Observation, Procedure)."""
     when = utc_noon(r.date, w.tz)
-    extensions: list[dict[str, Any]] = []
     if row.resource is Resource.IMMUNIZATION:
-        rid = w.next_id("imm")
-        if r.result is not None:
-            extensions.append({"url": ext("result"), "valueString": r.result})
-        if r.value is not None:
-            extensions.append({"url": ext("value"), "valueDecimal": r.value})
-        on_site = r.place is not None
-        protocol: dict[str, Any] = {"doseNumberPositiveInt": dose or row.dose or 1}
-        if row.series is not None:
-            protocol["series"] = row.series
-        return _drop_empty(
-            {
-                "resourceType": "Immunization",
-                "id": rid,
-                "extension": extensions,
-                "identifier": w.identifier("immunization", rid),
-                "status": "completed",
-                "vaccineCode": {"coding": _vaccine_codings(row, product=on_site)},
-                "patient": w.ref("Patient", pid),
-                "occurrenceDateTime": when,
-                "primarySource": on_site,
-                "reportOrigin": None
-                if on_site
-                else {"coding": [{"system": ORIGIN, "code": "recall"}]},
-                "location": _place(w, r.place) if r.place is not None else None,
-                "performer": [{"actor": {"display": r.provider}}] if r.provider else [],
-                "reasonCode": [{"coding": [{"system": REASON, "code": row.reason}]}]
-                if row.reason
-                else [],
-                "protocolApplied": [protocol],
-            }
-        )
-    codings = [{"system": ILP_SERVICE, "code": r.code}]
+        return _immunization(w, pid, r, row, dose, when)
     if row.resource is Resource.OBSERVATION:
-        rid = w.next_id("obs")
-        if row.loinc is not None:
-            codings.append({"system": LOINC, "code": row.loinc})
-        if r.place is not None:
-            extensions.append({"url": ext("place"), "valueString": r.place})
-        value: dict[str, Any] | None = None
-        if r.value is not None:
-            value = {"value": r.value}
-            if row.unit is not None:
-                value |= {"unit": row.unit, "system": UCUM, "code": row.unit}
-        return _drop_empty(
-            {
-                "resourceType": "Observation",
-                "id": rid,
-                "extension": extensions,
-                "identifier": w.identifier("observation", rid),
-                "status": "final",
-                "code": {"coding": codings},
-                "subject": w.ref("Patient", pid),
-                "effectiveDateTime": when,
-                "performer": [{"display": r.provider}] if r.provider else [],
-                "valueQuantity": value,
-                "valueString": r.result if value is None else None,
-                "interpretation": [{"text": r.result}]
-                if value is not None and r.result is not None
-                else [],
-            }
-        )
+        return _observation(w, pid, r, row, when)
+    return _procedure(w, pid, r, when)
+
+
+def _immunization(  # noqa: PLR0917 - the record and what _record worked out for it
+    w: _Writer, pid: str, r: ServiceRecord, row: ServiceCoding, dose: int | None, when: str
+) -> dict[str, Any]:
+    extensions: list[dict[str, Any]] = []
+    rid = w.next_id("imm")
+    if r.result is not None:
+        extensions.append({"url": ext("result"), "valueString": r.result})
+    if r.value is not None:
+        extensions.append({"url": ext("value"), "valueDecimal": r.value})
+    on_site = r.place is not None
+    protocol: dict[str, Any] = {"doseNumberPositiveInt": dose or row.dose or 1}
+    if row.series is not None:
+        protocol["series"] = row.series
+    return _drop_empty(
+        {
+            "resourceType": "Immunization",
+            "id": rid,
+            "extension": extensions,
+            "identifier": w.identifier("immunization", rid),
+            "status": "completed",
+            "vaccineCode": {"coding": _vaccine_codings(row, product=on_site)},
+            "patient": w.ref("Patient", pid),
+            "occurrenceDateTime": when,
+            "primarySource": on_site,
+            "reportOrigin": None if on_site else {"coding": [{"system": ORIGIN, "code": "recall"}]},
+            "location": _place(w, r.place) if r.place is not None else None,
+            "performer": [{"actor": {"display": r.provider}}] if r.provider else [],
+            "reasonCode": [{"coding": [{"system": REASON, "code": row.reason}]}]
+            if row.reason
+            else [],
+            "protocolApplied": [protocol],
+        }
+    )
+
+
+def _observation(
+    w: _Writer, pid: str, r: ServiceRecord, row: ServiceCoding, when: str
+) -> dict[str, Any]:
+    extensions: list[dict[str, Any]] = []
+    codings = [{"system": ILP_SERVICE, "code": r.code}]
+    rid = w.next_id("obs")
+    if row.loinc is not None:
+        codings.append({"system": LOINC, "code": row.loinc})
+    if r.place is not None:
+        extensions.append({"url": ext("place"), "valueString": r.place})
+    value: dict[str, Any] | None = None
+    if r.value is not None:
+        value = {"value": r.value}
+        if row.unit is not None:
+            value |= {"unit": row.unit, "system": UCUM, "code": row.unit}
+    return _drop_empty(
+        {
+            "resourceType": "Observation",
+            "id": rid,
+            "extension": extensions,
+            "identifier": w.identifier("observation", rid),
+            "status": "final",
+            "code": {"coding": codings},
+            "subject": w.ref("Patient", pid),
+            "effectiveDateTime": when,
+            "performer": [{"display": r.provider}] if r.provider else [],
+            "valueQuantity": value,
+            "valueString": r.result if value is None else None,
+            "interpretation": [{"text": r.result}]
+            if value is not None and r.result is not None
+            else [],
+        }
+    )
+
+
+def _procedure(w: _Writer, pid: str, r: ServiceRecord, when: str) -> dict[str, Any]:
+    extensions: list[dict[str, Any]] = []
+    codings = [{"system": ILP_SERVICE, "code": r.code}]
     rid = w.next_id("proc")
     if r.value is not None:
         extensions.append({"url": ext("value"), "valueDecimal": r.value})
@@ -399,6 +417,7 @@ def _forecast(status: Status) -> dict[str, Any]:
     return {"coding": codings, "text": status.value}
 
 
+# Long by its docstring and keyword list; the resources come from the writers above.
 def care_bundle(
     due_lists: Iterable[DueList],
     *,

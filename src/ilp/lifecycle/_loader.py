@@ -308,6 +308,7 @@ def _supply(r: Reader, m: Map, where: str) -> Supply | None:
     return Supply(item, quantity or 1, unit or "dose")
 
 
+# Long as an entry has keys: one line reads each key, then the checks across keys.
 def _entry(r: Reader, value: Any, where: str, line: int | None) -> Entry | None:
     m = r.mapping(
         value,

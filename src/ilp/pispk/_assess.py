@@ -64,6 +64,7 @@ def _family(value: object) -> Family:
     return value
 
 
+# Long by its docstring (the rule of each of the 12 indicators); the code is about 20 lines.
 def assess_family(
     family: Family,
     on: DateLike,

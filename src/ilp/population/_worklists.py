@@ -348,6 +348,7 @@ def _sites(
     return [_facility(network, s) for s in value]
 
 
+# Long by its docstring and keyword list; the code plans the days, then builds each list.
 def work_lists(
     network: Network,
     register: FamilyRegister,

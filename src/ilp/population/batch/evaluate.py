@@ -48,6 +48,7 @@ def _join(pieces: list[tuple[Arr, ...]]) -> SlotItems:
     return SlotItems(*views)
 
 
+# Long by its docstring and keyword list; the work is in Plan, Run and the kind modules.
 def due_batch(
     population: Population,
     history: History | None,
