@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
 from ilp._atomic import write_atomic
 from ilp.errors import MonitoringError
-from ilp.network import FacilityType
+from ilp.network import Facility, FacilityType
 from ilp.pws._evaluate import Evaluation, Level, Status
 from ilp.pws._model import IndicatorKind
 from ilp.pws._tables import PwsRow, PwsTable
@@ -287,7 +288,20 @@ def render_report(
         + "".join(f'<a href="#desa-{_e(d)}">{_e(names[d])}</a>' for d in desa_ids)
         + "</nav>",
     ]
-    # SPM overview
+    out += _spm_section(ev, month, pkm, lab, lang)
+    indicators, tables = _indicator_section(ev, month, lab, lang, names, desa_ids, pkm_row)
+    out += indicators
+    out += _desa_sections(tables, desa_ids, names, lab, lang)
+    out += _assumptions_section(ev, lab)
+    out.append("</ul></section></body></html>")  # the assumptions' list ends with the page
+    return "\n".join(out) + "\n"
+
+
+def _spm_section(
+    ev: Evaluation, month: int, pkm: Facility | None, lab: Mapping[str, str], lang: str
+) -> list[str]:
+    """The SPM overview of the Puskesmas, with the sources of its indicators."""
+    out: list[str] = []
     spm = ev.spm(month, levels=(Level.PUSKESMAS,))
     out.append(f'<section id="spm"><h2>{_e(lab["spm"])}</h2>')
     out.append(
@@ -329,7 +343,20 @@ def render_report(
                 f"({_e(ind.regulation)}){extra}</li>"
             )
     out.append("</ul></section>")
-    # PWS indicators
+    return out
+
+
+def _indicator_section(  # noqa: PLR0917 - the report's shared pieces, passed on
+    ev: Evaluation,
+    month: int,
+    lab: Mapping[str, str],
+    lang: str,
+    names: dict[str, str],
+    desa_ids: list[str],
+    pkm_row: int | None,
+) -> tuple[list[str], dict[str, PwsTable]]:
+    """One chart and table per PWS indicator, over the desa; and the tables by indicator id."""
+    out: list[str] = []
     pws_ids = [i.id for i in ev.indicators.in_force(_dt.date(ev.year, 12, 31)) if not i.spm]
     tables: dict[str, PwsTable] = {}
     out.append(f'<section id="indicators"><h2>{_e(lab["indicators"])}</h2>')
@@ -357,8 +384,18 @@ def render_report(
             out.append(f' <span class="flag">{_e(lab["negative"])}</span>')
         out.append("</p></div>")
     out.append("</section>")
-    # per desa
-    out.append(f'<h2 id="per-desa">{_e(lab["desa"])}</h2>')
+    return out, tables
+
+
+def _desa_sections(
+    tables: Mapping[str, PwsTable],
+    desa_ids: list[str],
+    names: Mapping[str, str],
+    lab: Mapping[str, str],
+    lang: str,
+) -> list[str]:
+    """Per desa: each indicator's cumulative and monthly percent and status."""
+    out = [f'<h2 id="per-desa">{_e(lab["desa"])}</h2>']
     for d in desa_ids:
         out.append(f'<section class="desa" id="desa-{_e(d)}"><h3>{_e(names[d])}</h3>')
         out.append(
@@ -384,7 +421,12 @@ def render_report(
                 f'<td style="color:{COLOURS[row.status]}">{_e(status)}</td></tr>'
             )
         out.append("</tbody></table></section>")
-    # assumptions
+    return out
+
+
+def _assumptions_section(ev: Evaluation, lab: Mapping[str, str]) -> list[str]:
+    """The assumptions the evaluation made, and the notes of unconfirmed indicators."""
+    out: list[str] = []
     out.append(f'<section id="assumptions"><h2>{_e(lab["assumptions"])}</h2><ul>')
     out.extend(
         f"<li><code>{_e(a['name'])}</code> = {_e(a['value'])}: {_e(a['note'])}</li>"
@@ -395,8 +437,7 @@ def render_report(
         for i in ev.indicators.in_force(_dt.date(ev.year, 12, 31))
         if not i.confirmed
     )
-    out.append("</ul></section></body></html>")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _only(t: PwsTable, keep: set[str]) -> PwsTable:
