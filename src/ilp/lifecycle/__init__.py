@@ -1,7 +1,8 @@
 """Life-cycle stages, the service catalogue and the due-services engine."""
 
+from ilp.lifecycle._dumper import dump_catalogue
 from ilp.lifecycle._engine import DueItem, DueList, Region, Status, due
-from ilp.lifecycle._loader import dump_catalogue, load_catalogue, national, parse_catalogue
+from ilp.lifecycle._loader import load_catalogue, national, parse_catalogue
 from ilp.lifecycle._model import Catalogue, Eligibility, Entry, Limit, RuleKind, Service, Supply
 from ilp.lifecycle._stages import LifeStage, stages_of
 from ilp.lifecycle.rules import (

@@ -1,4 +1,4 @@
-"""Reading, validating and writing catalogue YAML (format: ``docs/catalogue.md``).
+"""Reading and validating catalogue YAML (format: ``docs/catalogue.md``); writing is in ``_dumper``.
 
 YAML is read with the safe loader only. Validation collects every problem
 with its file, line and key, and raises one :class:`~ilp.errors.CatalogueError`
@@ -15,7 +15,6 @@ from typing import Any, Final
 
 import attrs
 import pendulum
-import yaml
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
 from ilp._yaml import Map, Reader, load_file, read_yaml
@@ -39,7 +38,8 @@ from ilp.lifecycle.rules import RULE_CLASSES, Rule, fields
 from ilp.lifecycle.rules.base import Codes
 from ilp.people import Condition, Sex
 
-__all__ = ["dump_catalogue", "load_catalogue", "national", "parse_catalogue", "read_yaml"]
+__all__ = ["load_catalogue", "national", "parse_catalogue", "read_yaml"]
+
 
 FORMAT: Final = 1
 GROUPS: Final = frozenset(
@@ -517,112 +517,3 @@ def national() -> Catalogue:
     """The national catalogue shipped with ilp (loaded once, on first use)."""
     text = resources.files("ilp.lifecycle").joinpath("data/national.yaml").read_text("utf-8")
     return parse_catalogue(read_yaml(text, origin="national.yaml"), origin="national.yaml")
-
-
-# ---------------------------------------------------------------------------
-# writing
-
-
-def _rule_data(entry: Entry) -> dict[str, Any]:
-    return {"kind": entry.rule.kind.value, **entry.rule.dump(entry)}
-
-
-def _eligibility_data(el: Eligibility) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    fields.put(out, "sex", el.sex.value if el.sex else None)
-    age: dict[str, Any] = {}
-    fields.put_duration(age, "from", el.age_from)
-    if el.age_to is not None:
-        age["before" if el.age_to.exclusive else "through"] = str(el.age_to.duration)
-    fields.put(out, "age", age or None)
-    fields.put(out, "stages", sorted(s.value for s in el.stages))
-    fields.put(out, "conditions", sorted(c.value for c in el.conditions))
-    fields.put(out, "region", el.region)
-    born: dict[str, Any] = {}
-    fields.put(born, "from", el.born_from.isoformat() if el.born_from else None)
-    fields.put(born, "before", el.born_before.isoformat() if el.born_before else None)
-    fields.put(out, "born", born or None)
-    fields.put(out, "sexually_active", el.sexually_active)
-    fields.put(out, "grades", sorted(el.grades))
-    if el.any_of:
-        # each alternative holds the common keys too: write only its own
-        common = _eligibility_data(attrs.evolve(el, any_of=()))
-        out["any_of"] = [
-            {k: v for k, v in _eligibility_data(alt).items() if common.get(k) != v}
-            for alt in el.any_of
-        ]
-    return out
-
-
-def _entry_data(entry: Entry) -> dict[str, Any]:
-    first = entry.services[0]
-    out: dict[str, Any] = {}
-    if first.series is not None:
-        out["series"] = first.series
-        base = first.label
-        suffix = f" {first.dose}"
-        out["label"] = {
-            "id": base.id.removesuffix(suffix),
-            "en": base.en.removesuffix(suffix),
-        }
-    else:
-        out["code"] = first.code
-        out["label"] = first.label.as_dict()
-    out["group"] = first.group
-    fields.put(out, "stages", sorted(s.value for s in first.stages))
-    out["cluster"] = int(first.cluster)
-    out["points_of_care"] = [p.value for p in first.points_of_care]
-    fields.put(out, "providers", list(first.providers))
-    out["source"] = first.source
-    if not first.confirmed:
-        out["confirmed"] = False
-    fields.put(out, "note", first.note)
-    eff: dict[str, Any] = {}
-    fields.put(eff, "from", entry.effective_from.isoformat() if entry.effective_from else None)
-    fields.put(
-        eff, "before", entry.effective_before.isoformat() if entry.effective_before else None
-    )
-    fields.put(out, "effective", eff or None)
-    fields.put(out, "eligibility", _eligibility_data(entry.eligibility) or None)
-    if first.opportunistic:
-        pr = first.priority
-        out["opportunistic"] = (
-            True
-            if pr is None
-            else {
-                "priority": {
-                    k: v
-                    for k, v in (
-                        ("conditions", sorted(c.value for c in pr.conditions)),
-                        ("stages", sorted(s.value for s in pr.stages)),
-                    )
-                    if v
-                }
-            }
-        )
-    if first.supply is not None:
-        out["supply"] = {
-            "item": first.supply.item,
-            "quantity": first.supply.quantity,
-            "unit": first.supply.unit,
-        }
-    out["rule"] = _rule_data(entry)
-    return out
-
-
-def dump_catalogue(catalogue: Catalogue) -> str:
-    """The catalogue as YAML that :func:`parse_catalogue` reads back to an equal catalogue."""
-    data = {
-        "format": FORMAT,
-        "id": catalogue.id,
-        "title": catalogue.title.as_dict(),
-        "edition": catalogue.edition,
-        **(
-            {"region_flags": {k: v.as_dict() for k, v in catalogue.region_flags.items()}}
-            if catalogue.region_flags
-            else {}
-        ),
-        "services": [_entry_data(e) for e in catalogue.entries],
-    }
-    header = "# ilp service catalogue (format: docs/catalogue.md), written by ilp.dump_catalogue\n"
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
