@@ -62,6 +62,7 @@ def _stream_file(path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def open_entries(source: Any, stream: bool | None) -> Iterator[tuple[int, Any]]:
+    """The entries of a Bundle (a parsed mapping, or a JSON file streamed when large), numbered."""
     if not isinstance(source, str | Path):
         return _entries_of(source)
     path = Path(source)

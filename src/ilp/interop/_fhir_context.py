@@ -39,6 +39,8 @@ NIK_RE: Final = re.compile(r"\d{16}")
 
 
 class Ctx:
+    """What an import has counted and skipped so far, and how it reads dates (in *tz*)."""
+
     def __init__(self, codemap: CodeMap, tz: str) -> None:
         self.codemap = codemap
         self.tz = zone(tz)
@@ -75,6 +77,7 @@ class Ctx:
 
 
 def codings_of(concept: Any) -> list[tuple[str, str]]:
+    """The (system, code) pairs of a CodeableConcept; none when it is not one."""
     if not isinstance(concept, dict):
         return []
     return [
@@ -85,10 +88,12 @@ def codings_of(concept: Any) -> list[tuple[str, str]]:
 
 
 def show_codings(codings: Iterable[tuple[str, str]]) -> str:
+    """Codings as ``system|code, ...`` for a report line."""
     return ", ".join(f"{s}|{c}" for s, c in codings) or "no coding"
 
 
 def extension(resource: Mapping[str, Any], name: str) -> Any:
+    """The value of ilp's extension *name* on *resource*, or None."""
     url = ext(name)
     for e in resource.get("extension") or ():
         if isinstance(e, dict) and e.get("url") == url:
@@ -99,11 +104,14 @@ def extension(resource: Mapping[str, Any], name: str) -> Any:
 
 
 def first_code(codings: list[tuple[str, str]], system: str) -> str | None:
+    """The first code of *system* among *codings*, or None."""
     return next((c for s, c in codings if s == system), None)
 
 
 @attrs.define
 class PatientParts:
+    """A Patient and what the other resources said about it, gathered before it becomes a Person."""
+
     name: str
     resource: Mapping[str, Any]
     conditions: set[Condition] = attrs.Factory(set)

@@ -39,6 +39,7 @@ __all__ = ["read_condition", "read_family", "read_person"]
 def read_family(
     ctx: Ctx, kk: str, members: list[tuple[Person, Any, Mapping[str, Any]]]
 ) -> Family | None:
+    """The family of card *kk* from its members (oldest as head if none is); None if invalid."""
     relations: list[Relation] = []
     for _, rel, _res in members:
         try:
@@ -68,6 +69,7 @@ def read_family(
 
 
 def read_person(ctx: Ctx, p: PatientParts) -> Person | None:
+    """The Patient as a Person with its pregnancies, or None (with the reason in the report)."""
     res, name = p.resource, p.name
     ids = {
         i.get("system"): i.get("value") for i in res.get("identifier") or () if isinstance(i, dict)
@@ -191,6 +193,7 @@ def _pregnancies(ctx: Ctx, p: PatientParts) -> list[Pregnancy]:
 
 
 def read_condition(ctx: Ctx, owner: PatientParts, name: str, res: Mapping[str, Any]) -> None:
+    """Add the Condition to *owner* when it is active and one ilp models; otherwise report it."""
     status = codings_of(res.get("clinicalStatus"))
     if status and not {c for _, c in status} & {"active", "recurrence", "relapse"}:
         ctx.skip(name, f"condition not active ({show_codings(status)})")

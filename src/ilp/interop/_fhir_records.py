@@ -100,6 +100,7 @@ def read_observation(
     encounters: Mapping[str, Any],
     episodes: Mapping[str, Any],
 ) -> None:
+    """An Observation as a record, or as an LMP/EDD kept on *owner* for its pregnancies."""
     if res.get("status") not in ("final", "amended", "corrected", "preliminary"):
         ctx.skip(name, f"observation status {res.get('status')!r}")
         return
@@ -191,6 +192,7 @@ def read_record(
     index: Index,
     encounters: Mapping[str, Any],
 ) -> None:
+    """A completed Immunization or Procedure as a record of *owner*; otherwise report it."""
     if res.get("status") != "completed":
         ctx.skip(name, f"{rtype} status {res.get('status')!r}, not completed")
         return
