@@ -46,5 +46,13 @@ def member_of(
     except (ValueError, TypeError):
         known = known_values(kind)
         shown = f"one of {known}" if what is None else f"{what} ({known})"
-        msg = f"{field}: {value!r} is not {shown}"
+        msg = f"{field}: {_short(value)} is not {shown}"
         raise error(msg, field=field, value=value) from None
+
+
+def _short(value: object) -> str:
+    """*value* quoted for a message, cut to 60 characters (no unbounded repr)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return "a very large number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

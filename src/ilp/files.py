@@ -8,21 +8,24 @@ A person file holds one person, their history and optionally their region::
     region: {je_endemic: true}
 
 A family file holds one family card with its members, each with a history;
-a family register holds many (a folder of CSV files, or YAML/JSON). Every
-problem raises :class:`~ilp.errors.InputFileError` naming the file, the
-place in it and the offending value.
+a family register holds many (a folder of CSV files, see
+:mod:`ilp._register_csv`, or YAML/JSON). Files are read through the one
+bounded reading path (:mod:`ilp._yaml`), and every problem raises
+:class:`~ilp.errors.InputFileError` naming the file, the line, the place in
+it and the offending value (masked when it looks like a NIK).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ilp._yaml import load_file
+from ilp._register_csv import read_csv_register
+from ilp._yaml import Map, load_file
+from ilp.dates import as_date
 from ilp.errors import ILPError, InputFileError
 from ilp.lifecycle._engine import Region
 from ilp.people import (
@@ -31,7 +34,6 @@ from ilp.people import (
     Household,
     Member,
     Person,
-    Pregnancy,
     ServiceRecord,
 )
 
@@ -44,6 +46,8 @@ __all__ = [
     "read_person_file",
     "read_register",
 ]
+
+_HOUSEHOLD_KEYS = frozenset(attrs.fields_dict(Household))
 
 
 @attrs.frozen
@@ -75,386 +79,200 @@ def load_data(path: str | Path, *, kind: str = "person file") -> Any:
     return load_file(path, kind=kind, error=InputFileError)
 
 
-def _located(exc: ILPError, path: str, where: str) -> InputFileError:
+# ---------------------------------------------------------------------------
+# places and lines
+
+
+def _line_of(data: Any, field: str | None) -> int | None:
+    """The line of *field* in *data* or the first mapping under it that has it, else of *data*."""
+    if not isinstance(data, Map):
+        return None
+    if field is None:
+        return data.line
+    todo: list[Any] = [data]
+    seen = 0
+    while todo and seen < 1000:
+        item = todo.pop(0)
+        seen += 1
+        if isinstance(item, Map):
+            if field in item:
+                return item.line_of(field)
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return data.line
+
+
+def _located(exc: ILPError, path: str, where: str, data: Any) -> InputFileError:
     head = where.rsplit(".", 1)[-1].split("[", 1)[0]
     msg = exc.msg if exc.msg.startswith(f"{head}:") and where == head else f"{where}: {exc.msg}"
-    return InputFileError(msg, path=path, key=exc.field, value=exc.value)
+    line = _line_of(data, exc.field)
+    return InputFileError(msg, path=path, line=line, key=exc.field, value=exc.value)
+
+
+def _key(key: object) -> str:
+    text = str(key)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _mapping(
-    data: Any, path: str, where: str, allowed: set[str], required: set[str]
-) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        msg = f"{where}: expected a mapping, got {type(data).__name__}"
-        raise InputFileError(msg, path=path, key=where)
-    unknown = sorted(str(k) for k in data if k not in allowed)
+    data: Any, path: str, where: str, allowed: frozenset[str], required: frozenset[str]
+) -> Map:
+    if not isinstance(data, Map):
+        kind = "a list" if isinstance(data, list) else type(data).__name__
+        raise InputFileError(f"{where}: expected a mapping, got {kind}", path=path, key=where)
+    for key, line in data.duplicates:
+        msg = f"{where}: key {_key(key)} given twice"
+        raise InputFileError(msg, path=path, line=line, key=key)
+    unknown = sorted((str(k) for k in data if k not in allowed), key=str)
     if unknown:
-        msg = f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
-        raise InputFileError(msg, path=path, key=unknown[0])
+        msg = f"{where}: unknown key {_key(unknown[0])} (allowed: {', '.join(sorted(allowed))})"
+        line = next((data.line_of(k) for k in data if str(k) == unknown[0]), data.line)
+        raise InputFileError(msg, path=path, line=line, key=unknown[0])
     missing = sorted(required - set(data))
     if missing:
         msg = f"{where}: missing required key {missing[0]!r}"
-        raise InputFileError(msg, path=path, key=missing[0])
+        raise InputFileError(msg, path=path, line=data.line, key=missing[0])
     return data
 
 
-def _history(data: Any, path: str, where: str) -> tuple[ServiceRecord, ...]:
-    if data is None:
-        return ()
-    if not isinstance(data, list):
-        msg = f"{where}: expected a list of records such as {{code: BCG, date: 2024-02-15}}"
-        raise InputFileError(msg, path=path, key=where)
+def _list(m: Map, key: str, path: str, where: str, example: str) -> list[Any]:
+    value = m.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        msg = f"{where}: expected a list{example}"
+        raise InputFileError(msg, path=path, line=m.line_of(key), key=key)
+    return value
+
+
+# ---------------------------------------------------------------------------
+# the parts of a file
+
+
+def _history(m: Map, path: str, where: str) -> tuple[ServiceRecord, ...]:
+    example = " of records such as {code: BCG, date: 2024-02-15}"
     out = []
-    for i, item in enumerate(data):
+    for i, item in enumerate(_list(m, "history", path, where, example)):
         try:
             out.append(ServiceRecord.from_mapping(item))
         except ILPError as exc:
-            raise _located(exc, path, f"{where}[{i}]") from None
+            raise _located(exc, path, f"{where}[{i}]", item) from None
     return tuple(out)
 
 
 def _region(data: Any, path: str) -> Region:
     if data is None:
         return Region()
+    if not isinstance(data, Map):
+        msg = "region: expected a mapping such as {je_endemic: true}"
+        raise InputFileError(msg, path=path, key="region")
+    for key in data:
+        value = data[key]
+        if not isinstance(key, str):
+            msg = f"region: a key must be text, not {_key(key)}"
+            raise InputFileError(msg, path=path, line=data.line_of(key), key="region")
+        if key == "ages":
+            if not isinstance(value, Map) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                msg = "region.ages: expected a mapping of code to age, such as {JE: 9m}"
+                raise InputFileError(msg, path=path, line=data.line_of(key), key="region.ages")
+        elif not isinstance(value, bool):
+            msg = f"region.{_key(key)[1:-1]}: expected true or false"
+            raise InputFileError(msg, path=path, line=data.line_of(key), key=f"region.{key}")
     try:
         return Region.from_mapping(data)
     except ILPError as exc:
-        raise _located(exc, path, "region") from None
+        raise _located(exc, path, "region", data) from None
 
 
 def _person(data: Any, path: str, where: str) -> Person:
+    if not isinstance(data, Map):
+        kind = "a list" if isinstance(data, list) else type(data).__name__
+        raise InputFileError(f"{where}: expected a mapping, got {kind}", path=path, key=where)
+    for key, line in data.duplicates:
+        raise InputFileError(f"{where}: key {_key(key)} given twice", path=path, line=line, key=key)
     try:
         return Person.from_mapping(data)
     except ILPError as exc:
-        raise _located(exc, path, where) from None
+        raise _located(exc, path, where, data) from None
+
+
+def _as_of(top: Map, path: str) -> str | None:
+    value = top.get("as_of")
+    if value is None:
+        return None
+    try:
+        return as_date(value, field="as_of").isoformat()
+    except ILPError as exc:
+        raise _located(exc, path, "as_of", top) from None
+
+
+_PERSON_FILE = frozenset({"person", "history", "region"})
+_FAMILY_FILE = frozenset({"family", "region", "as_of"})
+_FAMILY = frozenset({"kk_number", "household", "residence", "address", "members"})
+_MEMBER = frozenset({"relation", "person", "history"})
 
 
 def read_person_file(path: str | Path) -> PersonFile:
     """Read a person file: ``person``, optional ``history`` and ``region``."""
     p = str(path)
-    data = _mapping(load_data(path), p, "file", {"person", "history", "region"}, {"person"})
+    data = _mapping(load_data(path), p, "file", _PERSON_FILE, frozenset({"person"}))
     return PersonFile(
         _person(data["person"], p, "person"),
-        _history(data.get("history"), p, "history"),
+        _history(data, p, "history"),
         _region(data.get("region"), p),
     )
 
 
 def _family_from(data: Any, p: str, where: str) -> FamilyFile:
-    fam = _mapping(
-        data,
-        p,
-        where,
-        {"kk_number", "household", "residence", "address", "members"},
-        {"kk_number", "members"},
-    )
+    fam = _mapping(data, p, where, _FAMILY, frozenset({"kk_number", "members"}))
     members, histories = [], {}
     raw_members = fam["members"]
     if not isinstance(raw_members, list):
-        raise InputFileError(f"{where}.members: expected a list", path=p, key="members")
+        msg = f"{where}.members: expected a list"
+        raise InputFileError(msg, path=p, line=fam.line_of("members"), key="members")
     for i, m in enumerate(raw_members):
         at = f"{where}.members[{i}]"
-        mm = _mapping(m, p, at, {"relation", "person", "history"}, {"relation", "person"})
+        mm = _mapping(m, p, at, _MEMBER, frozenset({"relation", "person"}))
         person = _person(mm["person"], p, f"{at}.person")
         try:
             members.append(Member(person, mm["relation"]))
         except ILPError as exc:
-            raise _located(exc, p, at) from None
-        histories[person.id] = _history(mm.get("history"), p, f"{at}.history")
-    household_data = fam.get("household") or {}
-    if not isinstance(household_data, Mapping):
-        raise InputFileError(f"{where}.household: expected a mapping", path=p, key="household")
-    try:
-        household = Household(**household_data)
-    except TypeError as exc:
-        raise InputFileError(f"{where}.household: {exc}", path=p, key="household") from None
+            raise _located(exc, p, at, mm) from None
+        histories[person.id] = _history(mm, p, f"{at}.history")
+    household = _household(fam.get("household"), p, f"{where}.household")
     try:
         family = Family(
-            str(fam["kk_number"]),
+            fam["kk_number"],
             members,
             household=household,
             residence=fam.get("residence"),
             address=fam.get("address"),
         )
     except ILPError as exc:
-        raise _located(exc, p, where) from None
+        raise _located(exc, p, where, fam) from None
     return FamilyFile(family, histories)
+
+
+def _household(data: Any, p: str, where: str) -> Household:
+    if data is None:
+        return Household()
+    facts = _mapping(data, p, where, _HOUSEHOLD_KEYS, frozenset())
+    try:
+        return Household(**{str(k): v for k, v in facts.items()})
+    except ILPError as exc:
+        raise _located(exc, p, where, facts) from None
 
 
 def read_family_file(path: str | Path) -> FamilyFile:
     """Read a family file: ``family`` (card number, household facts, members with histories)."""
     p = str(path)
-    top = _mapping(
-        load_data(path, kind="family file"), p, "file", {"family", "region", "as_of"}, {"family"}
-    )
+    data = load_data(path, kind="family file")
+    top = _mapping(data, p, "file", _FAMILY_FILE, frozenset({"family"}))
     ff = _family_from(top["family"], p, "family")
-    as_of = top.get("as_of")
-    return FamilyFile(
-        ff.family,
-        ff.histories,
-        _region(top.get("region"), p),
-        None if as_of is None else str(as_of),
-    )
-
-
-# ---------------------------------------------------------------------------
-# family registers: many families with their members' histories
-
-
-_CSV_FILES = ("households.csv", "people.csv", "pregnancies.csv", "records.csv")
-
-
-def _rows(path: Path, required: set[str], optional: set[str]) -> list[tuple[int, dict[str, str]]]:
-    import csv  # noqa: PLC0415 - only registers in CSV need it
-
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            fields = next(reader, [])
-            header = set(fields)
-            missing = sorted(required - header)
-            if missing:
-                known = ", ".join(sorted(required | optional))
-                msg = f"missing column {missing[0]!r} (columns: {known})"
-                raise InputFileError(msg, path=str(path), line=1, key=missing[0])
-            unknown = sorted(header - required - optional)
-            if unknown:
-                known = ", ".join(sorted(required | optional))
-                msg = f"unknown column {unknown[0]!r} (columns: {known})"
-                raise InputFileError(msg, path=str(path), line=1, key=unknown[0])
-            out = []
-            width = len(fields)
-            for cells in reader:
-                if not cells:
-                    continue  # a blank line
-                if len(cells) > width:
-                    msg = f"{len(cells)} cells where the header has {width} columns"
-                    raise InputFileError(msg, path=str(path), line=reader.line_num)
-                row = dict(zip(fields, cells, strict=False))  # a short row leaves cells out
-                out.append((reader.line_num, {k: t for k, v in row.items() if (t := v.strip())}))
-            return out
-    except FileNotFoundError:
-        raise InputFileError("no such file", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputFileError("is not UTF-8 text", path=str(path)) from None
-    except csv.Error as exc:
-        raise InputFileError(f"invalid CSV: {exc}", path=str(path)) from None
-
-
-_TRUE = {"true": True, "yes": True, "ya": True, "1": True, "y": True}
-_FALSE = {"false": False, "no": False, "tidak": False, "0": False, "n": False, "t": False}
-
-
-def _flag(value: str | None, path: Path, line: int, column: str) -> bool | None:
-    if value is None:
-        return None
-    key = value.lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    msg = f"{column}: {value!r} is not true/false (also yes/no, ya/tidak, 1/0)"
-    raise InputFileError(msg, path=str(path), line=line, key=column, value=value)
-
-
-def _int_cell(value: str | None, path: Path, line: int, column: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        msg = f"{column}: {value!r} is not a whole number"
-        raise InputFileError(msg, path=str(path), line=line, key=column, value=value) from None
-
-
-def _csv_register(folder: Path) -> FamilyRegister:
-    hh_path, people_path, preg_path, rec_path = (folder / n for n in _CSV_FILES)
-    households = _csv_households(hh_path)
-    pregnancies = _csv_pregnancies(preg_path)
-    members = _csv_members(people_path, households, pregnancies)
-    if pregnancies:
-        orphan = next(iter(pregnancies))
-        msg = f"pregnancy of person {orphan!r}, who is not in people.csv"
-        raise InputFileError(msg, path=str(preg_path), key="person_id", value=orphan)
-    families = _csv_families(hh_path, households, members)
-    known = {m.person.id for f in families for m in f.members}
-    histories = _csv_histories(rec_path, known)
-    return FamilyRegister(tuple(families), {k: tuple(v) for k, v in histories.items()})
-
-
-_Households = dict[str, tuple[dict[str, str], Household, int]]
-
-
-def _csv_households(hh_path: Path) -> _Households:
-    """households.csv: each family card's row, household facts and line."""
-    households: _Households = {}
-    for line, row in _rows(
-        hh_path,
-        {"kk_number"},
-        {
-            "address",
-            "residence",
-            "family_planning",
-            "no_smoker",
-            "jkn",
-            "clean_water",
-            "healthy_latrine",
-            "exclusive_breastfeeding",
-        },
-    ):
-        facts = {
-            k: _flag(row.get(k), hh_path, line, k)
-            for k in (
-                "family_planning",
-                "no_smoker",
-                "jkn",
-                "clean_water",
-                "healthy_latrine",
-                "exclusive_breastfeeding",
-            )
-        }
-        if re.fullmatch(r"\d{16}", row["kk_number"], re.ASCII) is None:
-            msg = f"kk_number: {row['kk_number']!r} is not a family card number of 16 digits"
-            raise InputFileError(
-                msg, path=str(hh_path), line=line, key="kk_number", value=row["kk_number"]
-            )
-        households[row["kk_number"]] = (row, Household(**facts), line)
-    return households
-
-
-def _csv_pregnancies(preg_path: Path) -> dict[str, list[Pregnancy]]:
-    """pregnancies.csv (optional): each person's pregnancies."""
-    pregnancies: dict[str, list[Pregnancy]] = {}
-    if preg_path.exists():
-        for line, row in _rows(
-            preg_path, {"person_id", "lmp"}, {"edd", "delivery_date", "outcome", "in_facility"}
-        ):
-            data: dict[str, Any] = {
-                k: row[k] for k in ("lmp", "edd", "delivery_date", "outcome") if k in row
-            }
-            data["in_facility"] = _flag(row.get("in_facility"), preg_path, line, "in_facility")
-            try:
-                pregnancies.setdefault(row["person_id"], []).append(Pregnancy.from_mapping(data))
-            except ILPError as exc:
-                raise InputFileError(
-                    exc.msg, path=str(preg_path), line=line, key=exc.field, value=exc.value
-                ) from None
-    return pregnancies
-
-
-def _csv_members(
-    people_path: Path, households: _Households, pregnancies: dict[str, list[Pregnancy]]
-) -> dict[str, list[Member]]:
-    """people.csv: each family card's members (pregnancies taken from *pregnancies*)."""
-    members: dict[str, list[Member]] = {}
-    person_cols = {
-        "name",
-        "nik",
-        "death_date",
-        "residence",
-        "conditions",
-        "school_grade",
-        "school_year",
-        "ever_sexually_active",
-    }
-    for line, row in _rows(
-        people_path, {"person_id", "kk_number", "relation", "sex", "birth_date"}, person_cols
-    ):
-        data = {
-            "id": row["person_id"],
-            "sex": row["sex"],
-            "birth_date": row["birth_date"],
-            "name": row.get("name"),
-            "nik": row.get("nik"),
-            "death_date": row.get("death_date"),
-            "residence": row.get("residence"),
-            "conditions": [c for c in row.get("conditions", "").split(";") if c.strip()],
-            "school_grade": _int_cell(row.get("school_grade"), people_path, line, "school_grade"),
-            "school_year": _int_cell(row.get("school_year"), people_path, line, "school_year"),
-            "ever_sexually_active": _flag(
-                row.get("ever_sexually_active"), people_path, line, "ever_sexually_active"
-            ),
-            "pregnancies": pregnancies.pop(row["person_id"], []),
-        }
-        if row["kk_number"] not in households:
-            kk, pid = row["kk_number"], row["person_id"]
-            msg = f"kk_number {kk!r} of person {pid!r} is not in households.csv"
-            raise InputFileError(
-                msg, path=str(people_path), line=line, key="kk_number", value=row["kk_number"]
-            )
-        try:
-            person = Person.from_mapping(data)
-            member = Member(person, row["relation"])
-        except ILPError as exc:
-            raise InputFileError(
-                exc.msg, path=str(people_path), line=line, key=exc.field, value=exc.value
-            ) from None
-        members.setdefault(row["kk_number"], []).append(member)
-    return members
-
-
-def _csv_families(
-    hh_path: Path, households: _Households, members: dict[str, list[Member]]
-) -> list[Family]:
-    families = []
-    for kk, (row, household, line) in households.items():
-        try:
-            families.append(
-                Family(
-                    kk,
-                    members.get(kk, ()),
-                    household=household,
-                    residence=row.get("residence"),
-                    address=row.get("address"),
-                )
-            )
-        except ILPError as exc:
-            raise InputFileError(
-                exc.msg, path=str(hh_path), line=line, key=exc.field, value=exc.value
-            ) from None
-    return families
-
-
-def _csv_histories(rec_path: Path, known: set[str]) -> dict[str, list[ServiceRecord]]:
-    """records.csv (optional): each known person's records."""
-    histories: dict[str, list[ServiceRecord]] = {}
-    # records are values: a (code, date) seen before is the same record, made and checked once
-    plain: dict[tuple[str, str], ServiceRecord] = {}
-    if rec_path.exists():
-        for line, row in _rows(
-            rec_path, {"person_id", "code", "date"}, {"place", "provider", "result", "value"}
-        ):
-            if row["person_id"] not in known:
-                msg = f"record for person {row['person_id']!r}, who is not in people.csv"
-                raise InputFileError(
-                    msg, path=str(rec_path), line=line, key="person_id", value=row["person_id"]
-                )
-            if len(row) == 3:  # person_id, code and date only
-                seen = plain.get((row["code"], row["date"]))
-                if seen is not None:
-                    histories.setdefault(row["person_id"], []).append(seen)
-                    continue
-            data: dict[str, Any] = {
-                k: row[k] for k in ("code", "date", "place", "provider", "result") if k in row
-            }
-            if "value" in row:
-                try:
-                    data["value"] = float(row["value"])
-                except ValueError:
-                    msg = f"value: {row['value']!r} is not a number"
-                    raise InputFileError(
-                        msg, path=str(rec_path), line=line, key="value", value=row["value"]
-                    ) from None
-            try:
-                record = ServiceRecord.from_mapping(data)
-            except ILPError as exc:
-                raise InputFileError(
-                    exc.msg, path=str(rec_path), line=line, key=exc.field, value=exc.value
-                ) from None
-            if len(row) == 3:
-                plain[row["code"], row["date"]] = record
-            histories.setdefault(row["person_id"], []).append(record)
-    return histories
+    return FamilyFile(ff.family, ff.histories, _region(top.get("region"), p), _as_of(top, p))
 
 
 def read_register(path: str | Path) -> FamilyRegister:
@@ -467,18 +285,27 @@ def read_register(path: str | Path) -> FamilyRegister:
     """
     p = Path(path)
     if p.is_dir():
-        return _csv_register(p)
-    top = _mapping(
-        load_data(p, kind="register"), str(p), "file", {"families", "as_of"}, {"families"}
-    )
+        return read_csv_register(p)
+    data = load_data(p, kind="register")
+    top = _mapping(data, str(p), "file", frozenset({"families", "as_of"}), frozenset({"families"}))
     items = top["families"]
     if not isinstance(items, list):
-        raise InputFileError("families: expected a list of families", path=str(p), key="families")
+        msg = "families: expected a list of families"
+        raise InputFileError(msg, path=str(p), line=top.line_of("families"), key="families")
     families: list[Family] = []
     histories: dict[str, tuple[ServiceRecord, ...]] = {}
+    seen: set[str] = set()
     for i, item in enumerate(items):
         ff = _family_from(item, str(p), f"families[{i}]")
+        if ff.family.kk_number in seen:
+            msg = f"families[{i}]: family card number given twice"
+            raise InputFileError(
+                msg, path=str(p), line=_line_of(item, "kk_number"), key="kk_number"
+            )
+        seen.add(ff.family.kk_number)
         families.append(ff.family)
         histories.update(ff.histories)
-    as_of = top.get("as_of")
-    return FamilyRegister(tuple(families), histories, None if as_of is None else str(as_of))
+    try:
+        return FamilyRegister(tuple(families), histories, _as_of(top, str(p)))
+    except ILPError as exc:
+        raise _located(exc, str(p), "families", top) from None

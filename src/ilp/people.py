@@ -75,7 +75,7 @@ class Sex(enum.Enum):
         key = value.strip().lower() if isinstance(value, str) else None
         found = _SEX_WORDS.get(key) if key is not None else None
         if found is None:
-            msg = f"sex: {value!r} is not one of female/male, F/M, P/L"
+            msg = f"sex: {_show(value)} is not one of female/male, F/M, P/L"
             raise InvalidPersonError(msg, field="sex", value=value)
         return found
 
@@ -174,6 +174,22 @@ def mask_nik(nik: str | None) -> str | None:
 MAX_TEXT: Final = 500
 #: Sixteen digits in a row anywhere in a text: a NIK (or KK number) in the wrong field.
 _NIK_INSIDE: Final = re.compile(r"\d{16}")
+
+
+def _show(value: object) -> str:
+    """*value* quoted for a message: short text as given, anything long or nested cut."""
+    if isinstance(value, str | int | float | bool | None) and not (
+        isinstance(value, int) and value.bit_length() > 64
+    ):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, list | tuple) and len(value) <= 3:
+        text = repr(list(value))
+        if len(text) <= 60:
+            return text
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)}"
+    return f"a {type(value).__name__}"
 
 
 def _kind(value: object) -> str:
@@ -317,10 +333,18 @@ class School:
     grade: int = attrs.field()
     year: int | None = attrs.field(default=None)
 
+    @year.validator
+    def _check_year(self, _: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200
+        ):
+            msg = f"school_year: {_show(value)} is not a year from 1900 to 2200"
+            raise InvalidPersonError(msg, field="school_year", value=value)
+
     @grade.validator
     def _check_grade(self, _: attrs.Attribute[int], value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-            msg = f"school_grade: {value!r} is not a grade from 1 to 12"
+            msg = f"school_grade: {_show(value)} is not a grade from 1 to 12"
             raise InvalidPersonError(msg, field="school_grade", value=value)
 
     def grade_on(self, on: pendulum.Date) -> int | None:
@@ -375,6 +399,9 @@ def _sorted_pregnancies(value: Iterable[Pregnancy | Mapping[str, Any]]) -> tuple
 def _conditions(value: Iterable[Condition | str]) -> frozenset[Condition]:
     if isinstance(value, str):
         value = [value]
+    if not isinstance(value, list | tuple | set | frozenset):
+        msg = f"conditions: expected a list of conditions, got {_kind(value)}"
+        raise InvalidPersonError(msg, field="conditions", value=None)
     return frozenset(Condition.parse(c) for c in value)
 
 
@@ -515,8 +542,10 @@ class Person:
         grade = data.pop("school_grade", None)
         year = data.pop("school_year", None)
         if grade is not None:
-            if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-                msg = f"school_year: {year!r} is not a year such as 2025"
+            if year is not None and (
+                isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200
+            ):
+                msg = f"school_year: {_show(year)} is not a year such as 2025"
                 raise InvalidPersonError(msg, field="school_year", value=year)
             data["school"] = School(grade, year)
         elif year is not None:
@@ -583,7 +612,7 @@ def _from_mapping(cls: type[Any], data: Mapping[str, Any], what: str, error: typ
 
 def _check_code(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or _CODE.fullmatch(value) is None:
-        msg = f"code: {value!r} is not a service code such as 'BCG' or 'DPT-HB-HIB-1'"
+        msg = f"code: {_show(value)} is not a service code such as 'BCG' or 'DPT-HB-HIB-1'"
         raise InvalidRecordError(msg, field="code", value=value)
 
 
@@ -607,10 +636,10 @@ def _record_value(value: object) -> float | None:
     try:
         number = float(value)
     except (ValueError, OverflowError):
-        msg = f"value: {value!r} is not a number"
+        msg = f"value: {_show(value)} is not a number"
         raise InvalidRecordError(msg, field="value", value=value) from None
     if not math.isfinite(number):
-        msg = f"value: {value!r} is not a finite number (NaN and infinity are refused)"
+        msg = f"value: {_show(value)} is not a finite number (NaN and infinity are refused)"
         raise InvalidRecordError(msg, field="value", value=None)
     return number
 
@@ -735,7 +764,7 @@ def _check_kk(_: object, __: attrs.Attribute[str], value: str) -> None:
         msg = "kk_number: a number, not text: the family card number must be quoted ('…')"
         raise InvalidFamilyError(msg, field="kk_number", value=value)
     if not isinstance(value, str) or _NIK.fullmatch(value) is None:
-        msg = f"kk_number: {value!r} is not a family card number (no. KK) of 16 digits"
+        msg = f"kk_number: {_show(value)} is not a family card number (no. KK) of 16 digits"
         raise InvalidFamilyError(msg, field="kk_number", value=value)
 
 
