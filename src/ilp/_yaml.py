@@ -177,11 +177,22 @@ def load_file(path: str | Path, *, kind: str, error: ErrorType = CatalogueError)
 class _Frame:
     """A list or mapping being built while its events arrive."""
 
-    __slots__ = ("anchor", "has_key", "height", "key", "key_line", "merges", "size", "value")
+    __slots__ = (
+        "anchor",
+        "has_key",
+        "height",
+        "key",
+        "key_line",
+        "line",
+        "merges",
+        "size",
+        "value",
+    )
 
-    def __init__(self, value: list[Any] | Map, anchor: str | None) -> None:
+    def __init__(self, value: list[Any] | Map, anchor: str | None, line: int | None) -> None:
         self.value = value
         self.anchor = anchor
+        self.line = line
         self.size = 1
         self.height = 1
         self.has_key = False
@@ -216,7 +227,7 @@ class _Builder:
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 self.start(event, line)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                self.end(line)
+                self.end()
             elif isinstance(event, yaml.AliasEvent):
                 self.alias(str(event.anchor), line)
             elif isinstance(event, yaml.DocumentStartEvent):
@@ -231,9 +242,9 @@ class _Builder:
             self.fail(f"unsafe or unknown tag refused ({_clip(str(event.tag))})", line)
         if len(self.stack) >= MAX_DEPTH:
             self.fail(f"lists and mappings nested deeper than {MAX_DEPTH} levels", line)
-        self.stack.append(_Frame(Map(line=line) if is_map else [], event.anchor))
+        self.stack.append(_Frame(Map(line=line) if is_map else [], event.anchor, line))
 
-    def end(self, line: int | None) -> None:
+    def end(self) -> None:
         frame = self.stack.pop()
         value = frame.value
         if isinstance(value, Map):
@@ -242,7 +253,7 @@ class _Builder:
                     if key not in value:
                         value[key] = item
                         value.lines[key] = source.line_of(key)
-        self.add(value, frame.size, frame.height, line, frame.anchor)
+        self.add(value, frame.size, frame.height, frame.line, frame.anchor)
 
     def alias(self, name: str, line: int | None) -> None:
         if name not in self.anchors:

@@ -132,6 +132,9 @@ def _id(value: Any) -> str:
     if value != value.strip() or any(c.isspace() for c in value):
         msg = "ids contain no spaces"
         raise ValueError(msg)
+    if len(value) > 200:
+        msg = "ids are at most 200 characters"
+        raise ValueError(msg)
     return value
 
 
@@ -223,7 +226,7 @@ def _where(kind: str, index: int, m: _Map | None) -> str:
     """``area[krajan]`` when the item has a usable id, else ``areas[3]``."""
     if m is not None:
         raw = m.get("id")
-        if isinstance(raw, str) and raw.strip():
+        if isinstance(raw, str) and raw.strip() and len(raw) <= 200:
             return f"{kind}[{raw}]"
     return f"{'facilities' if kind == 'facility' else kind + 's'}[{index}]"
 
@@ -249,7 +252,7 @@ def _area(r: _Reader, value: Any, index: int, line: int | None, parsed: _Parsed)
         r.problem(
             f"{where}.id",
             m.lines.get("id", m.line),
-            f"id {aid!r} is already used by {parsed.owners[aid]}",
+            f"id {_show(aid)} is already used by {parsed.owners[aid]}",
         )
         return None
     parsed.owners[aid] = f"the area at line {m.line}" if m.line else "an area"
@@ -338,7 +341,7 @@ def _staff(r: _Reader, m: _Map, where: str) -> tuple[Staff, ...]:
             r.problem(
                 f"{w}.id",
                 sm.lines.get("id"),
-                f"staff id {sid!r} is given twice in this facility",
+                f"staff id {_show(sid)} is given twice in this facility",
             )
             continue
         if sid is None or role is None:
@@ -399,7 +402,7 @@ def _overrides(
     for code in om:
         cluster = r.get(om, code, w, _cluster, "a cluster 1–5")
         if not isinstance(code, str):
-            r.problem(w, om.lines.get(code, om.line), f"{code!r} is not a service code")
+            r.problem(w, om.lines.get(code, om.line), f"{_show(code)} is not a service code")
             continue
         parsed.codes.append((f"{w}.{code}", om.lines.get(code, om.line), code))
         if cluster is not None:
@@ -434,7 +437,7 @@ def _facility(
         r.problem(
             f"{where}.id",
             m.lines.get("id", m.line),
-            f"id {fid!r} is already used by {parsed.owners[fid]}",
+            f"id {_show(fid)} is already used by {parsed.owners[fid]}",
         )
         return None
     parsed.owners[fid] = f"the facility at line {m.line}" if m.line else "a facility"
@@ -495,13 +498,13 @@ def _check_areas(r: _Reader, parsed: _Parsed) -> dict[str, Area]:
         above = areas.get(a.parent)
         if above is None:
             what = _missing(a.parent, "area", facilities)
-            r.problem(where, line, f"parent {a.parent!r} is {what}")
+            r.problem(where, line, f"parent {_show(a.parent)} is {what}")
             continue
         if above.level >= a.level:
             r.problem(
                 where,
                 line,
-                f"parent {a.parent!r} is a {above.level.name.lower()}, not above "
+                f"parent {_show(a.parent)} is a {above.level.name.lower()}, not above "
                 f"this {a.level.name.lower()}",
             )
         path, loops = _chain(a.id, parent_of)
@@ -517,13 +520,13 @@ def _check_area_of(r: _Reader, parsed: _Parsed, f: Facility, areas: dict[str, Ar
     area = areas.get(f.area)
     if area is None:
         what = _missing(f.area, "area", {g.id: g for g in parsed.facilities})
-        r.problem(where, line, f"area {f.area!r} is {what}")
+        r.problem(where, line, f"area {_show(f.area)} is {what}")
     elif f.type in _AREA_LEVELS and area.level not in _AREA_LEVELS[f.type]:
         want = " or ".join(lv.name.lower() for lv in _AREA_LEVELS[f.type])
         r.problem(
             where,
             line,
-            f"a {f.type.value} serves a {want}, but {f.area!r} is a {area.level.name.lower()}",
+            f"a {f.type.value} serves a {want}, but {_show(f.area)} is a {area.level.name.lower()}",
         )
 
 
@@ -539,17 +542,17 @@ def _check_facilities(r: _Reader, parsed: _Parsed, areas: dict[str, Area]) -> No
         parent = facilities.get(f.parent) if f.parent is not None else None
         if f.parent is not None and parent is None:
             what = _missing(f.parent, "facility", areas)
-            r.problem(where, line, f"parent {f.parent!r} is {what}")
+            r.problem(where, line, f"parent {_show(f.parent)} is {what}")
             continue
         if parent is not None and parent.type not in allowed:
             if allowed:
                 want = " or ".join(t.value for t in allowed)
                 msg = (
                     f"the parent of a {f.type.value} is a {want}, "
-                    f"but {f.parent!r} is a {parent.type.value}"
+                    f"but {_show(f.parent)} is a {parent.type.value}"
                 )
             else:
-                msg = f"a {f.type.value} has no parent facility, but names {f.parent!r}"
+                msg = f"a {f.type.value} has no parent facility, but names {_show(f.parent)}"
             r.problem(where, line, msg)
         path, loops = _chain(f.id, parent_of)
         if loops:
@@ -572,8 +575,8 @@ def _check_codes(r: _Reader, parsed: _Parsed, catalogue: Catalogue | None) -> No
     for where, line, code in parsed.codes:
         if code in cat:
             continue
-        hint = f"; {code!r} is a series, list its doses" if code in series else ""
-        r.problem(where, line, f"unknown service code {code!r} in catalogue {cat.id!r}{hint}")
+        hint = f"; {_show(code)} is a series, list its doses" if code in series else ""
+        r.problem(where, line, f"unknown service code {_show(code)} in catalogue {cat.id!r}{hint}")
 
 
 def _check_flags(r: _Reader, parsed: _Parsed, catalogue: Catalogue | None) -> None:
@@ -586,7 +589,7 @@ def _check_flags(r: _Reader, parsed: _Parsed, catalogue: Catalogue | None) -> No
             r.problem(
                 where,
                 line,
-                f"unknown region flag {flag!r}: no entry of catalogue {cat.id!r} names it "
+                f"unknown region flag {_show(flag)}: no entry of catalogue {cat.id!r} names it "
                 f"(known: {known})",
             )
 
@@ -612,11 +615,11 @@ def parse_network(
     )
     if top is not None:
         fmt = top.get("format")
-        if "format" in top and (isinstance(fmt, bool) or fmt != FORMAT):
+        if "format" in top and (type(fmt) is not int or fmt != FORMAT):
             r.problem(
                 "format",
                 top.lines.get("format"),
-                f"format {fmt!r} is not supported (only {FORMAT})",
+                f"format {_show(fmt)} is not supported (only {FORMAT}, a whole number)",
             )
         nid = r.get(top, "id", "", _id, "an id") or nid
         for value, w, line in r.items(top, "holidays", ""):

@@ -14,7 +14,9 @@ Every failure is a :class:`~ilp.errors.PopulationError` naming the file.
 from __future__ import annotations
 
 import os
+import tokenize
 import zipfile
+import zlib
 from typing import IO, Any, Final
 
 import numpy as np
@@ -49,7 +51,14 @@ class NpzArrays:
         except PopulationError:
             self.close()
             raise
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        except (
+            OSError,
+            ValueError,
+            EOFError,
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+        ) as exc:
             self.close()
             raise self.error(f"not a saved {what} ({_why(exc)})") from None
 
@@ -90,7 +99,16 @@ class NpzArrays:
                 header_bytes = fh.tell()
             except PopulationError:
                 raise
-            except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+            except (
+                ValueError,
+                OSError,
+                EOFError,
+                SyntaxError,
+                TypeError,
+                tokenize.TokenError,
+                zlib.error,
+                zipfile.BadZipFile,
+            ) as exc:
                 raise self.error(f"has no valid .npy header ({_why(exc)})", name) from None
         if dtype.hasobject:
             raise self.error("holds Python objects, which ilp never saves", name)
@@ -128,7 +146,7 @@ class NpzArrays:
         try:
             with self._zip.open(name + ".npy") as fh:
                 array: npt.NDArray[Any] = np.lib.format.read_array(fh, allow_pickle=False)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise self.error(f"cannot be read ({_why(exc)})", name) from None
         return array
 
