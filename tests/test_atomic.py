@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 import pytest
 
-from ilp._atomic import _file_mode, write_atomic
+from ilp._atomic import STALE_SECONDS, _file_mode, write_atomic
 from ilp.errors import PopulationError
 from ilp.population import History, Population
 
@@ -118,3 +119,18 @@ class TestWriteAtomic:
             os.umask(old)
             _file_mode.cache_clear()
         assert (tmp_path / "h.npz").stat().st_mode & 0o777 == 0o644
+
+    def test_leftovers_of_killed_saves_are_removed_when_a_day_old(self, tmp_path: Path) -> None:
+        """Reproducer 10: a killed save's hidden temporary file goes on the next save, once stale."""
+        old = tmp_path / ".pop.npz.abcd1234.part"
+        fresh = tmp_path / ".pop.npz.efgh5678.part"
+        other = tmp_path / ".other.npz.abcd1234.part"
+        for leftover in (old, fresh, other):
+            leftover.write_bytes(b"half")
+        day_ago = time.time() - STALE_SECONDS - 60
+        os.utime(old, (day_ago, day_ago))
+        os.utime(other, (day_ago, day_ago))
+        _population(2).save(tmp_path / "pop.npz")
+        assert not old.exists()
+        assert fresh.exists()  # may be a save still running
+        assert other.exists()  # another file's

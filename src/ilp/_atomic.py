@@ -9,6 +9,11 @@ Windows. On any failure, an ``OSError`` or anything else (a bug, a
 ``KeyboardInterrupt``), the temporary file is removed. Concurrent saves to
 one path each rename a complete file of their own, so the target always
 ends as one complete file: the last one renamed.
+
+A process killed outright (``SIGKILL``, power loss) cannot remove its
+temporary file (``.NAME.XXXXXXXX.part`` beside the target); the next save
+to the same path removes such files once they are a day old, since no save
+runs that long.
 """
 
 from __future__ import annotations
@@ -16,14 +21,18 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO, Final, NoReturn
 
 from ilp.errors import ILPError
 
 __all__ = ["write_atomic"]
+
+#: Age in seconds after which a leftover temporary file of a killed save is removed.
+STALE_SECONDS: Final = 24 * 60 * 60
 
 
 @cache
@@ -65,6 +74,17 @@ def write_atomic(
             _fail(target, exc, error)
         raise
     _sync_folder(target.parent)
+    _remove_stale(target)
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove temporary files of saves to *target* that were killed a day or more ago."""
+    limit = time.time() - STALE_SECONDS
+    with contextlib.suppress(OSError):
+        for old in target.parent.glob(f".{target.name}.*.part"):
+            with contextlib.suppress(OSError):
+                if old.lstat().st_mtime < limit:
+                    old.unlink()
 
 
 def _sync_folder(folder: Path) -> None:
