@@ -40,7 +40,7 @@ class TestCsvRegisterRows:
         ("people", "expected"),
         [
             (PEOPLE + "c,,child,P,2016-03-03\n", "people.csv:4: kk_number: an empty cell"),
-            (PEOPLE + "c,3507990000000001,child\n", "people.csv:4: sex: an empty cell"),
+            (PEOPLE + "c,3507990000000001,child\n", "people.csv:4: birth_date: an empty cell"),
             (PEOPLE + "c,3507990000000001,child,P,2016-03-03,x\n", "people.csv:4: 6 cells where"),
             (PEOPLE.replace("a,", "a ,") + "\n\n", None),
             (PEOPLE + "c,3507990000000001,child,P,2016-03-03\n" * 2, "appears twice"),

@@ -17,12 +17,13 @@ import attrs
 import pendulum
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
-from ilp._yaml import Map, Reader, load_file, read_yaml
+from ilp._yaml import Map, Reader, load_file, read_yaml, show
 from ilp._yaml import member as _member
 from ilp._yaml import text as _text
 from ilp._yaml import whole as _int
 from ilp.dates import Duration
 from ilp.errors import CatalogueError
+from ilp.lifecycle._cycles import cycles
 from ilp.lifecycle._model import (
     Catalogue,
     Eligibility,
@@ -407,11 +408,11 @@ def parse_catalogue(data: Any, *, origin: str = "<memory>") -> Catalogue:
     cid, title, edition = "?", Label("?", "?"), "?"
     if top is not None:
         fmt = top.get("format")
-        if "format" in top and fmt != FORMAT:
+        if "format" in top and (type(fmt) is not int or fmt != FORMAT):
             r.problem(
                 "format",
                 top.lines.get("format"),
-                f"format {fmt!r} is not supported (only {FORMAT})",
+                f"format {show(fmt)} is not supported (only {FORMAT}, a whole number)",
             )
         cid = r.get(top, "id", "catalogue", _text, "text") or cid
         title = fields.label(r, top, "catalogue", "title") or title
@@ -494,6 +495,16 @@ def _check_codes(r: Reader, entries: list[Entry]) -> None:
                     e.line,
                     f"refers to code {code!r}, which no entry defines",
                 )
+    waits_for: dict[str, set[str]] = {}
+    first: dict[str, Entry] = {}
+    for e in entries:
+        for s in e.services:
+            waits_for.setdefault(s.code, set()).update(e.rule.references())
+            first.setdefault(s.code, e)
+    for cycle in cycles(waits_for):
+        e = first[cycle[0]]
+        msg = f"'after' goes round in a circle ({' after '.join(cycle)}): never due"
+        r.problem(f"{e.key}.rule.after", e.line, msg)
 
 
 def _overlap(a: Entry, b: Entry) -> bool:
