@@ -273,3 +273,14 @@ class TestSimResultLoad:
         _resave(saved, params=np.array([json.dumps({"x": "y" * 1_100_000})]))
         with pytest.raises(PopulationError, match="longer than the limit"):
             SimResult.load(saved)
+
+
+def test_an_unknown_compression_method_is_a_population_error(tmp_path: Path) -> None:
+    """Found by fuzzing: a member whose compression method zipfile lacks is refused."""
+    path = _zip(tmp_path / "c.npz", {"birth.npy": _npy(np.arange(3))})
+    raw = bytearray(path.read_bytes())
+    raw[8] = 99  # the local header's compression method
+    raw[raw.index(b"PK\x01\x02") + 10] = 99  # and the central directory's
+    path.write_bytes(bytes(raw))
+    with pytest.raises(PopulationError, match="compression method"):
+        Population.load(path)

@@ -58,6 +58,7 @@ class NpzArrays:
             zipfile.BadZipFile,
             zipfile.LargeZipFile,
             zlib.error,
+            NotImplementedError,
         ) as exc:
             self.close()
             raise self.error(f"not a saved {what} ({_why(exc)})") from None
@@ -146,7 +147,14 @@ class NpzArrays:
         try:
             with self._zip.open(name + ".npy") as fh:
                 array: npt.NDArray[Any] = np.lib.format.read_array(fh, allow_pickle=False)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        except (
+            OSError,
+            ValueError,
+            EOFError,
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+        ) as exc:
             raise self.error(f"cannot be read ({_why(exc)})", name) from None
         return array
 
