@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("network", ("network",)),
     ("population", ("population",)),
     ("monitoring", ("pws", "pispk")),
-    ("interop", ("interop", "files", "schemas")),
+    ("interop", ("interop", "files", "_register_csv", "schemas")),
     (
         "faces",
         (
