@@ -20,20 +20,36 @@ def cycles(waits_for: Mapping[str, Iterable[str]]) -> list[tuple[str, ...]]:
     the stack.
     """
     graph = {code: sorted(set(refs)) for code, refs in waits_for.items()}
+    # a cycle from its least code needs an edge back to it from itself or a greater code:
+    # codes without one are skipped (a long chain would otherwise be walked once per code)
+    closable = {ref for code, refs in graph.items() for ref in refs if ref <= code}
     found: list[tuple[str, ...]] = []
     seen: set[frozenset[str]] = set()
     for start in sorted(graph):
-        todo: list[tuple[str, tuple[str, ...]]] = [(start, (start,))]
-        visited = {start}
+        if start not in closable:
+            continue
+        todo = [start]
+        parent: dict[str, str | None] = {start: None}
         while todo:
-            code, path = todo.pop()
+            code = todo.pop()
             for nxt in graph.get(code, ()):
                 if nxt == start:
+                    path = _path_to(code, parent)
                     members = frozenset(path)
                     if members not in seen and min(path) == start:
                         seen.add(members)
                         found.append((*path, start))
-                elif nxt not in visited and nxt > start:
-                    visited.add(nxt)
-                    todo.append((nxt, (*path, nxt)))
+                elif nxt not in parent and nxt > start:
+                    parent[nxt] = code
+                    todo.append(nxt)
     return found
+
+
+def _path_to(code: str, parent: Mapping[str, str | None]) -> tuple[str, ...]:
+    """The walk's path from its start to *code* (parents kept instead of a path per step)."""
+    path = [code]
+    step = parent[code]
+    while step is not None:
+        path.append(step)
+        step = parent[step]
+    return tuple(reversed(path))
