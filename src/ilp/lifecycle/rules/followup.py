@@ -57,7 +57,9 @@ class FollowupRule(RuleBase):
                 f"{where}.every", rm.lines.get("every"), f"{every} is not 1m, 2m, 3m, 4m, 6m or 12m"
             )
             return Parsed(None, codes)
-        if every is not None and not (entry.get("eligibility") or {}).get("conditions"):
+        eligibility = entry.get("eligibility")  # not a mapping: the entry reader reports it
+        conditions = eligibility.get("conditions") if isinstance(eligibility, dict) else None
+        if every is not None and not conditions:
             r.problem(f"{where}", rm.line, "a followup rule needs eligibility.conditions")
         return Parsed(FollowupRule(every.months) if every is not None else None, codes)
 
