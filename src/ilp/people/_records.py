@@ -1,0 +1,105 @@
+"""Service records and the check of a history against a person's life."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from ilp.dates import as_date
+from ilp.errors import InvalidDateError, InvalidRecordError
+from ilp.people._fields import _CODE, _from_mapping, _kind, _optional_text, _show
+from ilp.people._person import Person
+
+__all__ = ["ServiceRecord", "validate_history"]
+
+
+def _check_code(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or _CODE.fullmatch(value) is None:
+        msg = f"code: {_show(value)} is not a service code such as 'BCG' or 'DPT-HB-HIB-1'"
+        raise InvalidRecordError(msg, field="code", value=value)
+
+
+def _record_date(value: object) -> pendulum.Date:
+    try:
+        return as_date(value, field="date")
+    except InvalidDateError as exc:
+        raise InvalidRecordError(exc.msg, field="date", value=value) from None
+
+
+def _record_value(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        msg = f"value: {_kind(value)} is not a number"
+        raise InvalidRecordError(msg, field="value", value=None)
+    text = value if isinstance(value, str) else None
+    if text is not None and len(text) > 40:
+        msg = "value: a text of more than 40 characters is not a number"
+        raise InvalidRecordError(msg, field="value", value=None)
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        msg = f"value: {_show(value)} is not a number"
+        raise InvalidRecordError(msg, field="value", value=value) from None
+    if not math.isfinite(number):
+        msg = f"value: {_show(value)} is not a finite number (NaN and infinity are refused)"
+        raise InvalidRecordError(msg, field="value", value=None)
+    return number
+
+
+@attrs.frozen(order=False)
+class ServiceRecord:
+    """A service given: its code, the date, and optionally where, by whom, and the result."""
+
+    code: str = attrs.field(validator=_check_code)
+    date: pendulum.Date = attrs.field(converter=_record_date)
+    #: Facility id where it was given (Puskesmas, Pustu, Posyandu, …).
+    place: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("place", InvalidRecordError)
+    )
+    #: Who gave it (a staff id or a provider type such as ``bidan``).
+    provider: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("provider", InvalidRecordError)
+    )
+    #: A coded or free-text result, such as ``normal`` or ``positive``.
+    result: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text("result", InvalidRecordError)
+    )
+    #: A measured value, such as a weight in kg or a blood pressure systole.
+    value: float | None = attrs.field(default=None, kw_only=True, converter=_record_value)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> ServiceRecord:
+        """Build a record from a mapping such as ``{"code": "BCG", "date": "2024-02-15"}``."""
+        made: ServiceRecord = _from_mapping(cls, data, "record", InvalidRecordError)
+        return made
+
+
+def validate_history(person: Person, history: Iterable[ServiceRecord]) -> tuple[ServiceRecord, ...]:
+    """*history* sorted by date, after checking every record falls within the person's life.
+
+    A record dated before birth or after death raises
+    :class:`~ilp.errors.InvalidRecordError` naming the code and date.
+    """
+    records = tuple(history)
+    for r in records:
+        if not isinstance(r, ServiceRecord):
+            msg = f"history: expected ServiceRecord items, got {type(r).__name__} {r!r}"
+            raise InvalidRecordError(msg, field="history", value=r)
+        if r.date < person.birth_date:
+            msg = (
+                f"history: {r.code} on {r.date.isoformat()} is before the date of birth "
+                f"{person.birth_date.isoformat()} of person {person.id!r}"
+            )
+            raise InvalidRecordError(msg, field="date", value=r.date)
+        if person.death_date is not None and r.date > person.death_date:
+            msg = (
+                f"history: {r.code} on {r.date.isoformat()} is after the death_date "
+                f"{person.death_date.isoformat()} of person {person.id!r}"
+            )
+            raise InvalidRecordError(msg, field="date", value=r.date)
+    return tuple(sorted(records, key=lambda r: (r.date, r.code)))
