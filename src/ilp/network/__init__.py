@@ -1,8 +1,9 @@
 """The Puskesmas–Pustu–Posyandu network: areas, facilities, opening days, routing and work lists."""
 
 from ilp._vocabulary import PointOfCare
+from ilp.network._dumper import dump_network
 from ilp.network._gaps import gaps
-from ilp.network._loader import dump_network, load_network, parse_network
+from ilp.network._loader import load_network, parse_network
 from ilp.network._model import (
     Area,
     AreaLevel,
