@@ -315,3 +315,33 @@ def test_every_error_of_the_reader_is_an_ilp_error() -> None:
     for text in ("? [a]\n: 1\n", "[" * 100, BILLION_LAUGHS, "a: .nan"):
         with pytest.raises(ILPError):
             _read(text)
+
+
+_REIMPORTED = """
+import sys
+import yaml
+for name in [m for m in sys.modules if m == "yaml" or m.startswith("yaml.")]:
+    del sys.modules[name]
+from ilp._yaml import read_yaml
+from ilp.errors import CatalogueError
+assert read_yaml("a: [1, {b: c}]\\n", origin="x") == {"a": [1, {"b": "c"}]}
+try:
+    read_yaml("a: [\\n", origin="x")
+except CatalogueError as exc:
+    assert "x:" in str(exc), exc
+else:
+    raise AssertionError("no error")
+print("ok")
+"""
+
+
+def test_yaml_imported_again_still_reads() -> None:
+    """After `yaml` is imported a second time (a reload, some coverage set-ups) files still parse and errors stay ILPErrors."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _REIMPORTED], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -23,6 +23,7 @@ objects remembering the line of the mapping and of each key.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -77,6 +78,15 @@ MAX_NUMBER_CHARS: Final = 40
 _SHOWN_CHARS: Final = 60
 
 _SAFE_LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Where the parser's event and error classes come from. PyYAML's C parser
+#: keeps the classes of the process's first ``import yaml``; once ``yaml`` is
+#: imported again (a reload, some coverage set-ups) ``yaml.ScalarEvent`` is
+#: another class than the events it makes, so they are taken from the parser.
+_PARSER: Final[Any] = (
+    importlib.import_module("yaml._yaml") if _SAFE_LOADER is not yaml.SafeLoader else yaml
+)
+#: Errors of the parser and of the constructors (which may come from either import).
+_YAML_ERRORS: Final = (_PARSER.YAMLError, yaml.YAMLError)
 _TAG: Final = "tag:yaml.org,2002:"
 _MAP_TAG: Final = _TAG + "map"
 _SEQ_TAG: Final = _TAG + "seq"
@@ -222,22 +232,22 @@ class _Builder:
         while loader.check_event():
             event = loader.get_event()
             line = event.start_mark.line + 1 if event.start_mark is not None else None
-            if isinstance(event, yaml.ScalarEvent):
+            if isinstance(event, _PARSER.ScalarEvent):
                 self.add(self.scalar(event, line), 1, 0, line, event.anchor)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            elif isinstance(event, _PARSER.MappingStartEvent | _PARSER.SequenceStartEvent):
                 self.start(event, line)
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif isinstance(event, _PARSER.MappingEndEvent | _PARSER.SequenceEndEvent):
                 self.end()
-            elif isinstance(event, yaml.AliasEvent):
+            elif isinstance(event, _PARSER.AliasEvent):
                 self.alias(str(event.anchor), line)
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif isinstance(event, _PARSER.DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
                     self.fail("invalid YAML: more than one document (---) in the file", line)
         return self.root
 
     def start(self, event: Any, line: int | None) -> None:
-        is_map = isinstance(event, yaml.MappingStartEvent)
+        is_map = isinstance(event, _PARSER.MappingStartEvent)
         if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
             self.fail(f"unsafe or unknown tag refused ({_clip(str(event.tag))})", line)
         if len(self.stack) >= MAX_DEPTH:
@@ -321,7 +331,7 @@ class _Builder:
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             out = self.loader.yaml_constructors[tag](self.loader, node)
-        except (ValueError, TypeError, KeyError, yaml.YAMLError):
+        except (ValueError, TypeError, KeyError, *_YAML_ERRORS):
             self.fail(f"{_clip(repr(value))} is not a valid {tag.rsplit(':', 1)[-1]}", line)
         if isinstance(out, float) and not math.isfinite(out):
             self.fail(f"{_clip(repr(value))}: NaN and infinity are not accepted", line)
@@ -345,15 +355,16 @@ def read_yaml(text: str, *, origin: str, error: ErrorType = CatalogueError) -> A
     try:
         loader = _SAFE_LOADER(text)
         return _Builder(loader, origin, error).run()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+    except _YAML_ERRORS as exc:
+        if not hasattr(exc, "problem_mark"):  # not a MarkedYAMLError
+            _fail(error, f"invalid YAML: {exc}".replace("\n", " "), origin)
+        marked: Any = exc
+        mark = marked.problem_mark or marked.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = (exc.problem or exc.context or "invalid YAML").strip()
+        what = (marked.problem or marked.context or "invalid YAML").strip()
         if "nesting depth" in what:  # libyaml's own bound (deeper than ours) met first
             what = f"lists and mappings nested deeper than {MAX_DEPTH} levels"
         _fail(error, f"invalid YAML: {what}", origin, line)
-    except yaml.YAMLError as exc:
-        _fail(error, f"invalid YAML: {exc}".replace("\n", " "), origin)
     except UnicodeError:
         _fail(error, "invalid YAML: the text is not valid Unicode (UTF-8)", origin)
     except RecursionError:  # pragma: no cover - the depth bound is met first
