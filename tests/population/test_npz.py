@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,17 @@ class TestNpzFiles:
         np.savez(tmp_path / "p.npz", ilp_population_format=np.array(1))
         with pytest.raises(PopulationError, match="ilp_population_format' is a single value"):
             Population.load(tmp_path / "p.npz")
+
+    def test_a_python_2_header_is_refused_without_a_warning(self, tmp_path: Path) -> None:
+        """A header NumPy can read only by its Python 2 fallback is a PopulationError, never a warning."""
+        text = b"{'descr': '<i4', 'fortran_order': False, 'shape': (3L,), }"
+        text += b" " * (64 - (10 + len(text) + 1) % 64) + b"\n"
+        member = b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text + bytes(12)
+        path = _zip(tmp_path / "py2.npz", {"birth.npy": member})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(PopulationError, match="written by Python 2"):
+                Population.load(path)
 
     @pytest.mark.parametrize("compress", [False, True])
     def test_a_header_declaring_huge_arrays_is_refused_before_allocating(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tokenize
+import warnings
 import zipfile
 import zlib
 from typing import IO, Any, Final
@@ -88,7 +89,10 @@ class NpzArrays:
 
     def _header(self, name: str, info: zipfile.ZipInfo) -> tuple[tuple[int, ...], np.dtype[Any]]:
         assert self._zip is not None
-        with self._zip.open(info) as fh:
+        with self._zip.open(info) as fh, warnings.catch_warnings():
+            # NumPy warns, then parses on, a header written by Python 2: ilp never
+            # writes one, so the warning is raised here and refused below
+            warnings.simplefilter("error", UserWarning)
             try:
                 version = np.lib.format.read_magic(fh)
                 if version == (1, 0):
@@ -100,6 +104,8 @@ class NpzArrays:
                 header_bytes = fh.tell()
             except PopulationError:
                 raise
+            except UserWarning:
+                raise self.error("has a .npy header written by Python 2", name) from None
             except (
                 ValueError,
                 OSError,
