@@ -62,6 +62,7 @@ from ilp.people import (
     School,
     ServiceRecord,
     Sex,
+    ValidatedHistory,
 )
 from ilp.pispk import (
     Answer,
@@ -124,6 +125,7 @@ __all__ = [
     "Sex",
     "Status",
     "UnknownServiceError",
+    "ValidatedHistory",
     "__version__",
     "aggregate",
     "assess_family",

@@ -25,10 +25,11 @@ from ilp.dates import Duration, as_date
 from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem
 from ilp.lifecycle._model import Catalogue
+from ilp.lifecycle._plan import plan_for
 from ilp.lifecycle._stages import LifeStage
 from ilp.lifecycle.rules.person import Ctx, by_grade, eligible
 from ilp.lifecycle.semantics import DEFAULT_HORIZON, STATUS_RANK, Status, check_horizon
-from ilp.people import Person, ServiceRecord, validate_history
+from ilp.people import Person, ServiceRecord, ValidatedHistory, validate_history
 
 __all__ = ["DEFAULT_HORIZON", "DueItem", "DueList", "Region", "Status", "due"]
 
@@ -80,6 +81,7 @@ class Region:
 
 
 _NO_REGION: Final = Region()
+_NO_END: Final = 1 << 40
 
 
 @attrs.frozen(repr=False)
@@ -221,7 +223,8 @@ def due(
     """The services *person* is due on date *on*, with status, dates and reasons.
 
     *history* holds the services already given; records dated after *on*
-    are ignored. *catalogue* defaults to the shipped national catalogue;
+    are ignored. A :class:`~ilp.people.ValidatedHistory` is checked once, when
+    made, not on every call. *catalogue* defaults to the shipped national catalogue;
     *region* carries regional flags (``je_endemic``). Upcoming items are
     reported when their earliest date is at most *horizon* days ahead.
     Pure: no clock, no I/O, inputs untouched.
@@ -241,24 +244,17 @@ def due(
         from ilp.lifecycle._loader import national  # noqa: PLC0415 - loads on first use
 
         catalogue = national()
-    records = validate_history(person, history)
     d = day.toordinal()
-    recs: dict[str, list[int]] = {}
-    for r in records:
-        if r.code not in catalogue:
-            msg = (
-                f"history: service code {r.code!r} (on {r.date.isoformat()}) "
-                f"is not in catalogue {catalogue.id!r}"
-            )
-            raise UnknownServiceError(msg, field="code", value=r.code)
-        rd = r.date.toordinal()
-        if rd <= d:
-            recs.setdefault(r.code, []).append(rd)
+    recs = _records(person, history, catalogue, d)
     if person.death_date is not None and day > person.death_date:
         return DueList(person.id, day, ())
     ctx = Ctx(person, d, recs, region or _NO_REGION, horizon)
+    age = d - ctx.b
     items: list[DueItem] = []
-    for entry in catalogue.entries_on(day):
+    # only the entries whose ages (and sex, pregnancy) may admit the person: ilp.lifecycle._plan
+    for entry, first, last, floor, codes in plan_for(catalogue, person, horizon).candidates(age):
+        if d < first or d > last or (age < floor and recs.keys().isdisjoint(codes)):
+            continue
         if eligible(entry.eligibility, ctx):
             el = entry.eligibility
             if el.age_from is not None and el.age_from.after(ctx.b) > d and not by_grade(el, ctx):
@@ -270,6 +266,61 @@ def due(
                 entry.rule.evaluate(entry, ctx, items)
     items.sort(key=_order)
     return DueList(person.id, day, tuple(items))
+
+
+def _records(
+    person: Person, history: Iterable[ServiceRecord], catalogue: Catalogue, d: int
+) -> Mapping[str, Sequence[int]]:
+    """Each code's record days up to day *d*, in date order, after checking the history.
+
+    A :class:`ValidatedHistory` that fits the person is trusted; any other
+    history is checked in one pass, and when something is wrong the full
+    check of :func:`_checked_records` finds and reports it.
+    """
+    if isinstance(history, ValidatedHistory) and history.fits(person):
+        if not catalogue.knows(history.codes):
+            return _checked_records(person, history.records, catalogue, d)
+        return history.day_numbers(d)
+    records = history if isinstance(history, tuple) else tuple(history)
+    b = person.birth_date.toordinal()
+    end = person.death_date.toordinal() if person.death_date is not None else _NO_END
+    known = catalogue.code_set
+    recs: dict[str, list[int]] = {}
+    for r in records:
+        if not isinstance(r, ServiceRecord):
+            return _checked_records(person, records, catalogue, d)
+        rd = r.date.toordinal()
+        code = r.code
+        if rd < b or rd > end or code not in known:
+            return _checked_records(person, records, catalogue, d)
+        if rd <= d:
+            days = recs.get(code)
+            if days is None:
+                recs[code] = [rd]
+            else:
+                days.append(rd)
+    for days in recs.values():
+        if len(days) > 1:
+            days.sort()
+    return recs
+
+
+def _checked_records(
+    person: Person, history: Iterable[ServiceRecord], catalogue: Catalogue, d: int
+) -> dict[str, list[int]]:
+    """As :func:`_records`, one check at a time: the reference, and the errors it names."""
+    recs: dict[str, list[int]] = {}
+    for r in validate_history(person, history):
+        if r.code not in catalogue:
+            msg = (
+                f"history: service code {r.code!r} (on {r.date.isoformat()}) "
+                f"is not in catalogue {catalogue.id!r}"
+            )
+            raise UnknownServiceError(msg, field="code", value=r.code)
+        rd = r.date.toordinal()
+        if rd <= d:
+            recs.setdefault(r.code, []).append(rd)
+    return recs
 
 
 def _order(item: DueItem) -> tuple[int, int, str, int]:

@@ -9,7 +9,7 @@ module under :mod:`ilp.lifecycle.rules`, with everything else about it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -185,6 +185,7 @@ class Catalogue:
     #: The region flags its entries name (``je_endemic``), each with its label.
     region_flags: Mapping[str, Label] = attrs.field(factory=dict, kw_only=True)
     _by_code: dict[str, tuple[Service, ...]] = attrs.field(init=False, repr=False)
+    _code_set: frozenset[str] = attrs.field(init=False, repr=False)
     _in_force: dict[int, tuple[Entry, ...]] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -193,12 +194,22 @@ class Catalogue:
             for s in e.services:
                 by_code.setdefault(s.code, []).append(s)
         object.__setattr__(self, "_by_code", {k: tuple(v) for k, v in by_code.items()})
+        object.__setattr__(self, "_code_set", frozenset(by_code))
         object.__setattr__(self, "_in_force", {})
 
     @property
     def codes(self) -> tuple[str, ...]:
         """Every service code, in catalogue order."""
         return tuple(self._by_code)
+
+    @property
+    def code_set(self) -> frozenset[str]:
+        """Every service code, as a set."""
+        return self._code_set
+
+    def knows(self, codes: Iterable[str]) -> bool:
+        """True when every code in *codes* is in the catalogue."""
+        return self._code_set.issuperset(codes)
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, overload
 
 import attrs
 import pendulum
@@ -14,7 +15,7 @@ from ilp.errors import InvalidDateError, InvalidRecordError
 from ilp.people._fields import _CODE, _from_mapping, _kind, _optional_text, _show
 from ilp.people._person import Person
 
-__all__ = ["ServiceRecord", "validate_history"]
+__all__ = ["ServiceRecord", "ValidatedHistory", "validate_history"]
 
 
 def _check_code(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -103,3 +104,96 @@ def validate_history(person: Person, history: Iterable[ServiceRecord]) -> tuple[
             )
             raise InvalidRecordError(msg, field="date", value=r.date)
     return tuple(sorted(records, key=lambda r: (r.date, r.code)))
+
+
+class ValidatedHistory(Sequence[ServiceRecord]):
+    """A person's service records, checked against their life once, sorted and indexed by code.
+
+    Behaves as the tuple :func:`validate_history` returns (records by date,
+    then code). ``ilp.due()`` and the other evaluators trust it for any
+    person with the same dates of birth and death, so that asking about
+    the same person again (on other dates, for other lists) does not check
+    and sort the records again. Immutable, so safe to share between threads.
+    """
+
+    __slots__ = ("_birth", "_by_code", "_death", "_last", "codes", "person", "records")
+
+    person: Person
+    #: The records, sorted by date and code.
+    records: tuple[ServiceRecord, ...]
+    #: The codes that have records.
+    codes: frozenset[str]
+    _by_code: dict[str, tuple[int, ...]]
+    _birth: int
+    _death: int | None
+    _last: int
+
+    def __init__(self, person: Person, history: Iterable[ServiceRecord] = ()) -> None:
+        """Check *history* against *person* (as :func:`validate_history`) and index it."""
+        records = validate_history(person, history)
+        by_code: dict[str, list[int]] = {}
+        for r in records:
+            by_code.setdefault(r.code, []).append(r.date.toordinal())
+        death = person.death_date
+        for name, value in (
+            ("person", person),
+            ("records", records),
+            ("codes", frozenset(by_code)),
+            ("_by_code", {code: tuple(days) for code, days in by_code.items()}),
+            ("_birth", person.birth_date.toordinal()),
+            ("_death", None if death is None else death.toordinal()),
+            ("_last", records[-1].date.toordinal() if records else 0),
+        ):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        msg = f"ValidatedHistory is immutable: cannot set {name!r}"
+        raise AttributeError(msg)
+
+    def __reduce__(self) -> tuple[type[ValidatedHistory], tuple[Person, tuple[ServiceRecord, ...]]]:
+        return ValidatedHistory, (self.person, self.records)
+
+    @overload
+    def __getitem__(self, index: int) -> ServiceRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ServiceRecord, ...]: ...
+    def __getitem__(self, index: int | slice) -> ServiceRecord | tuple[ServiceRecord, ...]:
+        return self.records[index]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[ServiceRecord]:
+        return iter(self.records)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ValidatedHistory):
+            return self.person == other.person and self.records == other.records
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.person.id, self.records))
+
+    def __repr__(self) -> str:
+        return f"ValidatedHistory({self.person.id!r}: {len(self.records)} records)"
+
+    def fits(self, person: Person) -> bool:
+        """True when the check made holds for *person*: the same dates of birth and death."""
+        death = person.death_date
+        return person.birth_date.toordinal() == self._birth and (
+            (None if death is None else death.toordinal()) == self._death
+        )
+
+    def day_numbers(self, until: int | None = None) -> Mapping[str, tuple[int, ...]]:
+        """Each code's record days (:func:`ilp.dates.to_day`) in date order, up to day *until*.
+
+        Codes with no record on or before *until* are left out. Do not change the mapping.
+        """
+        if until is None or until >= self._last:
+            return self._by_code
+        out = {}
+        for code, days in self._by_code.items():
+            n = bisect_right(days, until)
+            if n:
+                out[code] = days if n == len(days) else days[:n]
+        return out

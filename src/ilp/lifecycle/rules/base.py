@@ -78,3 +78,12 @@ class RuleBase(abc.ABC):
     def references(self) -> tuple[str, ...]:
         """Codes of other entries the rule depends on (checked to exist)."""
         return ()
+
+    def floor_days(self) -> int:
+        """An age in days below which ``evaluate`` appends nothing, on any date, for a person
+        with no school record and no records of the entry's codes (0 when there is none).
+
+        ``due()`` skips the entry for such a person (:mod:`ilp.lifecycle._plan`); a kind
+        whose eligibility alone bounds its ages keeps the default.
+        """
+        return 0

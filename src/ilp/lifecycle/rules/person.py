@@ -8,7 +8,7 @@ values to *out*. Everything is in integer day numbers.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ilp.dates import from_day, months_between
@@ -39,15 +39,32 @@ __all__ = [
 
 
 class Ctx:
-    """What every rule needs about one person on one date, computed once."""
+    """What every rule needs about one person on one date, computed once.
 
-    __slots__ = ("b", "d", "horizon", "months", "person", "recs", "region", "stages")
+    ``recs`` holds each code's record days up to the date, in date order.
+    The stages and school grades are worked out on first use and kept
+    (``grades``: school year to grade, :func:`ilp.lifecycle.rules.school.grade_in`).
+    """
+
+    __slots__ = (
+        "b",
+        "d",
+        "grade",
+        "grade_known",
+        "grades",
+        "horizon",
+        "months",
+        "person",
+        "recs",
+        "region",
+        "stages",
+    )
 
     def __init__(
         self,
         person: Person,
         d: int,
-        recs: dict[str, list[int]],
+        recs: Mapping[str, Sequence[int]],
         region: Region,
         horizon: int,
     ) -> None:
@@ -59,6 +76,9 @@ class Ctx:
         self.region = region
         self.horizon = horizon
         self.stages: frozenset[LifeStage] | None = None
+        self.grade: int | None = None
+        self.grade_known = False
+        self.grades: dict[int, int | None] = {}
 
 
 def status(d: int, e: int, o: int | None, latest: int | None) -> Status:
@@ -120,8 +140,11 @@ def _in_age_band(el: Eligibility, ctx: Ctx) -> bool:
 
 def grade_on(ctx: Ctx) -> int | None:
     """The person's recorded school grade on the date (None: none recorded, or past grade 12)."""
-    school = ctx.person.school
-    return None if school is None else school.grade_on(from_day(ctx.d))
+    if not ctx.grade_known:
+        school = ctx.person.school
+        ctx.grade = None if school is None else school.grade_on(from_day(ctx.d))
+        ctx.grade_known = True
+    return ctx.grade
 
 
 def by_grade(el: Eligibility, ctx: Ctx) -> bool:

@@ -56,6 +56,16 @@ class SchoolRule(RuleBase):
         """The code it is given ``after``, if any."""
         return () if self.after is None else (self.after,)
 
+    def floor_days(self) -> int:
+        """Younger than this, a child with no school record is in no listed grade in time.
+
+        With no records of the code, ``evaluate`` lists a window only in a school year
+        (the last, this or the next) in which :func:`grade_in` is a listed grade, which
+        takes ``6 + min(grades)`` completed years on the next 1 July, at most 366 days
+        ahead; a month has at least 27 days.
+        """
+        return 27 * 12 * (6 + min(self.grades)) - 366
+
     @classmethod
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[SchoolRule]:
         """Read ``grades``, ``months``, ``after``, ``min_interval`` and ``each_grade``."""
@@ -129,7 +139,16 @@ def grade_in(ctx: Ctx, school_year: int) -> int | None:
     """The person's grade in the school year starting in July of *school_year*, or None.
 
     The recorded grade, moved up each July; else completed years on 1 July minus 6.
+    Worked out once per person and date (``ctx.grades``), however many school entries ask.
     """
+    grades = ctx.grades
+    if school_year in grades:
+        return grades[school_year]
+    grade = grades[school_year] = _grade_in(ctx, school_year)
+    return grade
+
+
+def _grade_in(ctx: Ctx, school_year: int) -> int | None:
     school = ctx.person.school
     if school is not None:
         return school.grade_on(pendulum.Date(school_year, SCHOOL_YEAR_MONTH, 1))

@@ -7,6 +7,7 @@ synthetic-history walker) is :mod:`ilp.population.batch.series`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -115,7 +116,7 @@ class SeriesRule(RuleBase):
         """The credited codes (each must be defined by some entry)."""
         return self.credit
 
-    def records(self, ctx: Ctx, code: str) -> list[int]:
+    def records(self, ctx: Ctx, code: str) -> Sequence[int]:
         """The days of the person's records of *code*, with the credited codes' merged in."""
         own = ctx.recs.get(code, [])
         if not self.credit:

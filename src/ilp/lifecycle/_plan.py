@@ -1,0 +1,127 @@
+"""Which catalogue entries may admit a person: the entries indexed by the ages they admit.
+
+``due()`` used to ask every entry in force whether it admits the person.
+Most do not: a child is outside every adult screening, a man outside every
+pregnancy service. A :class:`Plan` is built once per catalogue, horizon and
+kind of person (sex; whether they have a pregnancy on file; whether they
+have a school record) and splits the ages in days into bands, each holding
+the entries whose age bounds may admit someone of that age. ``due()`` then
+asks only those (:func:`~ilp.lifecycle.rules.person.eligible` still decides,
+exactly as before).
+
+The bands are deliberately wide: a month counts as 27 to 32 days, so a band
+never leaves out an entry the exact test would admit (a superset, never a
+subset), whatever the birth day and the date. The plan does not depend on
+the date: the edition (``effective_from``/``effective_before``) is checked
+per entry with day numbers.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Final
+
+from ilp.lifecycle.semantics import PREGNANCY_STAGES
+from ilp.people import Person, Sex
+
+if TYPE_CHECKING:
+    from ilp.lifecycle._model import Catalogue, Eligibility, Entry
+
+__all__ = ["Candidate", "Plan", "plan_for"]
+
+# bounds on the days in a span of months, whatever the start (clamping included)
+_SHORT_MONTH: Final = 27
+_LONG_MONTH: Final = 32
+_NO_LIMIT: Final = 1 << 40
+_NO_DAY: Final = 1 << 40
+
+#: One entry as the plan keeps it: the entry; the first and the last day number on which
+#: it is in force; the age in days below which its rule lists nothing for a person with no
+#: records of its codes (0: none; see ``RuleBase.floor_days``); and those codes.
+Candidate = tuple["Entry", int, int, int, frozenset[str]]
+
+
+class Plan:
+    """The entries of a catalogue by the ages (in days) they may admit, for one kind of person."""
+
+    __slots__ = ("bands", "cuts")
+
+    def __init__(self, rows: list[tuple[int, int, Candidate]]) -> None:
+        #: Age in days where a new band starts (sorted); band i holds ages cuts[i-1]..cuts[i]-1.
+        self.cuts: list[int] = sorted({a for lo, hi, _ in rows for a in (lo, hi + 1)})
+        bands: list[tuple[Candidate, ...]] = []
+        for i in range(len(self.cuts) + 1):
+            age = self.cuts[i - 1] if i else -_NO_LIMIT
+            bands.append(tuple(c for lo, hi, c in rows if lo <= age <= hi))
+        self.bands: tuple[tuple[Candidate, ...], ...] = tuple(bands)
+
+    def candidates(self, age: int) -> tuple[Candidate, ...]:
+        """The entries whose age bounds may admit a person *age* days old, in catalogue order."""
+        return self.bands[bisect_right(self.cuts, age)]
+
+
+def _hull(el: Eligibility, horizon: int) -> tuple[int, int]:
+    """Ages in days (first, last) outside which *el*'s age conditions admit nobody."""
+    if el.any_of:
+        bounds = [_hull(alt, horizon) for alt in el.any_of]
+        return min(b[0] for b in bounds), max(b[1] for b in bounds)
+    if el.grades:
+        return -_NO_LIMIT, _NO_LIMIT  # a recorded grade decides instead of the age band
+    lo, hi = -_NO_LIMIT, _NO_LIMIT
+    if el.age_from is not None:
+        # admitted from age_from.after(b) - horizon, and a month has at least 27 days
+        lo = _SHORT_MONTH * el.age_from.months + el.age_from.days - horizon
+    if el.age_to is not None:
+        to = el.age_to
+        hi = _LONG_MONTH * to.duration.months + to.duration.days - (1 if to.exclusive else 0)
+    return lo, hi
+
+
+def _sexes(el: Eligibility) -> frozenset[Sex]:
+    if el.any_of:
+        return frozenset().union(*(_sexes(alt) for alt in el.any_of))
+    return frozenset(Sex) if el.sex is None else frozenset({el.sex})
+
+
+def _needs_pregnancy(el: Eligibility) -> bool:
+    """True when every alternative asks for a pregnancy stage only."""
+    if el.any_of:
+        return all(_needs_pregnancy(alt) for alt in el.any_of)
+    return bool(el.stages) and el.stages <= PREGNANCY_STAGES
+
+
+def _build(catalogue: Catalogue, key: tuple[int, Sex, bool, bool]) -> Plan:
+    horizon, sex, pregnant, schooled = key
+    rows = []
+    for entry in catalogue.entries:
+        el = entry.eligibility
+        if sex not in _sexes(el) or (_needs_pregnancy(el) and not pregnant):
+            continue
+        lo, hi = _hull(el, horizon)
+        floor = 0 if schooled else entry.rule.floor_days()
+        first = entry.effective_from.toordinal() if entry.effective_from else 0
+        last = entry.effective_before.toordinal() - 1 if entry.effective_before else _NO_DAY
+        codes = frozenset(s.code for s in entry.services)
+        rows.append((lo, hi, (entry, first, last, floor, codes)))
+    return Plan(rows)
+
+
+_PLANS: weakref.WeakKeyDictionary[Catalogue, dict[tuple[int, Sex, bool, bool], Plan]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCK: Final = threading.Lock()
+
+
+def plan_for(catalogue: Catalogue, person: Person, horizon: int) -> Plan:
+    """The plan of *catalogue* for people like *person* (built once, then shared; thread-safe)."""
+    key = (horizon, person.sex, bool(person.pregnancies), person.school is not None)
+    plans = _PLANS.get(catalogue)
+    if plans is not None:
+        found = plans.get(key)
+        if found is not None:
+            return found
+    built = _build(catalogue, key)  # plans are values: building one twice is harmless
+    with _LOCK:
+        return _PLANS.setdefault(catalogue, {}).setdefault(key, built)

@@ -1,0 +1,121 @@
+"""The age-band plan only skips entries that would list nothing (``ilp.lifecycle._plan``).
+
+The reference is the engine as it was before the plan: every entry in force
+asked whether it admits the person. ``due()`` must give the same list.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ilp import Person, ServiceRecord, national
+from ilp.dates import add_months_day
+from ilp.lifecycle import DueItem, DueList, Region, Status, due
+from ilp.lifecycle._plan import plan_for
+from ilp.lifecycle.rules import SchoolRule
+from ilp.lifecycle.rules.person import Ctx, by_grade, eligible
+from ilp.people import Sex
+from ilp.testing import dates, histories, persons
+
+CAT = national()
+ON = st.shared(dates(min_value="2015-01-01", max_value="2030-12-31"), key="on")
+REGIONS = st.sampled_from([Region(), Region(flags={"je_endemic", "malaria_endemic"})])
+HORIZONS = st.one_of(st.sampled_from([0, 6, 30]), st.integers(min_value=0, max_value=800))
+
+
+def every_entry(
+    person: Person, on: pendulum.Date, history: tuple[ServiceRecord, ...], region: Region, h: int
+) -> DueList:
+    """``due()`` without the plan: every entry in force is asked (the engine before issue 11)."""
+    d = on.toordinal()
+    recs: dict[str, list[int]] = {}
+    for r in sorted(history, key=lambda r: (r.date, r.code)):
+        if r.date <= on:
+            recs.setdefault(r.code, []).append(r.date.toordinal())
+    ctx = Ctx(person, d, recs, region, h)
+    items: list[DueItem] = []
+    for entry in CAT.entries_on(on):
+        if eligible(entry.eligibility, ctx):
+            el = entry.eligibility
+            if el.age_from is not None and el.age_from.after(ctx.b) > d and not by_grade(el, ctx):
+                ahead: list[DueItem] = []
+                entry.rule.evaluate(entry, ctx, ahead)
+                items += [x for x in ahead if x.status is Status.UPCOMING]
+            else:
+                entry.rule.evaluate(entry, ctx, items)
+    items.sort(key=lambda i: (list(Status).index(i.status), i.recommended, i.code, i.dose or 0))
+    return DueList(person.id, on, tuple(items))
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn, max_age: str = "100y"
+) -> tuple[Person, pendulum.Date, tuple[ServiceRecord, ...], Region, int]:
+    on = draw(ON)
+    person = draw(persons(on=on, alive=True, max_age=max_age))
+    history = draw(histories(person, on=on, codes=st.sampled_from(CAT.codes), max_size=12))
+    return person, on, history, draw(REGIONS), draw(HORIZONS)
+
+
+Case = tuple[Person, pendulum.Date, tuple[ServiceRecord, ...], Region, int]
+
+
+class TestSameAnswers:
+    @settings(max_examples=300)
+    @given(cases())
+    def test_due_equals_asking_every_entry(self, case: Case) -> None:
+        """Any age, sex, pregnancy, school grade, history, region and horizon: the same list."""
+        person, on, history, region, h = case
+        got = due(person, on, history=history, region=region, horizon=h)
+        assert got.as_dict() == every_entry(person, on, history, region, h).as_dict()
+
+    @settings(max_examples=300)
+    @given(cases(max_age="8y"))
+    def test_due_equals_asking_every_entry_for_young_children(self, case: Case) -> None:
+        """Around school age, where the school entries' floor decides, the same list."""
+        person, on, history, region, h = case
+        got = due(person, on, history=history, region=region, horizon=h)
+        assert got.as_dict() == every_entry(person, on, history, region, h).as_dict()
+
+
+class TestBounds:
+    @given(st.integers(min_value=pendulum.Date(1900, 1, 1).toordinal(), max_value=800_000))
+    def test_a_month_is_27_to_32_days_from_any_birth(self, b: int) -> None:
+        """The plan's bounds on months in days hold from any day, clamping included."""
+        for months in (*range(40), 59, 60, 61, 119, 120, 215, 216, 719, 720, 1199, 1200):
+            span = add_months_day(b, months) - b
+            assert 27 * months <= span <= 32 * months
+
+    def test_school_entries_list_nothing_below_their_floor(self) -> None:
+        """No school record, no record of the code: nothing before ``floor_days`` (any date)."""
+        school = [e for e in CAT.entries if isinstance(e.rule, SchoolRule)]
+        assert school
+        for entry in school:
+            floor = entry.rule.floor_days()
+            assert floor > 0
+            first = pendulum.Date(2024, 1, 1).toordinal()
+            for d in range(first, first + 731, 9):
+                for age in range(floor - 400, floor, 7):
+                    birth = pendulum.Date.fromordinal(d - age)
+                    child = Person("c", Sex.FEMALE, birth)
+                    out: list[DueItem] = []
+                    entry.rule.evaluate(entry, Ctx(child, d, {}, Region(), 800), out)
+                    assert out == [], (entry.key, birth, d)
+
+    def test_plans_are_shared(self) -> None:
+        """One plan per catalogue, horizon and kind of person, built once."""
+        a = Person("a", Sex.MALE, pendulum.Date(2020, 1, 1))
+        b = Person("b", Sex.MALE, pendulum.Date(1960, 5, 5))
+        assert plan_for(CAT, a, 30) is plan_for(CAT, b, 30)
+        assert plan_for(CAT, a, 30) is not plan_for(CAT, a, 0)
+
+    def test_a_man_is_never_offered_pregnancy_or_women_only_entries(self) -> None:
+        """The plan for men holds no entry that admits women only."""
+        man = Person("m", Sex.MALE, pendulum.Date(1990, 1, 1))
+        plan = plan_for(CAT, man, 30)
+        keys = {c[0].key for band in plan.bands for c in band}
+        assert "ANC" not in keys
+        assert "CERVIX-SCREEN" not in keys
+        assert "PTM-SCREEN" in keys
