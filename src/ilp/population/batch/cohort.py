@@ -21,6 +21,7 @@ from ilp.population.columns import OUTCOMES, Population
 
 __all__ = [
     "Cohort",
+    "Columns",
     "Pregnancies",
     "Segments",
     "aranges",
@@ -42,10 +43,12 @@ def take(values: Arr, sel: Arr | None) -> Arr:
 class Cohort:
     """The rows an entry's eligibility admits, their birth days, and shared lookups.
 
-    ``rows`` are population rows; ``pos`` the same rows' places in birth order
-    (equal to ``rows`` when the population is sorted by birth). Cohorts made
-    from age bands list rows in birth order, so ``b`` is sorted; ``ordered``
-    says so.
+    ``rows`` are distinct rows of the run's columns (:class:`Columns`) in
+    ascending order; ``contiguous`` says they are every row from ``lo`` to
+    ``hi``. ``out32`` are the same people's rows in the caller's population,
+    as the items list them (the same numbers unless the run put the rows in
+    order of birth itself). The columns are in order of birth, so ``b`` is
+    sorted too.
     """
 
     __slots__ = (
@@ -54,27 +57,19 @@ class Cohort:
         "contiguous",
         "hi",
         "lo",
-        "ordered",
-        "pos",
+        "out32",
         "rows",
-        "rows32",
         "scopes",
         "segments",
     )
 
-    def __init__(
-        self, rows: Arr, rows32: Arr, birth: Arr, pos: Arr, *, contiguous: bool, ordered: bool
-    ) -> None:
+    def __init__(self, rows: Arr, out32: Arr, birth: Arr) -> None:
         self.rows = rows
-        self.rows32 = rows32
+        self.out32 = out32
         self.b = birth
-        self.pos = pos
-        self.ordered = ordered
-        if ordered:
-            self.lo, self.hi = int(pos[0]), int(pos[-1]) + 1
-        else:
-            self.lo, self.hi = int(pos.min()), int(pos.max()) + 1
-        self.contiguous = contiguous
+        self.lo, self.hi = int(rows[0]), int(rows[-1]) + 1
+        # distinct ascending rows are every row from lo to hi when there are hi - lo of them
+        self.contiguous = self.hi - self.lo == len(rows)
         self.segments: dict[str, Segments | None] = {}
         self.cache: dict[Any, Arr] = {}
         self.scopes: dict[Any, tuple[Arr, Arr | None]] = {}
@@ -82,31 +77,61 @@ class Cohort:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def subset(self, keep: Arr) -> Cohort:
+        """The cohort rows at the positions *keep* (ascending)."""
+        return Cohort(self.rows[keep], self.out32[keep], self.b[keep])
+
 
 class Segments:
     """The records of one code for the rows of a cohort, in row then day order.
 
-    ``loc`` is each record's row within the cohort, ``day`` its day; ``start``
-    and ``count`` (per cohort row) say where each row's records are.
+    ``loc`` is each record's row within the cohort (each row's records are
+    consecutive; the rows ascend when ``ascending``), ``day`` its day;
+    ``start`` and ``count`` (per cohort row, made when first asked for) say
+    where each row's records are.
     """
 
-    __slots__ = ("_last", "count", "day", "loc", "start", "top")
+    __slots__ = ("_count", "_last", "_start", "ascending", "day", "loc", "m", "top")
 
-    def __init__(self, loc: Arr, day: Arr, m: int) -> None:
+    def __init__(self, loc: Arr, day: Arr, m: int, *, ascending: bool) -> None:
         self.loc = loc
         self.day = day
-        # each row's records are consecutive: find where each row's run starts
-        change = np.empty(len(loc), dtype=np.bool_)
-        change[0] = True
-        np.not_equal(loc[1:], loc[:-1], out=change[1:])
-        starts = np.flatnonzero(change)
-        first = loc[starts]
-        self.start = np.zeros(m, dtype=np.int32)
-        self.count = np.zeros(m, dtype=np.int32)
-        self.start[first] = starts
-        self.count[first] = np.diff(starts, append=len(loc))
+        self.m = m
+        self.ascending = ascending
         self.top = len(day) - 1
+        self._start: Arr | None = None
+        self._count: Arr | None = None
         self._last: tuple[Arr, Arr] | None = None
+
+    def _dense(self) -> None:
+        count = np.bincount(self.loc, minlength=self.m).astype(np.int32)
+        start = np.zeros(self.m, dtype=np.int32)
+        if self.ascending:
+            np.cumsum(count[:-1], out=start[1:])
+        else:
+            loc = self.loc
+            change = np.empty(len(loc), dtype=np.bool_)
+            change[0] = True
+            np.not_equal(loc[1:], loc[:-1], out=change[1:])
+            starts = np.flatnonzero(change)
+            start[loc[starts]] = starts
+        self._start, self._count = start, count
+
+    @property
+    def start(self) -> Arr:
+        """Per cohort row, the position of its first record (any value when it has none)."""
+        if self._start is None:
+            self._dense()
+        assert self._start is not None
+        return self._start
+
+    @property
+    def count(self) -> Arr:
+        """Per cohort row, how many records it has."""
+        if self._count is None:
+            self._dense()
+        assert self._count is not None
+        return self._count
 
     def last(self) -> tuple[Arr, Arr]:
         """The rows that have a record, and the day of each one's last record."""
@@ -118,13 +143,83 @@ class Segments:
         return self._last
 
 
+class Columns:
+    """The person and pregnancy columns ``due_batch`` reads, its rows in order of birth.
+
+    With *order* (the population's rows in order of birth) every column is
+    taken in that order and pregnancies name their person by the new row, so
+    each age band is a slice of rows; ``out32`` holds each row's number in
+    the caller's population. Without it, the population's own columns.
+    """
+
+    __slots__ = (
+        "areas",
+        "birth",
+        "conditions",
+        "death",
+        "inverse",
+        "n",
+        "out32",
+        "preg_delivery",
+        "preg_edd",
+        "preg_lmp",
+        "preg_outcome",
+        "preg_person",
+        "residence",
+        "school_grade",
+        "school_year",
+        "sex",
+        "sexually_active",
+    )
+
+    def __init__(self, pop: Population, order: Arr | None) -> None:
+        self.n = len(pop)
+        self.areas = pop.areas
+
+        def pick(values: Arr) -> Arr:
+            return values if order is None else values[order]
+
+        self.birth: Arr = pick(pop.birth)
+        self.death: Arr = pick(pop.death)
+        self.sex: Arr = pick(pop.sex)
+        self.conditions: Arr = pick(pop.conditions)
+        self.school_grade: Arr = pick(pop.school_grade)
+        self.school_year: Arr = pick(pop.school_year)
+        self.sexually_active: Arr = pick(pop.sexually_active)
+        self.residence: Arr = pick(pop.residence)
+        person, moved = pop.preg_person, None
+        self.out32: Arr = aranges(self.n)[1]
+        #: Each caller's row's row here (None: the same).
+        self.inverse: Arr | None = None
+        if order is not None:
+            self.out32 = order.astype(np.int32)
+            self.inverse = inverse = np.empty(self.n, dtype=np.int32)
+            inverse[order] = aranges(self.n)[1]
+            person = inverse[person]
+            # sorted by (new) person, then HPHT, as a Population keeps its pregnancies
+            moved = np.lexsort((pop.preg_lmp, person))
+            person = person[moved]
+
+        def preg(values: Arr) -> Arr:
+            return values if moved is None else values[moved]
+
+        self.preg_person: Arr = person
+        self.preg_lmp: Arr = preg(pop.preg_lmp)
+        self.preg_edd: Arr = preg(pop.preg_edd)
+        self.preg_delivery: Arr = preg(pop.preg_delivery)
+        self.preg_outcome: Arr = preg(pop.preg_outcome)
+
+    def __len__(self) -> int:
+        return self.n
+
+
 class Pregnancies:
     """Per-person pregnancy facts on the date: current pregnancy, last delivery, stages.
 
     Each fact is held for the rows it concerns only (sorted, distinct rows).
     """
 
-    def __init__(self, pop: Population, d: int) -> None:
+    def __init__(self, pop: Columns, d: int) -> None:
         self.n = len(pop)
         person = pop.preg_person.astype(np.int64)
         lmp = pop.preg_lmp.astype(np.int64)
@@ -165,10 +260,8 @@ def lookup(rows: Arr, keys: Arr, *values: Arr) -> tuple[Arr, ...]:
 
 def birth_order(birth: Arr) -> Arr:
     """The rows in order of birth (stable): a radix sort when births span under 179 years."""
-    if not len(birth):
-        return np.zeros(0, dtype=np.int64)
-    low = int(birth.min())
-    if int(birth.max()) - low < 1 << 16:
+    low = int(birth.min()) if len(birth) else 0
+    if len(birth) and int(birth.max()) - low < 1 << 16:
         return np.argsort((birth - low).astype(np.uint16), kind="stable")
     return np.argsort(birth, kind="stable")
 

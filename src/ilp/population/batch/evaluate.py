@@ -125,7 +125,7 @@ def due_batch(
         if entry.eligibility.age_from is not None:
             ahead = np.flatnonzero(co.b > run.threshold_for(entry.eligibility.age_from))
             if entry.eligibility.grades:  # a recorded grade, not the age band, decides
-                ahead = ahead[population.school_grade[co.rows[ahead]] == 0]
+                ahead = ahead[run.pop.school_grade[co.rows[ahead]] == 0]
             run.ahead = ahead if len(ahead) else None
         EVALUATORS[entry.rule.kind](run, entry, co, plan.base[id(entry)])
     return BatchResult(

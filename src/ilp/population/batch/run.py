@@ -31,6 +31,7 @@ from ilp.lifecycle.semantics import (
 from ilp.population._calendar import NO_DAY, Arr, Calendar
 from ilp.population.batch.cohort import (
     Cohort,
+    Columns,
     Pregnancies,
     Segments,
     aranges,
@@ -58,14 +59,16 @@ class Run:
         plan: Plan,
         by_area: Mapping[str, Region] | None = None,
     ) -> None:
-        self.pop = pop
+        #: The population's columns, rows in order of birth (so each age band is a slice).
+        self.pop = Columns(pop, None if pop.birth_sorted else birth_order(pop.birth))
+        cols = self.pop
         self.history = history
         self.d = d
         self.h = horizon
         self.region = region
         self.plan = plan
-        self.alive = (pop.birth <= d) & (pop.death >= d)
-        lo = int(pop.birth.min()) if len(pop) else d
+        self.alive = (cols.birth <= d) & (cols.death >= d)
+        lo = int(cols.birth[0]) if len(cols) else d
         self.cal = Calendar(lo, d + horizon + plan.span + 400)
         self.pieces: list[list[tuple[Arr, ...]]] = [[] for _ in plan.codes]
         self._records: dict[str, tuple[Arr, Arr] | None] = {}
@@ -73,27 +76,22 @@ class Run:
         self._preg: Pregnancies | None = None
         self._thresholds: dict[tuple[int, int], int] = {}
         self.all_alive = bool(self.alive.all())
-        self._bases: dict[tuple[Any, ...], tuple[Arr, Arr, Arr, Arr, bool]] = {}
-        self._places: dict[str, Arr | None] = {}
-        #: The rows in order of birth (None when they already are), and their births.
-        self.order: Arr | None = None if pop.birth_sorted else birth_order(pop.birth)
-        self.births = pop.birth if self.order is None else pop.birth[self.order]
-        self._inverse: Arr | None = None
-        self._ordered: dict[str, Arr] = {}
+        self._bases: dict[tuple[Any, ...], tuple[Arr, Arr, Arr, bool]] = {}
+        self._places: dict[str, Arr] = {}
         #: The cohort rows of the entry being evaluated not yet in its age band (or None).
         self.ahead: Arr | None = None
         #: Per region flag, whether each row's area has it (None: one region for everyone).
         self.flag_rows: dict[str, Arr] | None = None
         if by_area is not None:
             flags = sorted({f for r in by_area.values() for f in r.flags})
-            index = {a: i for i, a in enumerate(pop.areas)}
+            index = {a: i for i, a in enumerate(cols.areas)}
             self.flag_rows = {}
             for flag in flags:
-                has = np.zeros(len(pop.areas) + 1, dtype=np.bool_)  # the last: no area
+                has = np.zeros(len(cols.areas) + 1, dtype=np.bool_)  # the last: no area
                 for area, found in by_area.items():
                     if area in index and flag in found.flags:
                         has[index[area]] = True
-                self.flag_rows[flag] = has[pop.residence]
+                self.flag_rows[flag] = has[cols.residence]
 
     # -- shared facts ------------------------------------------------------------------
 
@@ -106,32 +104,6 @@ class Run:
     def all_rows(self) -> tuple[Arr, Arr]:
         """Every row number, as int64 and int32 (read-only, shared between calls)."""
         return aranges(len(self.pop))
-
-    def ordered_rows(self) -> tuple[Arr, Arr]:
-        """Every row, in order of birth, as int64 and int32."""
-        if self.order is None:
-            return self.all_rows()
-        if "rows" not in self._ordered:
-            self._ordered["rows"] = self.order.astype(np.int32)
-        return self.order, self._ordered["rows"]
-
-    def in_birth_order(self, name: str) -> Arr:
-        """A person column (or ``alive``) with its rows in order of birth."""
-        found = self._ordered.get(name)
-        if found is None:
-            values = self.alive if name == "alive" else getattr(self.pop, name)
-            found = values if self.order is None else values[self.order]
-            self._ordered[name] = found
-        return found
-
-    @property
-    def inverse(self) -> Arr:
-        """Each row's place in birth order."""
-        if self._inverse is None:
-            assert self.order is not None
-            self._inverse = np.empty(len(self.order), dtype=np.int32)
-            self._inverse[self.order] = self.all_rows()[1]
-        return self._inverse
 
     def threshold(self, months: int, day: int) -> int:
         """The last birth day at which a person is at least *months* old on *day*."""
@@ -173,13 +145,6 @@ class Run:
             self._records[code] = (person, day) if len(person) else None
         return self._records[code]
 
-    def record_places(self, code: str) -> Arr | None:
-        """The places in birth order of the persons of the records of *code* (unsorted)."""
-        if code not in self._places:
-            found = self.records(code)
-            self._places[code] = None if found is None else self.inverse[found[0]]
-        return self._places[code]
-
     def segments(self, co: Cohort, code: str) -> Segments | None:
         """For each cohort row, where its records of *code* start and how many there are."""
         if code in co.segments:
@@ -189,26 +154,30 @@ class Run:
         if found is not None:
             person, day = found
             lo, hi = co.lo, co.hi
-            if self.order is None:  # persons are places: the records are sorted by them
+            inverse = self.pop.inverse
+            if inverse is None:  # the records are sorted by row here
                 i, j = np.searchsorted(person, [lo, hi])
                 loc, day = person[i:j] - lo, day[i:j]
-            else:
-                places = self.record_places(code)
-                assert places is not None
-                inside = np.flatnonzero((places >= lo) & (places < hi))
-                loc, day = places[inside] - lo, day[inside]
+            else:  # each person's records are consecutive, the persons in no order
+                places = self._places.get(code)
+                if places is None:
+                    places = self._places[code] = inverse[person]
+                loc = places - lo
+                if lo > 0 or hi < len(self.pop):
+                    inside = np.flatnonzero((places >= lo) & (places < hi))
+                    loc, day = loc[inside], day[inside]
             if len(loc) and not co.contiguous:
                 local = co.cache.get("local")
                 if local is None:
                     local = np.full(hi - lo, -1, dtype=np.int32)
-                    local[co.pos - lo] = np.arange(len(co), dtype=np.int32)
+                    local[co.rows - lo] = np.arange(len(co), dtype=np.int32)
                     co.cache["local"] = local
                 loc = local[loc]
                 keep = loc >= 0
                 if not keep.all():
                     loc, day = loc[keep], day[keep]
             if len(loc):
-                seg = Segments(loc, day, len(co))
+                seg = Segments(loc, day, len(co), ascending=inverse is None)
         co.segments[code] = seg
         return seg
 
@@ -224,10 +193,15 @@ class Run:
             if not found:
                 self._records[key] = None
             else:
-                person = np.concatenate([p for p, _ in found])
-                day = np.concatenate([d for _, d in found])
-                order = np.lexsort((day, person))
-                self._records[key] = (person[order], day[order])
+                # each code's records are sorted by person and day: one sort of packed
+                # (person, day) keys merges them (a day number fits in 22 bits)
+                key64 = np.sort(
+                    np.concatenate([p.astype(np.int64) << 22 | d for p, d in found]),
+                    kind="stable",
+                )
+                person = (key64 >> 22).astype(np.int32)
+                day = (key64 & ((1 << 22) - 1)).astype(np.int32)
+                self._records[key] = (person, day)
         return key
 
     def kth(self, co: Cohort, code: str, k: int, sel: Arr | None = None) -> Arr | None:
@@ -311,27 +285,21 @@ class Run:
         if co is None or has is None:
             return None
         keep = np.flatnonzero(has[co.rows])
-        if not len(keep):
-            return None
-        return Cohort(
-            co.rows[keep],
-            co.rows32[keep],
-            co.b[keep],
-            co.pos[keep],
-            contiguous=False,
-            ordered=co.ordered,
-        )
+        return co.subset(keep) if len(keep) else None
 
     def _union(self, parts: list[Cohort | None]) -> Cohort | None:
-        """The rows of any of *parts*, in birth order."""
+        """The rows of any of *parts*, in ascending order."""
         found = [co for co in parts if co is not None]
         if len(found) <= 1:
             return found[0] if found else None
-        places = np.unique(np.concatenate([co.pos for co in found]))
-        rows = places if self.order is None else self.order[places]
-        return Cohort(
-            rows, rows.astype(np.int32), self.births[places], places, contiguous=False, ordered=True
-        )
+        member = np.zeros(len(self.pop), dtype=np.bool_)
+        for co in found:
+            if co.contiguous:
+                member[co.lo : co.hi] = True
+            else:
+                member[co.rows] = True
+        rows = np.flatnonzero(member)
+        return Cohort(rows, self.pop.out32[rows], self.pop.birth[rows])
 
     def grade_now(self, rows: Arr) -> Arr:
         """Each row's recorded school grade on the date, moved up each July (0: none)."""
@@ -344,23 +312,23 @@ class Run:
         """``eligible`` with ``grades``: a recorded grade decides, else the age band."""
         if el.region is not None and el.region not in self.region.flags:
             return None
+        grades = self.pop.school_grade
         by_age = self.cohort_of(attrs.evolve(el, grades=frozenset()))
-        keep = None if by_age is None else np.flatnonzero(self.pop.school_grade[by_age.rows] == 0)
-        if by_age is not None and keep is not None and not len(keep):
-            by_age = None
-        elif by_age is not None and keep is not None and len(keep) < len(by_age):
-            by_age = Cohort(
-                by_age.rows[keep],
-                by_age.rows32[keep],
-                by_age.b[keep],
-                by_age.pos[keep],
-                contiguous=False,
-                ordered=by_age.ordered,
-            )
+        if by_age is not None:
+            keep = np.flatnonzero(grades[by_age.rows] == 0)
+            if not len(keep):
+                by_age = None
+            elif len(keep) < len(by_age):
+                by_age = by_age.subset(keep)
         sex = None if el.sex is None else SEX_CODES[el.sex]
         bits = sum(1 << CONDITIONS.index(c) for c in el.conditions)
-        places, rows, _, births, _ = self._base(sex, bits, el.sexually_active)
-        ok = np.isin(self.grade_now(rows), sorted(el.grades))
+        rows, out32, births, whole = self._base(sex, bits, el.sexually_active)
+        # only rows with a recorded grade can be admitted by it
+        idx = np.flatnonzero(grades if whole else grades[rows])
+        rows, out32, births = rows[idx], out32[idx], births[idx]
+        wanted = np.zeros(13, dtype=np.bool_)
+        wanted[sorted(el.grades)] = True
+        ok = wanted[self.grade_now(rows)]
         if el.born_from is not None:
             ok &= births >= el.born_from.toordinal()
         if el.born_before is not None:
@@ -370,44 +338,34 @@ class Run:
         idx = np.flatnonzero(ok)
         by_grade = None
         if len(idx):
-            by_grade = Cohort(
-                rows[idx],
-                rows[idx].astype(np.int32),
-                births[idx],
-                places[idx],
-                contiguous=False,
-                ordered=True,
-            )
+            by_grade = Cohort(rows[idx], out32[idx], births[idx])
         return self._union([by_age, by_grade])
 
-    def _base(self, sex: int | None, bits: int, active: bool) -> tuple[Arr, Arr, Arr, Arr, bool]:
-        """The living rows passing the filters that do not depend on age, in birth order.
+    def _base(self, sex: int | None, bits: int, active: bool) -> tuple[Arr, Arr, Arr, bool]:
+        """The living rows passing the filters that do not depend on age.
 
-        Returns their places in birth order, rows (int64 and int32), births, and
-        whether they are every row.
+        Returns their rows (int64 and int32, ascending), births, and whether
+        they are every row.
         """
         key = (sex, bits, active)
         found = self._bases.get(key)
         if found is None:
-            column = self.in_birth_order
-            mask = None if self.all_alive else column("alive")
+            pop = self.pop
+            mask = None if self.all_alive else self.alive
             if sex is not None:
-                ok = column("sex") == sex
+                ok = pop.sex == sex
                 mask = ok if mask is None else mask & ok
             if bits:
-                ok = (column("conditions") & bits) != 0
+                ok = (pop.conditions & bits) != 0
                 mask = ok if mask is None else mask & ok
             if active:
-                ok = column("sexually_active") != 0
+                ok = pop.sexually_active != 0
                 mask = ok if mask is None else mask & ok
-            places, _ = self.all_rows()
             if mask is None:
-                rows, rows32 = self.ordered_rows()
-                found = (places, rows, rows32, self.births, True)
+                found = (self.all_rows()[0], pop.out32, pop.birth, True)
             else:
-                pos = np.flatnonzero(mask)
-                rows = pos if self.order is None else self.order[pos]
-                found = (pos, rows, rows.astype(np.int32), self.births[pos], False)
+                rows = np.flatnonzero(mask)
+                found = (rows, pop.out32[rows], pop.birth[rows], False)
             self._bases[key] = found
         return found
 
@@ -426,63 +384,51 @@ class Run:
                 merged.append((a, b))
         return merged
 
-    def _make_cohort(self, key: tuple[Any, ...]) -> Cohort | None:
+    def _pregnant_cohort(self, key: tuple[Any, ...]) -> Cohort | None:
+        """The cohort of an eligibility whose stages are pregnancy stages only."""
         lo_b, hi_b, sex, bits, active, stages = key
         pop = self.pop
+        rows = np.unique(np.concatenate([self.preg.rows[stage] for stage in stages]))
+        b = pop.birth[rows]
+        ok = self.alive[rows] & (b >= lo_b) & (b <= hi_b)
+        if sex is not None:
+            ok &= pop.sex[rows] == sex
+        if bits:
+            ok &= (pop.conditions[rows] & bits) != 0
+        if active:
+            ok &= pop.sexually_active[rows] != 0
+        rows = rows[ok]
+        if not len(rows):
+            return None
+        return Cohort(rows, pop.out32[rows], b[ok])
+
+    def _make_cohort(self, key: tuple[Any, ...]) -> Cohort | None:
+        lo_b, hi_b, sex, bits, active, stages = key
         if stages and stages <= PREGNANCY_STAGES:
-            rows = np.unique(np.concatenate([self.preg.rows[stage] for stage in stages]))
-            b = pop.birth[rows]
-            ok = self.alive[rows] & (b >= lo_b) & (b <= hi_b)
-            if sex is not None:
-                ok &= pop.sex[rows] == sex
-            if bits:
-                ok &= (pop.conditions[rows] & bits) != 0
-            if active:
-                ok &= pop.sexually_active[rows] != 0
-            rows = rows[ok]
-            if not len(rows):
-                return None
-            pos = rows if self.order is None else self.inverse[rows]
-            return Cohort(
-                rows,
-                rows.astype(np.int32),
-                b[ok],
-                pos,
-                contiguous=False,
-                ordered=self.order is None,
-            )
-        places, base, base32, births, whole = self._base(sex, bits, active)
+            return self._pregnant_cohort(key)
+        base, base32, births, _ = self._base(sex, bits, active)
         ranges = [(lo_b, hi_b)]
         pregnant = stages & PREGNANCY_STAGES if stages else frozenset()
         if stages and not pregnant:
             ranges = self._birth_ranges(stages, lo_b, hi_b)
-        # in birth order, each range of births is a slice
+        co = self._sliced(ranges, base, base32, births)
+        if co is not None and pregnant:
+            idx = np.flatnonzero(self._in_stages(stages, co.rows, co.b))
+            co = co.subset(idx) if len(idx) else None
+        return co
+
+    def _sliced(
+        self, ranges: list[tuple[int, int]], base: Arr, base32: Arr, births: Arr
+    ) -> Cohort | None:
+        """The rows of *base* born within one of *ranges* (rows in order of birth: slices)."""
         bounds = np.searchsorted(births, [x for a, b in ranges for x in (a, b + 1)])
         parts = [(int(i), int(j)) for i, j in zip(bounds[::2], bounds[1::2], strict=True) if i < j]
         if not parts:
             return None
         if len(parts) == 1:
             i, j = parts[0]
-            co = Cohort(
-                base[i:j], base32[i:j], births[i:j], places[i:j], contiguous=whole, ordered=True
-            )
-        else:
-            co = Cohort(
-                *(
-                    np.concatenate([x[i:j] for i, j in parts])
-                    for x in (base, base32, births, places)
-                ),
-                contiguous=False,
-                ordered=True,
-            )
-        if pregnant:
-            idx = np.flatnonzero(self._in_stages(stages, co.rows, co.b))
-            if not len(idx):
-                return None
-            co = Cohort(
-                co.rows[idx], co.rows32[idx], co.b[idx], co.pos[idx], contiguous=False, ordered=True
-            )
-        return co
+            return Cohort(base[i:j], base32[i:j], births[i:j])
+        return Cohort(*(np.concatenate([x[i:j] for i, j in parts]) for x in (base, base32, births)))
 
     def _in_stages(self, stages: frozenset[LifeStage], rows: Arr, b: Arr) -> Arr:
         """Whether each row (born on *b*) is in one of *stages* on the date (``stages_of``)."""
@@ -499,21 +445,25 @@ class Run:
         self, el: Eligibility, co: Cohort, start: Arr, end: Arr | None
     ) -> tuple[Arr, Arr | None]:
         """``grade_scope`` per person for the rows whose recorded grade decides."""
-        grade = self.grade_now(co.rows)
-        by_grade = np.flatnonzero(grade)
+        recorded = np.flatnonzero(self.pop.school_grade[co.rows])
+        grade = self.grade_now(co.rows[recorded])
+        by_grade = recorded[grade != 0]
         if not len(by_grade):
             return start, end
         assert end is not None  # the loader requires an age band with grades
-        g = grade[by_grade]
+        g = grade[grade != 0]
         year = school_year_of(self.d)
-        july = {
-            y: _dt.date(y, SCHOOL_YEAR_MONTH, 1).toordinal() for y in range(year - 13, year + 14)
-        }
-        first = np.array([july[year - (x - min(el.grades))] for x in g.tolist()], dtype=np.int64)
-        last = np.array([july[year + (max(el.grades) - x) + 1] - 1 for x in g.tolist()])
+        lo_g, hi_g = min(el.grades), max(el.grades)
+
+        def july(y: int) -> int:
+            return _dt.date(y, SCHOOL_YEAR_MONTH, 1).toordinal()
+
+        # per grade now (1-12): the first and last day of the grade band
+        first = np.array([0] + [july(year - (x - lo_g)) for x in range(1, 13)], dtype=np.int64)
+        last = np.array([0] + [july(year + (hi_g - x) + 1) - 1 for x in range(1, 13)])
         start, end = start.astype(np.int64), end.astype(np.int64)
-        start[by_grade] = first
-        end[by_grade] = last
+        start[by_grade] = first[g]
+        end[by_grade] = last[g]
         return start, end
 
     def scope(self, entry: Entry, co: Cohort, sel: Arr | None = None) -> tuple[Arr, Arr | None]:
@@ -565,7 +515,7 @@ class Run:
         keep: Arr | None = None,
     ) -> None:
         """Add the items of cohort rows *sel* (None: all) to *slot*, those *keep* says."""
-        rows = co.rows32 if sel is None else co.rows32[sel]
+        rows = co.out32 if sel is None else co.out32[sel]
         if self.ahead is not None:
             # not yet in the age band (admitted by the horizon): only what is upcoming
             pos = self.ahead

@@ -76,13 +76,10 @@ def in_grades(
     b, m = co.b, len(co)
     flat = [r for per_year in ranges for r in per_year]
     mask = np.zeros(m, dtype=np.bool_)
-    if co.ordered:
-        bounds = np.searchsorted(b, [x for lo, hi in flat for x in (lo, hi + 1)])
-        for i, j in zip(bounds[::2], bounds[1::2], strict=True):
-            mask[i:j] = True
-    else:
-        for lo, hi in flat:
-            mask |= (b >= lo) & (b <= hi)
+    # the rows are in order of birth: each range of births is a slice
+    bounds = np.searchsorted(b, [x for lo, hi in flat for x in (lo, hi + 1)])
+    for i, j in zip(bounds[::2], bounds[1::2], strict=True):
+        mask[i:j] = True
     recorded, grade, at = _recorded_grades(run, co)
     listed = []
     if len(recorded):
