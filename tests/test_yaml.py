@@ -15,6 +15,7 @@ from ilp._yaml import (
     MAX_DEPTH,
     SIZE_LIMITS,
     Map,
+    check_bounds,
     load_file,
     read_json,
     read_text,
@@ -231,6 +232,41 @@ class TestJson:
         with pytest.raises(InputFileError, match="invalid JSON") as info:
             _json('{\n"a": }')
         assert info.value.line == 2
+
+
+class TestCheckBounds:
+    """Values parsed elsewhere (a streamed FHIR entry) are held to the bounds of read_json."""
+
+    def test_values_within_bounds_pass(self) -> None:
+        """Nesting up to the limit, 40-digit numbers, booleans and text are fine."""
+        nested: Any = 1
+        for _ in range(MAX_DEPTH):
+            nested = [nested]
+        assert check_bounds(nested) is None
+        assert check_bounds({"a": [10**39, -(10**39), True, 1.5, "x" * 5000]}) is None
+
+    @pytest.mark.parametrize(
+        ("value", "problem"),
+        [
+            ({"a": 10**40}, "more than 40 characters"),
+            ([-(10**45)], "more than 40 characters"),
+            ({"a": float("nan")}, "NaN and infinity"),
+            ([float("-inf")], "NaN and infinity"),
+            ([[[1]]], "deeper than 2"),
+        ],
+    )
+    def test_values_out_of_bounds_are_named(self, value: Any, problem: str) -> None:
+        """Each bound broken is named; the check does not recurse."""
+        found = check_bounds(value, most_depth=2 if problem.startswith("deeper") else MAX_DEPTH)
+        assert found is not None
+        assert problem in found
+
+    def test_a_very_deep_value_is_checked_without_recursion(self) -> None:
+        """100,000 levels are reported, not a RecursionError."""
+        nested: Any = []
+        for _ in range(100_000):
+            nested = [nested]
+        assert check_bounds(nested) == f"lists and mappings nested deeper than {MAX_DEPTH} levels"
 
 
 class TestFiles:

@@ -43,6 +43,7 @@ __all__ = [
     "SIZE_LIMITS",
     "Map",
     "Reader",
+    "check_bounds",
     "join",
     "load_file",
     "member",
@@ -67,6 +68,8 @@ SIZE_LIMITS: Final[dict[str, int]] = {
     "indicator file": 4 * _MB,
     "network": 16 * _MB,
     "simulation parameters": 1 * _MB,
+    "code map": 4 * _MB,
+    "FHIR bundle": 64 * _MB,
 }
 #: The deepest nesting of lists and mappings accepted.
 MAX_DEPTH: Final = 64
@@ -429,12 +432,40 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def read_json(text: str, *, origin: str, error: ErrorType = CatalogueError) -> Any:
-    """Parse JSON *text* within the same bounds as YAML; objects become :class:`Map`."""
+def check_bounds(value: Any, *, most_depth: int = MAX_DEPTH) -> str | None:
+    """What is out of bounds in *value* (parsed elsewhere, e.g. streamed JSON), or ``None``.
+
+    The bounds of :func:`read_json`: nesting, numbers, NaN and infinity.
+    """
+    limit = 10**MAX_NUMBER_CHARS
+    todo: list[tuple[Any, int]] = [([value], 0)]
+    while todo:
+        container, depth = todo.pop()
+        for item in container.values() if isinstance(container, dict) else container:
+            if isinstance(item, dict | list):
+                if depth >= most_depth:
+                    return f"lists and mappings nested deeper than {most_depth} levels"
+                todo.append((item, depth + 1))
+            elif isinstance(item, str | bool) or item is None:
+                continue
+            elif isinstance(item, int) and not -limit < item < limit:
+                return f"a number of more than {MAX_NUMBER_CHARS} characters is refused"
+            elif isinstance(item, float) and not math.isfinite(item):
+                return "NaN and infinity are not accepted"
+    return None
+
+
+def read_json(
+    text: str, *, origin: str, error: ErrorType = CatalogueError, plain: bool = False
+) -> Any:
+    """Parse JSON *text* within the same bounds as YAML; objects become :class:`Map`.
+
+    With *plain*, objects are plain dicts (faster; duplicate keys are not recorded).
+    """
     try:
         data = json.loads(
             text,
-            object_pairs_hook=_json_map,
+            object_pairs_hook=None if plain else _json_map,
             parse_int=_json_int,
             parse_float=_json_float,
             parse_constant=_json_constant,

@@ -28,15 +28,17 @@ import yaml
 import ilp
 from ilp.cli import main as cli_main
 from ilp.errors import ILPError
+from ilp.interop import export_bundle, load_codemap, read_bundle
 from ilp.lifecycle import load_catalogue
 from ilp.network import gaps, load_network
-from ilp.population import History, Population, SimParams, SimResult
+from ilp.population import History, Population, SimParams, SimResult, load_parquet, save_parquet
 from ilp.population.simulation._result import (
     COVERAGE_DTYPE,
     DEMAND_DTYPE,
     PARTITION_DTYPE,
     PEOPLE_DTYPE,
 )
+from ilp.pws import load_indicators
 
 NIK = "3507121204780003"
 #: Set ILP_FUZZ_LIGHT=1 to fuzz the loaders alone (what a long campaign needs), without
@@ -346,6 +348,46 @@ def _result_file(path: Path) -> None:
     ).save(path)
 
 
+def bundle_seed() -> Any:
+    """A FHIR Bundle of the first two members of the demo family and their histories."""
+    ff = ilp.read_family_file(resources.files("ilp").joinpath("data/demo/family.yaml"))
+    people = ff.family.people[:2]
+    histories = {p.id: ff.histories.get(p.id, ())[:4] for p in people}
+    return export_bundle(people, histories)
+
+
+def codemap_seed() -> Any:
+    """The first rows of the shipped code map, one per kind of resource."""
+    text = resources.files("ilp.interop").joinpath("data/codemap.yaml").read_text("utf-8")
+    data = _plain(yaml.safe_load(text))
+    data["services"] = data["services"][:4]
+    data["conditions"] = data["conditions"][:2]
+    return data
+
+
+def indicators_seed() -> Any:
+    """The shipped indicator file (its indicators refer to each other, so it stays whole)."""
+    text = resources.files("ilp.pws").joinpath("data/indicators.yaml").read_text("utf-8")
+    return _plain(yaml.safe_load(text))
+
+
+_PARQUET_KINDS = ("people", "pregnancies", "records")
+
+
+def parquet_seed(ws: Workspace) -> bytes:
+    """The demo family saved as a Parquet dataset, packed as one input."""
+    ff = ilp.read_family_file(resources.files("ilp").joinpath("data/demo/family.yaml"))
+    population, history = Population.from_people(ff.family.people, ff.histories)
+    folder = ws.root / "seed-parquet"
+    save_parquet(folder, population, history)
+    files = {k: (folder / k / "part-0.parquet").read_bytes() for k in _PARQUET_KINDS}
+    for kind in _PARQUET_KINDS:
+        (folder / kind / "part-0.parquet").unlink()
+        (folder / kind).rmdir()
+    folder.rmdir()
+    return _SEP.join(k.encode() + b"\n" + v for k, v in files.items())
+
+
 # ---------------------------------------------------------------------------
 # targets
 
@@ -371,6 +413,20 @@ class Workspace:
             name, _, body = part.partition(b"\n")
             if name in (b"households.csv", b"people.csv", b"pregnancies.csv", b"records.csv"):
                 (folder / name.decode()).write_bytes(body)
+        return folder
+
+    def dataset(self, data: bytes) -> Path:
+        """A Parquet dataset folder holding the parts packed in *data*."""
+        folder = self.root / "dataset"
+        for kind in _PARQUET_KINDS:
+            sub = folder / kind
+            sub.mkdir(parents=True, exist_ok=True)
+            for old in sub.iterdir():
+                old.unlink()
+        for part in data.split(_SEP):
+            name, _, body = part.partition(b"\n")
+            if name.decode("utf-8", "replace") in _PARQUET_KINDS:
+                (folder / name.decode() / "part-0.parquet").write_bytes(body)
         return folder
 
 
@@ -439,6 +495,31 @@ def result_npz(ws: Workspace, data: bytes) -> None:
         result.to_records(table)
 
 
+def fhir_bundle(ws: Workspace, data: bytes) -> None:
+    path = ws.file("b.json", data)
+    for stream in (False, True):
+        got = read_bundle(path, stream=stream)
+        if not LIGHT:
+            for person in got.people:
+                with contextlib.suppress(ILPError):
+                    ilp.due(person, ON_DATES[0], history=got.history(person.id))
+
+
+def codemap(ws: Workspace, data: bytes) -> None:
+    load_codemap(ws.file("m.yaml", data))
+
+
+def indicators(ws: Workspace, data: bytes) -> None:
+    load_indicators(ws.file("i.yaml", data))
+
+
+def population_parquet(ws: Workspace, data: bytes) -> None:
+    population, history = load_parquet(ws.dataset(data))
+    if not LIGHT:
+        population.to_people()
+        history.to_mapping(population)
+
+
 def due_cli(ws: Workspace, data: bytes) -> None:
     path = ws.file("p.yaml", data)
     out, err = io.StringIO(), io.StringIO()
@@ -469,6 +550,10 @@ TARGETS: dict[str, tuple[Target, Callable[[Workspace], bytes], str | None]] = {
     "population_npz": (population_npz, lambda ws: _seed_file(ws, _population_file), "npz"),
     "result_npz": (result_npz, lambda ws: _seed_file(ws, _result_file), "npz"),
     "due_cli": (due_cli, lambda ws: dump(PERSON_SEED, "yaml"), "yaml"),
+    "fhir_bundle": (fhir_bundle, lambda ws: dump(bundle_seed(), "json"), "json"),
+    "codemap": (codemap, lambda ws: dump(codemap_seed(), "yaml"), "yaml"),
+    "indicators": (indicators, lambda ws: dump(indicators_seed(), "yaml"), "yaml"),
+    "population_parquet": (population_parquet, parquet_seed, "parquet"),
 }
 
 
@@ -537,6 +622,63 @@ def mutate_csv(seed: bytes, rng: random.Random) -> bytes:
     return register_bytes(files)
 
 
+def _nasty_column(table: Any, column: str, rng: random.Random) -> Any:
+    """*column* of *table* replaced: another type, nulls, or edge values of its own type."""
+    import pyarrow as pa
+
+    n = table.num_rows
+    kind = str(table.schema.field(column).type)
+    op = rng.randrange(4)
+    if op == 0:
+        values = pa.array([rng.choice(["", NIK, "x" * 3000, "2024-02-30", "\x00"])] * n)
+    elif op == 1:
+        values = pa.nulls(n, type=table.schema.field(column).type)
+    elif op == 2 and kind == "date32[day]":
+        days = [rng.choice([-(10**6), -1, 0, 3 * 10**6, 2**31 - 1]) for _ in range(n)]
+        values = pa.array(days, type=pa.int32()).cast(pa.date32())
+    elif op == 2:
+        values = pa.array([rng.choice([NIK, "", "x" * 3000, "a"])] * n, type=pa.string())
+    else:
+        values = pa.array([rng.randrange(-(2**31), 2**31) for _ in range(n)], type=pa.int64())
+    index = table.column_names.index(column)
+    return table.set_column(index, pa.field(column, values.type), values)
+
+
+def mutate_parquet(seed: bytes, rng: random.Random) -> bytes:
+    """A packed Parquet dataset with one part changed: a column, rows, metadata or bytes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = dict(part.partition(b"\n")[::2] for part in seed.split(_SEP))
+    name = rng.choice(sorted(files))
+    table = pq.read_table(pa.BufferReader(files[name]))
+    op = rng.randrange(7)
+    if op == 0:
+        files[name] = mutate_bytes(files[name], rng)
+        return _SEP.join(k + b"\n" + v for k, v in files.items())
+    if op == 1:
+        table = _nasty_column(table, rng.choice(table.column_names), rng)
+    elif op == 2:
+        table = table.drop_columns([rng.choice(table.column_names)])
+    elif op == 3:
+        table = pa.concat_tables([table, table])
+    elif op == 4:
+        meta = dict(table.schema.metadata or {})
+        meta[rng.choice([b"ilp_kind", b"ilp_format", b"other"])] = rng.choice(
+            [b"records", b"9", b""]
+        )
+        table = table.replace_schema_metadata(meta)
+    elif op == 5:
+        table = table.slice(0, rng.randrange(table.num_rows + 1))
+    else:
+        del files[name]
+        return _SEP.join(k + b"\n" + v for k, v in files.items())
+    out = pa.BufferOutputStream()
+    pq.write_table(table, out)
+    files[name] = out.getvalue().to_pybytes()
+    return _SEP.join(k + b"\n" + v for k, v in files.items())
+
+
 def mutant(seed: bytes, kind: str | None, rng: random.Random) -> bytes:
     """One input derived from *seed*: a structured mutation, byte edits, or random bytes."""
     choice = rng.random()
@@ -544,6 +686,8 @@ def mutant(seed: bytes, kind: str | None, rng: random.Random) -> bytes:
         return mutate_npz(seed, rng)
     if kind == "csv" and choice < 0.6:
         return mutate_csv(seed, rng)
+    if kind == "parquet" and choice < 0.8:
+        return mutate_parquet(seed, rng)
     if kind in ("yaml", "json") and choice < 0.6:
         parsed = json.loads(seed) if kind == "json" else yaml.safe_load(seed)
         return dump(mutate_data(parsed, rng, rng.randrange(1, 4)), kind)

@@ -173,6 +173,16 @@ class TestUserMaps:
         with pytest.raises(ilp.CodeMapError, match="no such file"):
             load_codemap(tmp_path / "none.yaml")
 
+    def test_a_map_file_over_the_limit_is_refused_before_reading(self, tmp_path: Path) -> None:
+        """A map file over 4 MB is refused by its size, the limit named; a folder is refused."""
+        path = tmp_path / "m.yaml"
+        with path.open("wb") as fh:  # a sparse file: its size, without writing it
+            fh.truncate(5 * 1024 * 1024)
+        with pytest.raises(ilp.CodeMapError, match="limit for a code map is 4 MB"):
+            load_codemap(path)
+        with pytest.raises(ilp.CodeMapError, match="is a directory"):
+            load_codemap(tmp_path)
+
     def test_lmp_code_may_be_overridden(self, tmp_path: Path) -> None:
         """A local map may name another LOINC code for the LMP observation."""
         path = tmp_path / "m.yaml"

@@ -514,6 +514,18 @@ def _break(how: str) -> dict[str, Any] | list[Any]:
         _imm(b)["occurrenceDateTime"] = "2025-02-30"
     elif how == "bad-birth-date":
         b["entry"][0]["resource"]["birthDate"] = "10/01/2025"
+    elif how == "bundle-type-a-list":
+        b["type"] = ["collection"]
+    elif how == "identifier-not-a-list":
+        b["entry"][0]["resource"]["identifier"] = {"system": "x", "value": "y"}
+    elif how == "name-not-a-list":
+        b["entry"][0]["resource"]["name"] = "Ayu"
+    elif how == "given-not-a-list":
+        b["entry"][0]["resource"]["name"] = [{"given": 5}]
+    elif how == "performer-not-a-list":
+        _imm(b)["performer"] = 1.5
+    elif how == "birth-date-not-text":
+        b["entry"][0]["resource"]["birthDate"] = ["2025-01-10"]
     elif how == "focus-to-nothing":
         b["entry"].append(
             {
@@ -545,6 +557,12 @@ class TestMalformed:
             ("bad-date", "Immunization/imm-1", "occurrenceDateTime"),
             ("bad-birth-date", "Patient/ayu", "birthDate"),
             ("focus-to-nothing", "Observation/x", "focus.reference"),
+            ("bundle-type-a-list", "Bundle", "type"),
+            ("identifier-not-a-list", "Patient/ayu", "identifier"),
+            ("name-not-a-list", "Patient/ayu", "name"),
+            ("given-not-a-list", "Patient/ayu", "name[0].given"),
+            ("performer-not-a-list", "Immunization/imm-1", "performer"),
+            ("birth-date-not-text", "Patient/ayu", "birthDate"),
         ],
     )
     def test_each_malformation_names_the_resource_and_field(
@@ -565,6 +583,52 @@ class TestMalformed:
             read_bundle(path)
         with pytest.raises(ilp.FHIRError, match="invalid JSON"):
             read_bundle(path, stream=True)
+
+    @pytest.mark.parametrize(
+        ("body", "problem"),
+        [
+            ('{"resourceType": "Bundle", "type": "collection", "entry": [{"x": NaN}]}', "NaN"),
+            (
+                '{"resourceType": "Bundle", "type": "collection", "entry": [{"x": 1e999}]}',
+                "NaN|overflow",
+            ),
+            (
+                '{"resourceType": "Bundle", "type": "collection", "entry": [{"x": '
+                + "9" * 5000
+                + "}]}",
+                "more than 40 characters|overflow",
+            ),
+            (
+                '{"resourceType": "Bundle", "type": "collection", "entry": ['
+                + '{"x": ' * 200
+                + "1"
+                + "}" * 200
+                + "]}",
+                "nested deeper than",
+            ),
+        ],
+        ids=["nan", "infinity", "endless-number", "deep"],
+    )
+    @pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
+    def test_a_bundle_out_of_bounds_is_refused_read_whole_or_streamed(
+        self, tmp_path: Path, body: str, problem: str, stream: bool
+    ) -> None:
+        """NaN, infinity, endless numbers and deep nesting fail as FHIRError, either way of reading."""
+        path = tmp_path / "b.json"
+        path.write_text(body, encoding="utf-8")
+        with pytest.raises(ilp.FHIRError, match=problem) as info:
+            read_bundle(path, stream=stream)
+        assert len(str(info.value)) < 300
+
+    def test_a_file_over_the_limit_read_whole_is_refused_before_reading(
+        self, tmp_path: Path
+    ) -> None:
+        """A Bundle file over 64 MB read whole is refused by its size, the limit named."""
+        path = tmp_path / "big.json"
+        with path.open("wb") as fh:  # a sparse file: its size, without writing it
+            fh.truncate(65 * 1024 * 1024)
+        with pytest.raises(ilp.InputFileError, match="limit for a FHIR bundle is 64 MB"):
+            read_bundle(path, stream=False)
 
     def test_a_missing_file_is_an_input_error(self, tmp_path: Path) -> None:
         """A path that does not exist raises InputFileError."""

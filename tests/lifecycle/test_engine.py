@@ -128,6 +128,24 @@ class TestRegion:
         with pytest.raises(InvalidPersonError, match="region"):
             Region.from_mapping(data)  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize(
+        "data",
+        [
+            "x" * 100_000,
+            {"x" * 100_000: 1},
+            {"je_endemic": "3507121204780003" * 1000},
+            {("a",): True},
+            {"ages": {5: "9m"}},
+        ],
+        ids=["long-text", "long-key", "long-value", "tuple-key", "number-code"],
+    )
+    def test_a_bad_region_is_refused_in_a_short_message(self, data: object) -> None:
+        """Called directly (not through a file), a hostile region still gives a short message."""
+        with pytest.raises(InvalidPersonError, match="region") as info:
+            Region.from_mapping(data)  # type: ignore[arg-type]
+        assert len(str(info.value)) < 200
+        assert "3507121204780003" not in str(info.value)
+
     def test_je_only_in_endemic_regions(self) -> None:
         """JE is listed for a 10-month-old only where the region is endemic."""
         on = "2024-11-20"

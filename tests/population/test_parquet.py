@@ -154,6 +154,16 @@ class TestBadInput:
         with pytest.raises(PopulationError, match=r"part-0\.parquet: not a Parquet file"):
             load_parquet(folder)
 
+    def test_column_names_that_are_not_utf8(self, tmp_path: Path) -> None:
+        """A part whose column names are not UTF-8 (a fuzz finding) is named, not a decode error."""
+        folder = _saved(tmp_path)
+        path = folder / "people" / "part-0.parquet"
+        data = path.read_bytes()
+        assert b"residence" in data
+        path.write_bytes(data.replace(b"residence", b"resid\xd5nce"))
+        with pytest.raises(PopulationError, match=r"part-0\.parquet: not a Parquet file"):
+            load_parquet(folder)
+
     def test_foreign_parquet(self, tmp_path: Path) -> None:
         """A Parquet file without the ilp marker is refused."""
         folder = _saved(tmp_path)

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import attrs
 
-from ilp._yaml import Reader, read_yaml
+from ilp._yaml import Reader, read_text, read_yaml
 from ilp._yaml import text as _text
 from ilp._yaml import whole as _int
 from ilp.errors import CodeMapError
@@ -357,11 +357,5 @@ def load_codemap(path: str | Path | None = None, *, base: CodeMap | None = None)
     start = default_codemap() if base is None else base
     if path is None:
         return start
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CodeMapError("no such file", path=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodeMapError(f"cannot read: {exc}", path=str(p)) from None
-    return start.merged(_parse(text, str(p)))
+    text = read_text(path, kind="code map", error=CodeMapError)
+    return start.merged(_parse(text, str(path)))

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import attrs
 
+from ilp._yaml import show
 from ilp.errors import FHIRError
 from ilp.interop._codemap import CodeMap
 from ilp.interop._common import ext, zone
@@ -27,6 +28,7 @@ __all__ = [
     "codings_of",
     "extension",
     "first_code",
+    "many",
     "show_codings",
 ]
 
@@ -54,7 +56,7 @@ class Ctx:
     def day(self, value: Any, name: str, field: str) -> _dt.date | None:
         """A date from a FHIR date or dateTime; None for a partial date (reported by the caller)."""
         if not isinstance(value, str):
-            msg = f"{value!r} is not a date"
+            msg = f"{show(value)} is not a date"
             raise FHIRError(msg, resource=name, field=field, value=value)
         if len(value) == 10:
             m = _DATE.fullmatch(value)
@@ -72,18 +74,40 @@ class Ctx:
                 return moment.astimezone(self.tz).date()
         elif _PARTIAL.fullmatch(value) is not None:
             return None
-        msg = f"{value!r} is not a date (YYYY-MM-DD) or dateTime with a time zone"
+        msg = f"{show(value)} is not a date (YYYY-MM-DD) or dateTime with a time zone"
         raise FHIRError(msg, resource=name, field=field, value=value)
 
 
+def many(element: Any, key: str, name: str, path: str = "") -> list[Any]:
+    """The repeating element *key* of *element* (a FHIR array): empty when absent.
+
+    Anything but a JSON array there raises :class:`FHIRError` naming *name*
+    (the resource) and the field, *path* being where *element* sits in it.
+    """
+    value = element.get(key) if isinstance(element, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        msg = f"expected a list, got {type(value).__name__}"
+        raise FHIRError(msg, resource=name, field=f"{path}{key}", value=value)
+    return value
+
+
 def codings_of(concept: Any) -> list[tuple[str, str]]:
-    """The (system, code) pairs of a CodeableConcept; none when it is not one."""
-    if not isinstance(concept, dict):
+    """The (system, code) pairs of a CodeableConcept; none when it is not one.
+
+    A coding whose system is not text, or whose code is not text or a whole
+    number, is not one ilp can read and is left out.
+    """
+    if not isinstance(concept, dict) or not isinstance(concept.get("coding"), list):
         return []
     return [
         (c["system"], str(c["code"]))
-        for c in concept.get("coding") or ()
-        if isinstance(c, dict) and isinstance(c.get("system"), str) and "code" in c
+        for c in concept["coding"]
+        if isinstance(c, dict)
+        and isinstance(c.get("system"), str)
+        and isinstance(c.get("code"), str | int)
+        and not isinstance(c.get("code"), bool)
     ]
 
 
@@ -95,7 +119,8 @@ def show_codings(codings: Iterable[tuple[str, str]]) -> str:
 def extension(resource: Mapping[str, Any], name: str) -> Any:
     """The value of ilp's extension *name* on *resource*, or None."""
     url = ext(name)
-    for e in resource.get("extension") or ():
+    found = resource.get("extension") if isinstance(resource, dict) else None
+    for e in found if isinstance(found, list) else ():
         if isinstance(e, dict) and e.get("url") == url:
             for key, value in e.items():
                 if key.startswith("value"):

@@ -13,11 +13,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from ilp._yaml import show
 from ilp.errors import FHIRError
 from ilp.interop._codemap import CodeMap, default_codemap
 from ilp.interop._common import DEFAULT_TZ, EPISODE_TYPE, KK
 from ilp.interop._fhir_bundle import open_entries
-from ilp.interop._fhir_context import NIK_RE, Ctx, Index, PatientParts, codings_of, extension
+from ilp.interop._fhir_context import (
+    NIK_RE,
+    Ctx,
+    Index,
+    PatientParts,
+    codings_of,
+    extension,
+    many,
+)
 from ilp.interop._fhir_people import read_condition, read_family, read_person
 from ilp.interop._fhir_records import read_observation, read_record
 from ilp.interop._fhir_result import FHIRImport, ImportReport
@@ -96,7 +105,7 @@ def _subject(
     target = index.resolve(ref)
     if target is None or target not in patients:
         shown = ref.get("reference") if isinstance(ref, dict) else ref
-        msg = f"{shown!r} refers to no Patient in the bundle"
+        msg = f"{show(shown)} refers to no Patient in the bundle"
         raise FHIRError(msg, resource=name, field=f"{field}.reference", value=shown)
     return patients[target]
 
@@ -149,7 +158,7 @@ def _assemble(ctx: Ctx, index: Index, kept: list[tuple[str, str, Mapping[str, An
         kk = next(
             (
                 i.get("value")
-                for i in p.resource.get("identifier") or ()
+                for i in many(p.resource, "identifier", p.name)
                 if isinstance(i, dict) and i.get("system") == KK
             ),
             None,
@@ -159,7 +168,7 @@ def _assemble(ctx: Ctx, index: Index, kept: list[tuple[str, str, Mapping[str, An
                 (person, extension(p.resource, "family-relation"), p.resource)
             )
         elif kk is not None:
-            ctx.skip(p.name, f"family card number {kk!r} is not 16 digits: no family")
+            ctx.skip(p.name, f"family card number {show(kk)} is not 16 digits: no family")
     families = [read_family(ctx, kk, members) for kk, members in cards.items()]
     report = ImportReport(dict(ctx.read), dict(ctx.used), tuple(ctx.skipped))
     return FHIRImport(tuple(people), histories, tuple(f for f in families if f is not None), report)
@@ -167,7 +176,9 @@ def _assemble(ctx: Ctx, index: Index, kept: list[tuple[str, str, Mapping[str, An
 
 def _is_anc(res: Mapping[str, Any]) -> bool:
     """Whether an EpisodeOfCare is typed ANC in ilp's episode coding."""
-    types = [coding for c in res.get("type") or () for coding in codings_of(c)]
+    found = res.get("type")
+    listed = found if isinstance(found, list) else []
+    types = [coding for c in listed for coding in codings_of(c)]
     return EPISODE_TYPE in {s for s, _ in types} and "ANC" in {
         code for s, code in types if s == EPISODE_TYPE
     }

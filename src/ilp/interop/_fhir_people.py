@@ -10,6 +10,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
+from ilp._yaml import show
 from ilp.errors import ILPError
 from ilp.interop._codemap import ICD10, ILP_CONDITION
 from ilp.interop._common import ILP_PERSON, NIK
@@ -20,6 +21,7 @@ from ilp.interop._fhir_context import (
     codings_of,
     extension,
     first_code,
+    many,
     show_codings,
 )
 from ilp.people import (
@@ -51,7 +53,8 @@ def read_family(
         relations[oldest] = Relation.HEAD
     address = residence = None
     for _, _, res in members:
-        for a in res.get("address") or ():
+        found = res.get("address")
+        for a in found if isinstance(found, list) else ():
             if isinstance(a, dict):
                 address = address or a.get("text")
                 residence = residence or extension(a, "family-residence")
@@ -72,19 +75,22 @@ def read_person(ctx: Ctx, p: PatientParts) -> Person | None:
     """The Patient as a Person with its pregnancies, or None (with the reason in the report)."""
     res, name = p.resource, p.name
     ids = {
-        i.get("system"): i.get("value") for i in res.get("identifier") or () if isinstance(i, dict)
+        i["system"]: i.get("value")
+        for i in many(res, "identifier", name)
+        if isinstance(i, dict) and isinstance(i.get("system"), str)
     }
-    pid = ids.get(ILP_PERSON) or name.split("/", 1)[1]
+    own = ids.get(ILP_PERSON)
+    pid = own if isinstance(own, str) and own else name.split("/", 1)[1]
     gender = res.get("gender")
     if gender not in ("female", "male"):
-        ctx.skip(name, f"gender {gender!r}: ilp needs female or male")
+        ctx.skip(name, f"gender {show(gender)}: ilp needs female or male")
         return None
     if "birthDate" not in res:
         ctx.skip(name, "no birthDate")
         return None
     birth = ctx.day(res["birthDate"], name, "birthDate")
     if birth is None:
-        ctx.skip(name, f"birthDate {res['birthDate']!r} is not a whole date")
+        ctx.skip(name, f"birthDate {show(res['birthDate'])} is not a whole date")
         return None
     death = None
     if "deceasedDateTime" in res:
@@ -92,17 +98,16 @@ def read_person(ctx: Ctx, p: PatientParts) -> Person | None:
     nik = ids.get(NIK)
     if nik is not None and (not isinstance(nik, str) or NIK_RE.fullmatch(nik) is None):
         shown = mask_nik(str(nik)) if len(str(nik)) > 4 else nik
-        ctx.skip(name, f"NIK {shown!r} is not 16 digits: NIK left out")
+        ctx.skip(name, f"NIK {show(shown)} is not 16 digits: NIK left out")
         nik = None
-    names = res.get("name") or []
+    names = many(res, "name", name)
     text = None
     if names and isinstance(names[0], dict):
         n = names[0]
-        text = (
-            n.get("text")
-            or " ".join([*(n.get("given") or []), n.get("family") or ""]).strip()
-            or None
-        )
+        given = [g for g in many(n, "given", name, "name[0].") if isinstance(g, str)]
+        family = n["family"] if isinstance(n.get("family"), str) else ""
+        text = n.get("text") if isinstance(n.get("text"), str) else None
+        text = text or " ".join([*given, family]).strip() or None
     grade, year = extension(res, "school-grade"), extension(res, "school-year")
     data: dict[str, Any] = {
         "id": pid,

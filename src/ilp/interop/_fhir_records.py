@@ -9,6 +9,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
+from ilp._yaml import show
 from ilp.errors import FHIRError, ILPError
 from ilp.interop._codemap import ILP_SERVICE, LOINC, REASON, Resource
 from ilp.interop._fhir_context import (
@@ -18,6 +19,7 @@ from ilp.interop._fhir_context import (
     codings_of,
     extension,
     first_code,
+    many,
     show_codings,
 )
 from ilp.people import ServiceRecord
@@ -32,18 +34,18 @@ def _episode_of(
     name: str,
     episodes: Mapping[str, Any],
 ) -> str | None:
-    for ref in res.get("focus") or ():
+    for ref in many(res, "focus", name):
         target = index.resolve(ref)
         if isinstance(ref, dict) and str(ref.get("reference", "")).find("EpisodeOfCare") >= 0:
             if target is None or target not in episodes:
-                msg = f"{ref.get('reference')!r} refers to no EpisodeOfCare in the bundle"
+                msg = f"{show(ref.get('reference'))} refers to no EpisodeOfCare in the bundle"
                 raise FHIRError(
                     msg, resource=name, field="focus.reference", value=ref.get("reference")
                 )
             return target
     enc = index.resolve(res.get("encounter"))
     if enc is not None and enc in encounters:
-        for ref in encounters[enc].get("episodeOfCare") or ():
+        for ref in many(encounters[enc], "episodeOfCare", enc):
             target = index.resolve(ref)
             if target is not None and target in episodes:
                 return target
@@ -80,8 +82,8 @@ def _place_of(res: Mapping[str, Any], index: Index, encounters: Mapping[str, Any
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
 
 
-def _provider_of(res: Mapping[str, Any]) -> str | None:
-    for perf in res.get("performer") or ():
+def _provider_of(res: Mapping[str, Any], name: str) -> str | None:
+    for perf in many(res, "performer", name):
         if not isinstance(perf, dict):
             continue
         actor = perf.get("actor", perf)
@@ -102,7 +104,7 @@ def read_observation(
 ) -> None:
     """An Observation as a record, or as an LMP/EDD kept on *owner* for its pregnancies."""
     if res.get("status") not in ("final", "amended", "corrected", "preliminary"):
-        ctx.skip(name, f"observation status {res.get('status')!r}")
+        ctx.skip(name, f"observation status {show(res.get('status'))}")
         return
     codings = codings_of(res.get("code"))
     loinc = first_code(codings, LOINC)
@@ -122,7 +124,7 @@ def read_observation(
         target.append((episode, day, name))
         ctx.used["Observation"] += 1
         return
-    code = _service_code(ctx, codings, res, Resource.OBSERVATION)
+    code = _service_code(ctx, codings, res, Resource.OBSERVATION, name)
     if code is None:
         ctx.skip(name, "coding maps to no ilp service", show_codings(codings))
         return
@@ -137,7 +139,7 @@ def read_observation(
     quantity = res.get("valueQuantity")
     if isinstance(quantity, dict) and isinstance(quantity.get("value"), int | float):
         value = float(quantity["value"])
-        interp = res.get("interpretation") or []
+        interp = many(res, "interpretation", name)
         if interp and isinstance(interp[0], dict):
             result = interp[0].get("text") or next((c for _, c in codings_of(interp[0])), None)
     elif isinstance(res.get("valueString"), str):
@@ -152,14 +154,14 @@ def read_observation(
         code,
         day,
         place=_place_of(res, index, encounters),
-        provider=_provider_of(res),
+        provider=_provider_of(res, name),
         result=result,
         value=value,
     )
 
 
 def _service_code(
-    ctx: Ctx, codings: list[tuple[str, str]], res: Mapping[str, Any], kind: Resource
+    ctx: Ctx, codings: list[tuple[str, str]], res: Mapping[str, Any], kind: Resource, name: str
 ) -> str | None:
     own = first_code(codings, ILP_SERVICE)
     if own is not None:
@@ -168,14 +170,14 @@ def _service_code(
     if kind is Resource.IMMUNIZATION and len(rows) > 1:
         doses = [
             p.get("doseNumberPositiveInt")
-            for p in res.get("protocolApplied") or ()
+            for p in many(res, "protocolApplied", name)
             if isinstance(p, dict)
         ]
         dose = doses[0] if doses else None
         if isinstance(dose, int):
             rows = [r for r in rows if r.dose is None or r.dose == dose] or rows
         reasons = {
-            c for cc in res.get("reasonCode") or () for s, c in codings_of(cc) if s == REASON
+            c for cc in many(res, "reasonCode", name) for s, c in codings_of(cc) if s == REASON
         }
         if reasons and len(rows) > 1:
             rows = [r for r in rows if r.reason in reasons] or rows
@@ -194,15 +196,15 @@ def read_record(
 ) -> None:
     """A completed Immunization or Procedure as a record of *owner*; otherwise report it."""
     if res.get("status") != "completed":
-        ctx.skip(name, f"{rtype} status {res.get('status')!r}, not completed")
+        ctx.skip(name, f"{rtype} status {show(res.get('status'))}, not completed")
         return
     if rtype == "Immunization":
         codings = codings_of(res.get("vaccineCode"))
-        code = _service_code(ctx, codings, res, Resource.IMMUNIZATION)
+        code = _service_code(ctx, codings, res, Resource.IMMUNIZATION, name)
         _, day = _date_of(ctx, res, name, "occurrenceDateTime")
     else:
         codings = codings_of(res.get("code"))
-        code = _service_code(ctx, codings, res, Resource.PROCEDURE)
+        code = _service_code(ctx, codings, res, Resource.PROCEDURE, name)
         _, day = _date_of(ctx, res, name, "performedDateTime")
     if code is None:
         ctx.skip(name, "coding maps to no ilp service", show_codings(codings))
@@ -222,7 +224,7 @@ def read_record(
         code,
         day,
         place=_place_of(res, index, encounters),
-        provider=_provider_of(res),
+        provider=_provider_of(res, name),
         result=result,
         value=float(value)
         if isinstance(value, int | float) and not isinstance(value, bool)

@@ -21,6 +21,7 @@ import pendulum
 
 from ilp._coerce import member_of
 from ilp._vocabulary import Cluster, PointOfCare
+from ilp._yaml import show
 from ilp.dates import Duration, as_date
 from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem
@@ -58,21 +59,25 @@ class Region:
     def from_mapping(cls, data: Mapping[str, Any]) -> Region:
         """Read ``{"je_endemic": true, "ages": {"JE": "9m"}}``: true flags plus optional ages."""
         if not isinstance(data, Mapping):
-            msg = f"region: expected a mapping such as {{je_endemic: true}}, got {data!r}"
+            msg = f"region: expected a mapping such as {{je_endemic: true}}, got {show(data)}"
             raise InvalidPersonError(msg, field="region", value=data)
         flags, ages = set(), {}
         for key, value in data.items():
+            if not isinstance(key, str):
+                msg = f"region: a key must be text, got {show(key)}"
+                raise InvalidPersonError(msg, field="region", value=key)
             if key == "ages":
-                if not isinstance(value, Mapping):
-                    msg = f"region.ages: expected a mapping of code to age, got {value!r}"
+                if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+                    msg = f"region.ages: expected a mapping of code to age, got {show(value)}"
                     raise InvalidPersonError(msg, field="region.ages", value=value)
                 ages = dict(value)
             elif isinstance(value, bool):
                 if value:
-                    flags.add(str(key))
+                    flags.add(key)
             else:
-                msg = f"region.{key}: expected true or false, got {value!r}"
-                raise InvalidPersonError(msg, field=f"region.{key}", value=value)
+                name = key if len(key) <= 40 else f"{key[:37]}..."
+                msg = f"region.{name}: expected true or false, got {show(value)}"
+                raise InvalidPersonError(msg, field=f"region.{name}", value=value)
         try:
             return cls(flags, ages)
         except ValueError as exc:

@@ -165,8 +165,9 @@ def _read(path: Path, kind: str) -> dict[str, npt.NDArray[Any]]:
     name = os.fspath(path)
     try:
         table = pq.read_table(path)
-    except (OSError, pa.ArrowException) as exc:
-        msg = f"{name}: not a Parquet file ilp can read ({exc})"
+        table.column_names  # noqa: B018 - names that are not UTF-8 fail here, not later
+    except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
+        msg = f"{name}: not a Parquet file ilp can read ({str(exc)[:120]})"
         raise PopulationError(msg, field="path", value=name) from None
     meta = table.schema.metadata or {}
     if meta.get(_FORMAT_KEY) != _FORMAT or meta.get(b"ilp_kind") != kind.encode():
