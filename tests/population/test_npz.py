@@ -65,6 +65,17 @@ class TestNpzFiles:
         with pytest.raises(PopulationError, match="ilp_population_format' is a single value"):
             Population.load(tmp_path / "p.npz")
 
+    def test_a_member_flagged_encrypted_is_refused(self, tmp_path: Path) -> None:
+        """A fuzz finding: a member marked encrypted is a PopulationError, not a RuntimeError."""
+        path = tmp_path / "p.npz"
+        _population().save(path)
+        data = bytearray(path.read_bytes())
+        at = data.find(b"PK\x01\x02")  # the first central directory entry
+        data[at + 8] |= 0x1  # its general purpose flags: encrypted
+        path.write_bytes(bytes(data))
+        with pytest.raises(PopulationError, match="is encrypted"):
+            Population.load(path)
+
     def test_a_python_2_header_is_refused_without_a_warning(self, tmp_path: Path) -> None:
         """A header NumPy can read only by its Python 2 fallback is a PopulationError, never a warning."""
         text = b"{'descr': '<i4', 'fortran_order': False, 'shape': (3L,), }"

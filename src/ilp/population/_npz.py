@@ -33,6 +33,8 @@ _MAX_RATIO: Final = 1100
 _SLACK: Final = 64 * 1024
 #: The most members an ilp file has (a few dozen).
 _MAX_MEMBERS: Final = 256
+#: The zip flag of an encrypted member (zipfile raises RuntimeError on opening one).
+_ENCRYPTED: Final = 0x1
 
 
 class NpzArrays:
@@ -80,6 +82,8 @@ class NpzArrays:
             if not info.filename.endswith(".npy") or info.is_dir():
                 raise self.error(f"member {info.filename[:60]!r} is not a NumPy array")
             name = info.filename[: -len(".npy")]
+            if info.flag_bits & _ENCRYPTED:
+                raise self.error("is encrypted, which ilp never saves", name)
             limit = info.compress_size * _MAX_RATIO + _SLACK
             if info.compress_type == zipfile.ZIP_STORED:
                 limit = info.compress_size
