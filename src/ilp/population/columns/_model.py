@@ -355,8 +355,7 @@ class History:
             c0, c1, p0, p1 = code[:-1], code[1:], person[:-1], person[1:]
             ordered = (c1 > c0) | ((c1 == c0) & ((p1 > p0) | ((p1 == p0) & (day[1:] >= day[:-1]))))
             _check_values("rec_code", code[1:], ~ordered, "records sorted by code, person, day")
-        offsets = np.searchsorted(code, np.arange(len(self.codes) + 1)).astype(np.int64)
-        object.__setattr__(self, "offsets", offsets)
+        object.__setattr__(self, "offsets", code_offsets(code, len(self.codes)))
 
     def __len__(self) -> int:
         return len(self.rec_person)
@@ -466,6 +465,48 @@ class History:
         from ilp.population.columns._io import load_history  # noqa: PLC0415 - it imports this module
 
         return load_history(path, population)
+
+
+def _trusted_history(
+    codes: tuple[str, ...],
+    rec_person: npt.NDArray[np.int32],
+    rec_code: npt.NDArray[np.int16],
+    rec_day: npt.NDArray[np.int32],
+    persons: int,
+    *,
+    offsets: npt.NDArray[np.int64] | None = None,
+) -> History:
+    """A :class:`History` of columns its caller keeps to the invariants, not checked again.
+
+    Internal to ``ilp.population``, for code that builds sorted records
+    itself (the simulation, every month, from a history checked once when
+    it was given): the checks are what :class:`History` would find, in
+    time linear in the records. Never for records from outside. *offsets*,
+    when the caller knows them, are the code slices' bounds.
+    """
+    if offsets is None:
+        offsets = code_offsets(rec_code, len(codes))
+    history = object.__new__(History)
+    for name, value in (
+        ("codes", codes),
+        ("rec_person", rec_person),
+        ("rec_code", rec_code),
+        ("rec_day", rec_day),
+        ("persons", persons),
+        ("offsets", offsets),
+    ):
+        object.__setattr__(history, name, value)
+    return history
+
+
+def code_offsets(rec_code: npt.NDArray[np.int16], n_codes: int) -> npt.NDArray[np.int64]:
+    """Where each code's slice of *rec_code* (sorted) starts, and the end: ``n_codes + 1`` bounds.
+
+    The codes searched for are int16 like the column, so the search does not
+    first copy the whole column to another type.
+    """
+    bounds = np.searchsorted(rec_code, np.arange(n_codes + 1, dtype=np.int16))
+    return bounds.astype(np.int64)
 
 
 def _rows_arg(rows: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 import numpy as np
@@ -12,7 +14,8 @@ from ilp.lifecycle import Catalogue, Entry, Status, national
 from ilp.network import Opening, OpeningKind
 from ilp.population._calendar import NO_DAY
 from ilp.population.batch import STATUS_CODES, due_batch
-from ilp.population.columns import History
+from ilp.population.columns import History, Population
+from ilp.population.columns._model import PERSON_COLUMNS
 from ilp.population.simulation._params import Arr
 from ilp.population.simulation._state import TaskState
 
@@ -28,6 +31,9 @@ _MISSED: Final = STATUS_CODES[Status.MISSED]
 
 
 _UPCOMING: Final = STATUS_CODES[Status.UPCOMING]
+
+#: Items of one slot in demand in a month: service index, task rows, earliest, latest.
+Pick = tuple[int, Arr, Arr, Arr]
 
 
 def _newborn_only(entry: Entry) -> bool:
@@ -74,118 +80,157 @@ class Attendance(TaskState):
             self._cats = (cat, sub, frozenset(e.key for e in short))
         return self._cats
 
-    def _newborn_history(self, codes: tuple[str, ...]) -> History:
-        """The history restricted to *codes* (the newborn entries' services)."""
-        hist_codes = self.t.hist_codes
-        offsets = np.searchsorted(self.rec_code, np.arange(len(hist_codes) + 1))
-        parts = []
-        for i, code in enumerate(codes):
-            k = hist_codes.index(code)
-            lo, hi = int(offsets[k]), int(offsets[k + 1])
-            parts.append((self.rec_person[lo:hi], np.full(hi - lo, i), self.rec_day[lo:hi]))
-        return History(
-            codes,
-            np.concatenate([x[0] for x in parts]).astype(np.int32),
-            np.concatenate([x[1] for x in parts]).astype(np.int16),
-            np.concatenate([x[2] for x in parts]).astype(np.int32),
-            len(self.part),
-        )
-
-    def _items(
-        self,
-        result: Any,
-        m0: int,
-        m1: int,
-        *,
-        skip: frozenset[str] = frozenset(),
-        born: tuple[int, int] | None = None,
-    ) -> list[tuple[Arr, Arr, Arr, Arr]]:
-        """The items of *result* in demand during the month: rows, services, earliest, latest."""
-        where = self._where
-        out = []
-        birth = self.cols["birth"]
-        for code, key, items in zip(result.codes, result.entries, result.slots, strict=True):
-            if not len(items) or key in skip:
-                continue
-            st = items.status
-            e = items.earliest
-            latest = items.latest
-            sel = (st == _DUE) | (st == _OVERDUE)
-            sel |= (st == _MISSED) & (latest >= m0) & (latest >= e) & (latest != NO_DAY)
-            if born is not None:
-                # a newborn evaluation also takes what opens before the month ends
-                sel |= (st == _UPCOMING) & (e <= m1)
-                b = birth[items.rows]
-                sel &= (b > born[0]) & (b <= born[1])
-            picked = np.flatnonzero(sel)
-            if len(picked):
-                out.append(
-                    (
-                        items.rows[picked],
-                        np.full(len(picked), where[code], dtype=np.int32),
-                        e[picked],
-                        latest[picked],
-                    )
-                )
-        return out
-
     def _serve(self, k: int, m0: int, m1: int, u: Arr) -> None:
+        """Who is in demand during the month, who comes, where and when; their records."""
         t = self.t
         cat, newborn, newborn_keys = self._catalogues()
         pop = self.population(m0)
         result = due_batch(
             pop, self.history(), from_day(m1), catalogue=cat, region=t.region, horizon=0
         )
-        found = self._items(result, m0, m1, skip=newborn_keys)
+        picks = self._picks(result, m0, m1, skip=newborn_keys)
         if newborn is not None:
-            # entries whose scope is shorter than a month (HB0 within a week of birth)
-            # are asked weekly, of the babies born that week, so none is missed
-            sub = self._newborn_history(newborn.codes)
-            prev = m0 - 32
-            for end in [*list(range(m0 + 6, m1, 7)), m1]:
+            picks = itertools.chain(picks, self._newborn_picks(pop, result, m0, m1))
+        self._take_up(k, m0, m1, u, picks)
+
+    def _newborn_picks(self, pop: Population, result: Any, m0: int, m1: int) -> Iterator[Pick]:
+        """The month's items of the entries whose scope is shorter than a month (HB0 within
+        a week of birth): asked weekly, of the babies born that week, so none is missed.
+
+        Each week's question concerns only the babies born in it, so it is put to them
+        alone (``due_batch`` answers each person from their own columns and records).
+        The last week ends on the month's last day: its question is the monthly one
+        (same day, horizon 0, the same records of these codes), so its answer is taken
+        from the monthly result rather than asked again.
+        """
+        _, newborn, keys = self._catalogues()
+        assert newborn is not None
+        ends = [*range(m0 + 6, m1, 7), m1]
+        prev = m0 - 32
+        birth = pop.birth
+        rows = np.flatnonzero((birth > prev) & (birth <= ends[-2]))
+        if len(rows):
+            babies, records = self._babies(pop, rows, newborn.codes)
+            for end in ends[:-1]:
                 weekly = due_batch(
-                    pop, sub, from_day(end), catalogue=newborn, region=t.region, horizon=m1 - end
+                    babies,
+                    records,
+                    from_day(end),
+                    catalogue=newborn,
+                    region=self.t.region,
+                    horizon=m1 - end,
                 )
-                found += self._items(weekly, m0, m1, born=(prev, end))
+                yield from self._picks(weekly, m0, m1, born=(prev, end), rows=rows)
                 prev = end
-        if not found:
-            return
-        rows = np.concatenate([f[0] for f in found])
-        svc = np.concatenate([f[1] for f in found])
-        n_services = len(t.services)
-        # the (area, service) cell of each item: its site and its attendance
-        cell = t.area_local[self.cols["residence"]][rows] * n_services + svc
-        key = self._key.reshape(-1)[cell]  # (site + 1) * services + service
-        size = (len(t.site_global) + 1) * n_services
-        self.due[k] += np.bincount(key, minlength=size).reshape(-1, n_services)
-        group = t.service_group[svc]
-        g = t.n_groups
-        self.ever_due.reshape(-1)[rows.astype(np.int64) * g + group] = True
-        # who comes: reached, engaged, and their draw of the month below the attendance
-        prob = self._prob.reshape(-1)[cell]
-        draw = u[rows]
-        come = np.flatnonzero((draw < prob) & self.reached[rows] & self.engaged[rows])
-        if not len(come):
-            return
-        lo = np.concatenate([f[2] for f in found])[come].astype(np.int64)
-        hi = np.concatenate([f[3] for f in found])[come].astype(np.int64)
-        r = rows[come]
-        lo = np.maximum(np.maximum(lo, m0), self.cols["birth"][r])
-        hi = np.minimum(np.minimum(hi, m1), self.death_day[r])
-        inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
-        got, lo, hi, r = come[inside], lo[inside], hi[inside], r[inside]
-        # the day: the site's first opening day in the window, else a day drawn in it
-        # (the draw below the attendance, rescaled, is uniform on [0, 1))
-        fraction = draw[got] / prob[got]
-        day = lo + np.floor(fraction * (hi - lo + 1)).astype(np.int64)
+        else:
+            prev = ends[-2]
+        yield from self._picks(result, m0, m1, only=keys, born=(prev, m1))
+
+    def _babies(
+        self, pop: Population, rows: Arr, codes: tuple[str, ...]
+    ) -> tuple[Population, History]:
+        """The people in *rows* (ascending) of the month's population, and their records of
+        *codes*, renumbered from 0."""
+        new = np.full(len(pop), -1, dtype=np.int64)
+        new[rows] = np.arange(len(rows))
+        moved = new[pop.preg_person]
+        kept = moved >= 0
+        columns = {name: getattr(pop, name)[rows] for name, _ in PERSON_COLUMNS}
+        babies = Population(
+            **columns,
+            areas=pop.areas,
+            preg_person=moved[kept].astype(np.int32),
+            preg_lmp=pop.preg_lmp[kept],
+            preg_edd=pop.preg_edd[kept],
+            preg_delivery=pop.preg_delivery[kept],
+            preg_outcome=pop.preg_outcome[kept],
+            preg_in_facility=pop.preg_in_facility[kept],
+        )
+        return babies, self.records.of_rows(codes, new, len(rows))
+
+    def _picks(
+        self,
+        result: Any,
+        m0: int,
+        m1: int,
+        *,
+        skip: frozenset[str] = frozenset(),
+        only: frozenset[str] | None = None,
+        born: tuple[int, int] | None = None,
+        rows: Arr | None = None,
+    ) -> Iterator[Pick]:
+        """The items of *result* in demand during the month, slot by slot: service, rows,
+        earliest, latest (*rows*: the task rows of the result's rows, when a subset)."""
+        where = self._where
+        birth = self.cols["birth"]
+        for code, key, items in zip(result.codes, result.entries, result.slots, strict=True):
+            if not len(items) or key in skip or (only is not None and key not in only):
+                continue
+            st = items.status
+            e = items.earliest
+            latest = items.latest
+            sel = (st == _DUE) | (st == _OVERDUE)
+            sel |= (st == _MISSED) & (latest >= m0) & (latest >= e) & (latest != NO_DAY)
+            found = items.rows if rows is None else rows[items.rows]
+            if born is not None:
+                # a newborn evaluation also takes what opens before the month ends
+                sel |= (st == _UPCOMING) & (e <= m1)
+                b = birth[found]
+                sel &= (b > born[0]) & (b <= born[1])
+            picked = np.flatnonzero(sel)
+            if len(picked):
+                yield where[code], found[picked], e[picked], latest[picked]
+
+    def _take_up(self, k: int, m0: int, m1: int, u: Arr, picks: Iterable[Pick]) -> None:
+        """Count the items of *picks* as due at their site; those who come get a record.
+
+        Slot by slot (one service each), so no array is as long as the month's items.
+        """
+        t = self.t
+        area = t.area_local[self.cols["residence"]]
+        n_areas = len(t.area_factor)
+        # the month's draw of each row, or infinity for the unreached and disengaged
+        draws = np.where(self.reached & self.engaged, u, np.inf)
+        birth, death = self.cols["birth"], self.death_day
         table = self._next_open(m0, m1)
-        if table is not None:
-            j = table[key[got] // n_services - 1, lo - m0]
-            day = np.where(j <= hi - m0, m0 + j, day)
-        self.received[k] += np.bincount(key[got], minlength=size).reshape(-1, n_services)
-        self.ever_received.reshape(-1)[r.astype(np.int64) * g + group[got]] = True
-        self.part_received += np.bincount(self.part[r], minlength=self.n_parts)
-        self._append(r, t.service_hist_code[svc[got]], day)
+        n_slots = len(t.site_global) + 1  # no site, then the task's sites
+        due, received = self.due[k], self.received[k]
+        added: list[tuple[Arr, int, Arr]] = []
+        for s, rows, earliest, latest in picks:
+            a = area[rows]
+            slots = self._slot[s]  # per area: the site + 1 that gives service s there
+            np.add.at(due[:, s], slots, np.bincount(a, minlength=n_areas))
+            group = int(t.service_group[s])
+            self.ever_due[group][rows] = True
+            # who comes: reached, engaged, and their draw of the month below the attendance
+            prob = self._chance[s][a]
+            draw = draws[rows]
+            come = np.flatnonzero(draw < prob)
+            if not len(come):
+                continue
+            r = rows[come]
+            lo = np.maximum(np.maximum(earliest[come].astype(np.int64), m0), birth[r])
+            hi = np.minimum(np.minimum(latest[come].astype(np.int64), m1), death[r])
+            inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
+            got, lo, hi, r = come[inside], lo[inside], hi[inside], r[inside]
+            slot = slots[a[got]]
+            # the day: the site's first opening day in the window, else a day drawn in it
+            # (the draw below the attendance, rescaled, is uniform on [0, 1))
+            fraction = draw[got] / prob[got]
+            day = lo + np.floor(fraction * (hi - lo + 1)).astype(np.int64)
+            if table is not None:
+                j = table[slot - 1, lo - m0]
+                day = np.where(j <= hi - m0, m0 + j, day)
+            received[:, s] += np.bincount(slot, minlength=n_slots)
+            self.ever_received[group][r] = True
+            self.part_received += np.bincount(self.part[r], minlength=self.n_parts)
+            added.append((r, int(t.service_hist_code[s]), day))
+        if added:
+            self.records.add(
+                np.concatenate([x[0] for x in added]),
+                np.concatenate([np.full(len(x[0]), x[1], dtype=np.int16) for x in added]),
+                np.concatenate([x[2] for x in added]),
+            )
 
     def _next_open(self, m0: int, m1: int) -> Arr | None:
         """Per task site and day of the month, the offset of the next opening day (or 99)."""
@@ -205,31 +250,3 @@ class Attendance(TaskState):
                 row = rows[opening] = np.minimum.accumulate(row[::-1])[::-1][:span]
             table[s] = row
         return table
-
-    def _append(self, person: Arr, code: Arr, day: Arr) -> None:
-        order = np.lexsort((day, person, code))
-        person = person[order].astype(np.int32)
-        code = code[order].astype(np.int16)
-        day = day[order].astype(np.int32)
-        if self.appendable:
-            # every new day is after every old one: each record goes after the old
-            # records of its code and person (found code by code, in the code's block)
-            n_codes = len(self.t.hist_codes)
-            old = np.searchsorted(self.rec_code, np.arange(n_codes + 1))
-            new = np.searchsorted(code, np.arange(n_codes + 1))
-            at = np.empty(len(code), dtype=np.int64)
-            for k in np.flatnonzero(new[1:] > new[:-1]).tolist():
-                lo, hi = int(old[k]), int(old[k + 1])
-                block = slice(int(new[k]), int(new[k + 1]))
-                at[block] = lo + np.searchsorted(
-                    self.rec_person[lo:hi], person[block], side="right"
-                )
-            self.rec_person = np.insert(self.rec_person, at, person)
-            self.rec_code = np.insert(self.rec_code, at, code)
-            self.rec_day = np.insert(self.rec_day, at, day)
-            return
-        p = np.concatenate([self.rec_person, person])
-        c = np.concatenate([self.rec_code, code])
-        d = np.concatenate([self.rec_day, day])
-        order = np.lexsort((d, p, c))
-        self.rec_person, self.rec_code, self.rec_day = p[order], c[order], d[order]

@@ -33,7 +33,7 @@ class TaskRun(VitalEvents, Attendance):
         length = m1 - m0 + 1
         n0 = len(self.part)
         # each partition draws from its own generator, in the same order every month
-        draws = self._draw(3, self.members)  # engagement, death, attendance
+        draws = self._draw(3)  # engagement, death, attendance
         birth = self.cols["birth"]
         # 1. engagement
         self.engaged = np.where(self.engaged, draws[0] >= p.dropout, draws[0] < p.reengage)
@@ -81,15 +81,13 @@ class TaskRun(VitalEvents, Attendance):
         t = self.t
         desa = t.area_desa[t.area_local[self.cols["residence"]]].astype(np.int64)
         g = t.n_groups
-        key = np.repeat((desa + 1) * g, g) + np.tile(np.arange(g), len(desa))
-        due = self.ever_due.reshape(-1)
-        got = self.ever_received.reshape(-1)
-        keys, inverse = np.unique(key[due], return_inverse=True)
-        rec = np.zeros(len(keys), dtype=np.int64)
-        np.add.at(rec, np.searchsorted(keys, key[got]), 1)
-        cover = np.stack(
-            [keys // g - 1, keys % g, np.bincount(inverse, minlength=len(keys)), rec]
-        ).astype(np.int64)
+        key = ((desa + 1) * g)[None, :] + np.arange(g)[:, None]  # per group and row
+        # people due and people who received, per (desa + 1, group) key in use
+        size = int(key.max()) + 1 if key.size else 0
+        due = np.bincount(key[self.ever_due], minlength=size)
+        got = np.bincount(key[self.ever_received], minlength=size)
+        keys = np.flatnonzero(due)
+        cover = np.stack([keys // g - 1, keys % g, due[keys], got[keys]]).astype(np.int64)
         columns = preg = records = None
         if t.keep_population:
             end = month_span(t.start, t.months - 1)[1]
@@ -99,7 +97,7 @@ class TaskRun(VitalEvents, Attendance):
             )
             preg = dict(self.preg)
             del preg["planned"]
-            records = (self.rec_person, self.rec_code, self.rec_day)
+            records = self.records.copies()
         return TaskResult(
             due=self.due,
             received=self.received,

@@ -11,6 +11,7 @@ from ilp.lifecycle import Catalogue
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns import History, Population
 from ilp.population.simulation._params import Arr
+from ilp.population.simulation._records import Records
 from ilp.population.simulation._task import Task
 
 __all__ = ["TaskState"]
@@ -52,16 +53,13 @@ class TaskState:
         order = np.lexsort((self.lid, self.part))
         starts = np.searchsorted(self.part[order], np.arange(self.n_parts + 1))
         self.members = [order[starts[p] : starts[p + 1]] for p in range(self.n_parts)]
-        h = task.history
-        self.rec_person = h.rec_person.copy()
-        self.rec_code = h.rec_code.copy()
-        self.rec_day = h.rec_day.copy()
-        self.appendable = not len(h) or int(h.rec_day.max()) <= task.start
+        self.records = Records(task.history)
         n = len(pop)
         self.engaged = np.ones(n, dtype=np.bool_)
         self.reached = np.ones(n, dtype=np.bool_)
-        self.ever_due = np.zeros((n, task.n_groups), dtype=np.bool_)
-        self.ever_received = np.zeros((n, task.n_groups), dtype=np.bool_)
+        # per group and row: ever due, ever received (a group's row is one array)
+        self.ever_due = np.zeros((task.n_groups, n), dtype=np.bool_)
+        self.ever_received = np.zeros((task.n_groups, n), dtype=np.bool_)
         n_sites = len(task.site_global)
         n_services = len(task.services)
         self.due = np.zeros((task.months, n_sites + 1, n_services), dtype=np.int64)
@@ -70,27 +68,36 @@ class TaskState:
         self.part_received = np.zeros(self.n_parts, dtype=np.int64)
         self.people_start = np.bincount(self.part, minlength=self.n_parts).astype(np.int64)
         self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
-        # per task area and service: (site + 1) * services + service, and the attendance
-        n_services = len(task.services)
-        self._key = (task.site_of + 1) * n_services + np.arange(n_services, dtype=np.int32)
-        self._prob = (
-            task.attendance[None, :] * task.area_factor[:, None] * task.site_factor[task.site_of]
+        # per service and task area: the task site + 1 that gives it (0: none), and the
+        # chance of coming (one row per service, so a service's items look up one row)
+        self._slot = np.ascontiguousarray((task.site_of + 1).T)
+        self._chance = np.ascontiguousarray(
+            (
+                task.attendance[None, :]
+                * task.area_factor[:, None]
+                * task.site_factor[task.site_of]
+            ).T
         )
         self._where = {c: i for i, c in enumerate(task.services)}
 
     # -- draws, per partition in its own order -----------------------------------------
 
-    def _spread(self, blocks: list[Arr], rows: list[Arr], n: int, width: int) -> Arr:
-        """Per-partition draws (``width`` × rows) laid out over *n* task rows."""
-        out = np.zeros((width, n), dtype=np.float64)
-        for block, r in zip(blocks, rows, strict=True):
-            out[:, r] = block
-        return out
+    def _spread(self, blocks: list[Arr], width: int) -> Arr:
+        """Per-partition draws (``width`` × the partition's members) laid out over the task rows.
 
-    def _draw(self, width: int, rows: list[Arr]) -> Arr:
-        n = len(self.part)
-        blocks = [self.rngs[p].random((width, len(r))) for p, r in enumerate(rows)]
-        return self._spread(blocks, rows, n, width)
+        The members of all partitions are every task row once, so the blocks side by
+        side are one permutation of the rows: one gather puts them in row order.
+        """
+        rows = np.concatenate(self.members)
+        inverse = np.empty(len(rows), dtype=np.int64)
+        inverse[rows] = np.arange(len(rows))
+        out: Arr = np.take(np.concatenate(blocks, axis=1), inverse, axis=1)
+        return out.reshape(width, len(rows))
+
+    def _draw(self, width: int) -> Arr:
+        """*width* draws for every task row, each partition's from its generator in its order."""
+        blocks = [self.rngs[p].random((width, len(r))) for p, r in enumerate(self.members)]
+        return self._spread(blocks, width)
 
     def _draw_some(self, mask: Arr, *, normal: bool = False) -> Arr:
         """One draw for each row in *mask* (others 0), per partition in its own order."""
@@ -121,10 +128,4 @@ class TaskState:
         )
 
     def history(self) -> History:
-        return History(
-            self.t.hist_codes,
-            self.rec_person,
-            self.rec_code,
-            self.rec_day,
-            len(self.part),
-        )
+        return self.records.history(len(self.part))

@@ -31,7 +31,7 @@ class VitalEvents(TaskState):
     def setup(self) -> None:
         t, p = self.t, self.t.params
         start = t.start
-        draws = self._draw(4, self.members)
+        draws = self._draw(4)
         total = p.dropout + p.reengage
         share = p.dropout / total if total > 0 else 0.0
         self.engaged = draws[0] >= share
@@ -51,7 +51,7 @@ class VitalEvents(TaskState):
             pick = women & ~blocked & (draws[1] < chance)
             seeded = np.flatnonzero(pick)
         gest = [self.rngs[q].standard_normal(len(r)) for q, r in enumerate(self.members)]
-        gestation = self._spread([g[None, :] for g in gest], self.members, len(self.part), 1)[0]
+        gestation = self._spread([g[None, :] for g in gest], 1)[0]
         if len(seeded):
             lmp = start - np.floor(draws[2][seeded] * EDD_DAYS).astype(np.int64)
             lmp = np.maximum(lmp, birth[seeded].astype(np.int64))
@@ -172,10 +172,10 @@ class VitalEvents(TaskState):
         b = len(mother)
         n = len(self.part)
         cols = self.cols
-        ids = [
-            f"{cols['ids'][m]}.b{from_day(int(d)).format('YYYYMMDD')}"
-            for m, d in zip(mother.tolist(), day.tolist(), strict=True)
-        ]
+        days = day.tolist()
+        stamp = {d: from_day(d).format("YYYYMMDD") for d in set(days)}  # a month's few days
+        mothers = cols["ids"][mother].tolist()
+        ids = [f"{m}.b{stamp[d]}" for m, d in zip(mothers, days, strict=True)]
         values: dict[str, Arr] = {
             "ids": np.array(ids, dtype=object),
             "birth": day.astype(np.int32),
@@ -207,7 +207,9 @@ class VitalEvents(TaskState):
         self.engaged = np.concatenate([self.engaged, np.ones(b, dtype=np.bool_)])
         self.reached = np.concatenate([self.reached, draws[4] >= p.unreached])
         g = self.t.n_groups
-        self.ever_due = np.concatenate([self.ever_due, np.zeros((b, g), dtype=np.bool_)])
-        self.ever_received = np.concatenate([self.ever_received, np.zeros((b, g), dtype=np.bool_)])
+        self.ever_due = np.concatenate([self.ever_due, np.zeros((g, b), dtype=np.bool_)], axis=1)
+        self.ever_received = np.concatenate(
+            [self.ever_received, np.zeros((g, b), dtype=np.bool_)], axis=1
+        )
         out: Arr = draws[5]
         return out

@@ -1,0 +1,189 @@
+"""A task's service records, sorted by (code, person, day), growing month by month.
+
+The records are what ``due_batch`` reads every month, so they must be one
+sorted :class:`~ilp.population.History` each month. Growing it with
+``np.insert`` (one pass per column, each sorting its insertion points and
+allocating a fresh array of the whole history) and checking the result
+again every month made the record growth the simulation's second cost.
+Here a month's new records are sorted among themselves (packed into one
+integer key: time in the new records only) and merged in one pass into a
+spare buffer, the three columns sharing one mask. The two buffers are kept
+and reused, with room to grow by half, so a month allocates nothing of the
+size of the history (each fresh large array costs its page faults again).
+The history handed to ``due_batch`` is built without the checks: the
+records were checked when they were given to ``simulate``, and every
+record added here is sorted into place by construction (the final history
+of a run is built checked, in ``_merge``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ilp.population.columns import History
+from ilp.population.columns._model import _trusted_history, code_offsets
+from ilp.population.simulation._params import Arr
+
+__all__ = ["Records"]
+
+#: Bits kept for the code in a packed sort key (History holds at most 32767 codes).
+_CODE_BITS = 15
+
+
+def _capacity(n: int) -> int:
+    """Room for *n* records and half as many again (at least 4096)."""
+    return n + max(n // 2, 4096)
+
+
+def _columns(size: int) -> tuple[Arr, Arr, Arr]:
+    return (
+        np.empty(size, dtype=np.int32),
+        np.empty(size, dtype=np.int16),
+        np.empty(size, dtype=np.int32),
+    )
+
+
+class Records:
+    """The records of one task: person (task row), code (index into *codes*) and day."""
+
+    def __init__(self, history: History) -> None:
+        self.codes = history.codes
+        self.n = len(history)
+        self._columns = _columns(_capacity(self.n))
+        for column, given in zip(
+            self._columns, (history.rec_person, history.rec_code, history.rec_day), strict=True
+        ):
+            column[: self.n] = given
+        self._spare: tuple[Arr, Arr, Arr] | None = None
+        self._mask = np.empty(0, dtype=np.bool_)
+        self._last_day = int(history.rec_day.max()) if self.n else 0
+        self.offsets = history.offsets.copy()  # each code's slice
+
+    # -- views --------------------------------------------------------------------------
+
+    @property
+    def person(self) -> Arr:
+        return self._columns[0][: self.n]
+
+    @property
+    def code(self) -> Arr:
+        return self._columns[1][: self.n]
+
+    @property
+    def day(self) -> Arr:
+        return self._columns[2][: self.n]
+
+    def history(self, persons: int) -> History:
+        """The records as a history of *persons* people (views: valid until the next add)."""
+        return _trusted_history(
+            self.codes, self.person, self.code, self.day, persons, offsets=self.offsets
+        )
+
+    def of_rows(self, codes: tuple[str, ...], new: Arr, persons: int) -> History:
+        """The records of *codes* (in that order) of the rows that *new* numbers (>= 0), as a
+        history of *persons* people (the numbering keeps the rows' order)."""
+        offsets = self.offsets
+        person, day = self.person, self.day
+        people, kinds, days = [], [], []
+        for i, code in enumerate(codes):
+            k = self.codes.index(code)
+            lo, hi = int(offsets[k]), int(offsets[k + 1])
+            moved = new[person[lo:hi]]
+            kept = np.flatnonzero(moved >= 0)
+            people.append(moved[kept].astype(np.int32))
+            kinds.append(np.full(len(kept), i, dtype=np.int16))
+            days.append(day[lo:hi][kept])
+        return _trusted_history(
+            codes, np.concatenate(people), np.concatenate(kinds), np.concatenate(days), persons
+        )
+
+    def copies(self) -> tuple[Arr, Arr, Arr]:
+        """The three columns, copied out of the buffers."""
+        return self.person.copy(), self.code.copy(), self.day.copy()
+
+    # -- growth -------------------------------------------------------------------------
+
+    def add(self, person: Arr, code: Arr, day: Arr) -> None:
+        """Add records given in any order (*code*: indices into ``codes``)."""
+        if not len(person):
+            return
+        person, code, day = _sorted(person, code, day)
+        first = int(day.min())
+        if first < self._last_day:  # not all after the old ones: sort everything again
+            self._resort(person, code, day)
+        else:
+            self._merge(person, code, day)
+        self._last_day = max(self._last_day, int(day.max()))
+
+    def _merge(self, person: Arr, code: Arr, day: Arr) -> None:
+        """Insert sorted records that are all on or after every old one.
+
+        Each new record goes after the old records of its code and person
+        (found code by code, within the code's block); the old ones move up
+        by the number of new records before them.
+        """
+        n, k = self.n, len(person)
+        old = self.offsets
+        new = code_offsets(code, len(self.codes))
+        at = np.empty(k, dtype=np.int64)
+        old_person = self.person
+        for c in np.flatnonzero(new[1:] > new[:-1]).tolist():
+            lo, hi = int(old[c]), int(old[c + 1])
+            block = slice(int(new[c]), int(new[c + 1]))
+            at[block] = lo + np.searchsorted(old_person[lo:hi], person[block], side="right")
+        m = n + k
+        spare = self._spare
+        if spare is None or len(spare[0]) < m:
+            spare = _columns(_capacity(m))
+        if len(self._mask) < m:
+            self._mask = np.empty(len(spare[0]), dtype=np.bool_)
+        keep = self._mask[:m]
+        keep[:] = True
+        where = at + np.arange(k)  # the new records' places among all
+        keep[where] = False
+        for src, dst, values in zip(self._columns, spare, (person, code, day), strict=True):
+            out = dst[:m]
+            out[where] = values
+            out[keep] = src[:n]
+        self._spare, self._columns, self.n = self._columns, spare, m
+        self.offsets = old + new
+
+    def _resort(self, person: Arr, code: Arr, day: Arr) -> None:
+        p = np.concatenate([self.person, person])
+        c = np.concatenate([self.code, code])
+        d = np.concatenate([self.day, day])
+        order = np.lexsort((d, p, c))
+        m = len(order)
+        if len(self._columns[0]) < m:
+            self._columns = _columns(_capacity(m))
+        for dst, values in zip(self._columns, (p, c, d), strict=True):
+            dst[:m] = values[order]
+        self.n = m
+        self.offsets = code_offsets(self.code, len(self.codes))
+
+
+def _sorted(person: Arr, code: Arr, day: Arr) -> tuple[Arr, Arr, Arr]:
+    """Records sorted by (code, person, day), as int32, int16 and int32 columns.
+
+    Equal records are interchangeable, so one sort of a packed key gives the
+    order of ``np.lexsort((day, person, code))``.
+    """
+    person = person.astype(np.int64)
+    code = code.astype(np.int64)
+    day = day.astype(np.int64)
+    d0 = int(day.min())
+    day_bits = max(1, (int(day.max()) - d0).bit_length())
+    person_bits = max(1, int(person.max()).bit_length())
+    if _CODE_BITS + person_bits + day_bits > 63:  # pragma: no cover - beyond 2**40 people
+        order = np.lexsort((day, person, code))
+        return (
+            person[order].astype(np.int32),
+            code[order].astype(np.int16),
+            day[order].astype(np.int32),
+        )
+    key = np.sort((code << (person_bits + day_bits)) | (person << day_bits) | (day - d0))
+    return (
+        ((key >> day_bits) & ((1 << person_bits) - 1)).astype(np.int32),
+        (key >> (person_bits + day_bits)).astype(np.int16),
+        ((key & ((1 << day_bits) - 1)) + d0).astype(np.int32),
+    )
