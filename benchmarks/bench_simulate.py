@@ -1,6 +1,7 @@
 """Benchmark: a million people simulated for 12 months, on one process and on a process pool.
 
 Run by hand (never in CI):  python benchmarks/bench_simulate.py [--people N] [--months M] [--workers K]
+[--skip-single] [--skip-pool]
 
 It builds a made-up region (benchmarks/_simdata.py: one Puskesmas per
 about 28,000 people, as Indonesia's 282 million people over about 10,000
@@ -11,7 +12,9 @@ executor (one process, one task) and with a ``ProcessPoolExecutor`` of
 --workers processes, and checks that both give the same result. It reports
 the wall time, the time of each task, people and records per Puskesmas,
 and extrapolates the national population on a cluster from the
-per-person-month cost.
+per-person-month cost. The one-process run also reports its CPU time (user
+and system, ``time.process_time``: the figure to compare on a shared
+machine), the load average and the process's peak RSS so far.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seed", type=int, default=20251101)
     parser.add_argument("--skip-single", action="store_true", help="time the pool only")
+    parser.add_argument(
+        "--skip-pool", action="store_true", help="time one process only (and no extrapolation)"
+    )
     args = parser.parse_args()
     print(
         f"ilp {ilp.__version__}, Python {platform.python_version()}, NumPy {np.__version__}, "
@@ -64,8 +70,8 @@ def main() -> None:
         f"(synthesized in {time.perf_counter() - began:.1f} s)"
     )
 
-    def run(executor: ProcessPoolExecutor | None) -> tuple[float, SimResult]:
-        t = time.perf_counter()
+    def run(executor: ProcessPoolExecutor | None) -> tuple[float, float, SimResult]:
+        t, cpu = time.perf_counter(), time.process_time()
         result = simulate(
             pop,
             hist,
@@ -77,14 +83,21 @@ def main() -> None:
             keep_population=False,
             households=drawn.households,
         )
-        return time.perf_counter() - t, result
+        return time.perf_counter() - t, time.process_time() - cpu, result
 
     single = None
     if not args.skip_single:
-        took, single = run(None)
-        print(f"one process:       {took:6.1f} s wall")
+        took, cpu, single = run(None)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"one process:       {took:6.1f} s wall, {cpu:6.1f} s CPU; "
+            f"peak RSS {rss:,.0f} MB; load average {load}"
+        )
+    if args.skip_pool:
+        return
     with ProcessPoolExecutor(args.workers) as pool:
-        took_pool, pooled = run(pool)
+        took_pool, _, pooled = run(pool)
     tasks = pooled.seconds
     print(
         f"{args.workers} processes:       {took_pool:6.1f} s wall "

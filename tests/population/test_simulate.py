@@ -7,12 +7,19 @@ the tests do not move when the synthetic-population generator changes.
 that moves any of them fails :class:`TestBaseline`. When the change is
 intended, rewrite the file with ``ILP_UPDATE_BASELINE=1 pytest
 tests/population/test_simulate.py`` and review the diff.
+
+The simulation keeps its records itself (``Records``: reused buffers, a
+history handed to ``due_batch`` without the checks) and asks the newborn
+questions of the babies alone; the last classes compare each with the
+plain construction (``np.lexsort`` and a checked ``History``; everyone
+asked every week).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,14 +28,26 @@ import attrs
 import numpy as np
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ilp import _cli_simulate
+from ilp.dates import from_day
 from ilp.errors import ILPError, PopulationError
 from ilp.lifecycle import national
 from ilp.network import Area, AreaLevel, AreaType, Facility, FacilityType, Network, Opening
 from ilp.population import CONDITIONS, NO_DAY, History, Population
 from ilp.population import simulation as sim
-from ilp.population.simulation import DEFAULT_ATTENDANCE, DEFAULT_MINUTES, SimParams, SimResult
+from ilp.population.batch import due_batch
+from ilp.population.columns._model import _trusted_history, code_offsets
+from ilp.population.simulation import (
+    DEFAULT_ATTENDANCE,
+    DEFAULT_MINUTES,
+    SimParams,
+    SimResult,
+)
+from ilp.population.simulation._attendance import Attendance, Pick
+from ilp.population.simulation._records import Records
 
 START = pendulum.Date(2025, 1, 1)
 BASELINE = Path(__file__).with_name("baseline_simulate.json")
@@ -831,3 +850,209 @@ class TestRegionsOfAreas:
         assert "JE" not in plain.codes or not int(
             plain.demand["due"][plain.demand["service"] == plain.codes.index("JE")].sum()
         )
+
+
+# -- the simulation's own record keeping against the plain construction -------------
+
+CODES = ("A", "B", "C", "D", "E")
+
+
+def _checked(persons: int, person: Any, code: Any, day: Any) -> History:
+    """Records sorted the plain way and checked by History."""
+    p, c, d = (np.asarray(x, dtype=np.int64) for x in (person, code, day))
+    order = np.lexsort((d, p, c))
+    return History(
+        CODES,
+        p[order].astype(np.int32),
+        c[order].astype(np.int16),
+        d[order].astype(np.int32),
+        persons,
+    )
+
+
+def _batch(draw: Any, persons: int, days: tuple[int, int]) -> list[tuple[int, int, int]]:
+    one = st.tuples(st.integers(0, persons - 1), st.integers(0, len(CODES) - 1), st.integers(*days))
+    return list(draw(st.lists(one, max_size=25)))
+
+
+@st.composite
+def _growth(draw: Any) -> tuple[int, list[tuple[int, int, int]], list[list[tuple[int, int, int]]]]:
+    """People, records given at the start, and batches added later: most of them after every
+    record before them (a month's), some anywhere (a history reaching past the start)."""
+    persons = draw(st.integers(1, 12))
+    first = _batch(draw, persons, (100, 130))
+    batches = []
+    day = 130
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.booleans()):
+            batches.append(_batch(draw, persons, (day, day + 30)))
+            day += 31
+        else:
+            batches.append(_batch(draw, persons, (90, day + 30)))
+    return persons, first, batches
+
+
+def _columns(records: list[tuple[int, int, int]]) -> tuple[Any, Any, Any]:
+    if not records:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    p, c, d = zip(*records, strict=True)
+    return np.array(p), np.array(c), np.array(d)
+
+
+class TestRecords:
+    @settings(deadline=None, max_examples=80)
+    @given(_growth())
+    def test_records_added_in_batches_are_the_sorted_checked_history(
+        self, case: tuple[int, list[Any], list[list[Any]]]
+    ) -> None:
+        """After every batch, the columns, the code offsets and the history handed out are
+        those of all records so far sorted by (code, person, day) and checked."""
+        persons, first, batches = case
+        records = Records(_checked(persons, *_columns(first)))
+        so_far = list(first)
+        for batch in batches:
+            p, c, d = _columns(batch)
+            records.add(p.astype(np.int32), c.astype(np.int16), d.astype(np.int32))
+            so_far += batch
+            want = _checked(persons, *_columns(so_far))
+            got = records.history(persons)
+            for name in ("rec_person", "rec_code", "rec_day", "offsets"):
+                assert np.array_equal(getattr(got, name), getattr(want, name)), name
+            assert got.codes == want.codes
+            assert got.persons == persons
+            # and the history handed out passes every check History makes
+            History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
+
+    @settings(deadline=None, max_examples=60)
+    @given(_growth(), st.data())
+    def test_the_records_of_some_rows_and_codes_are_those_of_the_checked_history(
+        self, case: tuple[int, list[Any], list[list[Any]]], data: st.DataObject
+    ) -> None:
+        """``of_rows`` keeps the records of the chosen codes (renumbered in the order asked)
+        and rows (renumbered from 0), as filtering and sorting them plainly does."""
+        persons, first, _ = case
+        records = Records(_checked(persons, *_columns(first)))
+        rows = sorted(data.draw(st.sets(st.integers(0, persons - 1))))
+        codes = tuple(data.draw(st.permutations(CODES))[: data.draw(st.integers(1, 5))])
+        new = np.full(persons, -1, dtype=np.int64)
+        new[rows] = np.arange(len(rows))
+        got = records.of_rows(codes, new, len(rows))
+        kept = [
+            (int(new[p]), codes.index(CODES[c]), d)
+            for p, c, d in first
+            if new[p] >= 0 and CODES[c] in codes
+        ]
+        p, c, d = _columns(kept)
+        order = np.lexsort((d, p, c))
+        assert got.codes == codes
+        assert got.persons == len(rows)
+        assert got.rec_person.tolist() == p[order].tolist()
+        assert got.rec_code.tolist() == c[order].tolist()
+        assert got.rec_day.tolist() == d[order].tolist()
+        History(codes, got.rec_person, got.rec_code, got.rec_day, len(rows))
+
+    @pytest.mark.parametrize("later", [True, False])
+    def test_batches_beyond_the_room_kept_grow_it(self, later: bool) -> None:
+        """Batches of thousands (more than the room kept at the start), all later than the
+        records before them or reaching back before them, still give the sorted history."""
+        rng = np.random.default_rng(4)
+        persons = 50
+        start = _checked(persons, [0, 7, 3], [0, 2, 4], [200, 201, 202])
+        records = Records(start)
+        p, c, d = [start.rec_person], [start.rec_code], [start.rec_day]
+        for month in range(3):
+            size = 3000 * (month + 1)
+            days = rng.integers(100, 200, size) if not later else rng.integers(0, 30, size)
+            batch = (
+                rng.integers(0, persons, size).astype(np.int32),
+                rng.integers(0, len(CODES), size).astype(np.int16),
+                (days + (203 + 31 * month if later else 0)).astype(np.int32),
+            )
+            records.add(*batch)
+            for column, values in zip((p, c, d), batch, strict=True):
+                column.append(values)
+        want = _checked(persons, *(np.concatenate(x) for x in (p, c, d)))
+        got = records.history(persons)
+        for name in ("rec_person", "rec_code", "rec_day", "offsets"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
+
+    def test_nothing_added_changes_nothing(self) -> None:
+        """An empty batch leaves the records as they were."""
+        start = _checked(3, [0, 2, 1], [1, 1, 0], [5, 6, 7])
+        records = Records(start)
+        none = np.zeros(0, dtype=np.int32)
+        records.add(none, none.astype(np.int16), none)
+        assert records.n == 3
+        assert records.person.tolist() == start.rec_person.tolist()
+
+
+class TestTrustedHistory:
+    def test_it_equals_the_checked_history_of_the_same_columns(self) -> None:
+        """Same fields and code offsets as History builds after its checks."""
+        want = _checked(4, [3, 0, 0, 2, 1], [4, 0, 0, 2, 4], [9, 5, 3, 7, 8])
+        got = _trusted_history(CODES, want.rec_person, want.rec_code, want.rec_day, 4)
+        assert isinstance(got, History)
+        assert got.codes == want.codes
+        assert got.persons == 4
+        assert got.offsets.tolist() == want.offsets.tolist() == [0, 2, 2, 3, 3, 5]
+        assert repr(got) == repr(want)
+
+    def test_code_offsets_reach_the_last_code_a_history_can_hold(self) -> None:
+        """With 32767 codes (the most int16 holds) the bounds still end at the last record."""
+        code = np.array([0, 0, 5, 32766, 32766], dtype=np.int16)
+        bounds = code_offsets(code, 32767)
+        assert len(bounds) == 32768
+        assert bounds[:7].tolist() == [0, 2, 2, 2, 2, 2, 3]
+        assert bounds[32766] == 3
+        assert bounds[32767] == 5
+
+
+def _every_week_of_everyone(
+    self: Attendance, pop: Population, result: Any, m0: int, m1: int
+) -> Iterator[Pick]:
+    """The newborn questions as first written: every row, every week, the last one too."""
+    _, newborn, _ = self._catalogues()
+    assert newborn is not None
+    full = self.history()
+    people, kinds, days = [], [], []
+    for i, code in enumerate(newborn.codes):
+        k = full.codes.index(code)
+        lo, hi = int(full.offsets[k]), int(full.offsets[k + 1])
+        people.append(full.rec_person[lo:hi])
+        kinds.append(np.full(hi - lo, i, dtype=np.int16))
+        days.append(full.rec_day[lo:hi])
+    sub = History(
+        newborn.codes,
+        np.concatenate(people),
+        np.concatenate(kinds),
+        np.concatenate(days),
+        len(pop),
+    )
+    prev = m0 - 32
+    for end in [*range(m0 + 6, m1, 7), m1]:
+        weekly = due_batch(
+            pop, sub, from_day(end), catalogue=newborn, region=self.t.region, horizon=m1 - end
+        )
+        yield from self._picks(weekly, m0, m1, born=(prev, end))
+        prev = end
+
+
+class TestNewbornQuestions:
+    def test_babies_alone_and_the_last_week_from_the_month_give_the_same_run(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A run with births every month is the same, to the last record, as when every
+        person is asked every week (the last week too) of the newborn entries."""
+        pop, hist = _people(3000, 5, pregnant=True)
+        network = _network()
+        fast = sim.simulate(pop, hist, network, START, 4, seed=3)
+        assert int(fast.people["births"].min()) > 0
+        hb0 = fast.codes.index("HB0")
+        assert int(fast.demand["due"][fast.demand["service"] == hb0].sum()) > 0
+        monkeypatch.setattr(Attendance, "_newborn_picks", _every_week_of_everyone)
+        plain = sim.simulate(pop, hist, network, START, 4, seed=3)
+        assert fast.same_as(plain)
+        assert fast.history is not None
+        assert plain.history is not None
+        assert len(fast.history) == len(plain.history)
