@@ -39,8 +39,9 @@ _NO_DAY: Final = 1 << 40
 
 #: One entry as the plan keeps it: the entry; the first and the last day number on which
 #: it is in force; the age in days below which its rule lists nothing for a person with no
-#: records of its codes (0: none; see ``RuleBase.floor_days``); and those codes.
-Candidate = tuple["Entry", int, int, int, frozenset[str]]
+#: records of its codes (0: none; see ``RuleBase.floor_days``); those codes; and whether
+#: its eligibility is an age band alone (the plan has settled the sex).
+Candidate = tuple["Entry", int, int, int, frozenset[str], bool]
 
 
 class Plan:
@@ -85,6 +86,20 @@ def _sexes(el: Eligibility) -> frozenset[Sex]:
     return frozenset(Sex) if el.sex is None else frozenset({el.sex})
 
 
+def _age_only(el: Eligibility) -> bool:
+    """True when *el* asks for nothing but a sex and an age band."""
+    return not (
+        el.any_of
+        or el.grades
+        or el.stages
+        or el.conditions
+        or el.region is not None
+        or el.born_from is not None
+        or el.born_before is not None
+        or el.sexually_active
+    )
+
+
 def _needs_pregnancy(el: Eligibility) -> bool:
     """True when every alternative asks for a pregnancy stage only."""
     if el.any_of:
@@ -104,7 +119,7 @@ def _build(catalogue: Catalogue, key: tuple[int, Sex, bool, bool]) -> Plan:
         first = entry.effective_from.toordinal() if entry.effective_from else 0
         last = entry.effective_before.toordinal() - 1 if entry.effective_before else _NO_DAY
         codes = frozenset(s.code for s in entry.services)
-        rows.append((lo, hi, (entry, first, last, floor, codes)))
+        rows.append((lo, hi, (entry, first, last, floor, codes, _age_only(el))))
     return Plan(rows)
 
 

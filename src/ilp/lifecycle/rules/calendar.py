@@ -8,6 +8,8 @@ its reason text. The columnar twin (and synthetic-history walker) is
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_left
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -40,8 +42,7 @@ class CalendarRule(RuleBase):
 
     def windows(self, day: int) -> list[tuple[int, int]]:
         """The listed months of the year before, the year of and the year after *day*."""
-        year = _dt.date.fromordinal(day).year
-        return [month_span(y, m) for y in (year - 1, year, year + 1) for m in self.months]
+        return list(_windows(self.months, _dt.date.fromordinal(day).year)[0])
 
     @classmethod
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[CalendarRule]:
@@ -72,7 +73,22 @@ class CalendarRule(RuleBase):
                 last = records[self.limit - 1]
                 out.append(DueItem(svc, Status.COMPLETED, last, last, None, None, last, why))
                 return
-        occurrences(svc, self.windows(ctx.d), ctx, start, end, why, out)
+        windows, lasts = _windows(self.months, _dt.date.fromordinal(ctx.d).year)
+        if lasts is not None and (end is None or end >= ctx.d):
+            # the windows ending before the one before d's can only be a previous occurrence
+            # that the one before d's replaces (or, clipped empty by start, so are they)
+            windows = windows[max(0, bisect_left(lasts, ctx.d) - 1) :]
+        occurrences(svc, windows, ctx, start, end, why, out)
+
+
+@lru_cache(maxsize=1024)
+def _windows(
+    months: tuple[int, ...], year: int
+) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...] | None]:
+    """The spans of *months* in the years around *year*, and their last days (None: unsorted)."""
+    spans = tuple(month_span(y, m) for y in (year - 1, year, year + 1) for m in months)
+    lasts = tuple(hi for _, hi in spans)
+    return spans, lasts if list(lasts) == sorted(lasts) else None
 
 
 def reason(name: str, lang: str, months: tuple[int, ...]) -> str:

@@ -8,6 +8,7 @@ values to *out*. Everything is in integer day numbers.
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -22,15 +23,20 @@ if TYPE_CHECKING:
     from ilp.lifecycle._model import Eligibility, Entry, Service
 
 __all__ = [
+    "ENTERING",
+    "INSIDE",
+    "OUTSIDE",
     "Ctx",
     "DueItem",
     "Why",
+    "age_band",
     "by_grade",
     "current_pregnancy",
     "eligible",
     "given_in",
     "grade_on",
     "grade_scope",
+    "in_age_band",
     "occurrences",
     "scope",
     "status",
@@ -107,7 +113,7 @@ def eligible(el: Eligibility, ctx: Ctx) -> bool:
         # a known school grade decides instead of the age band
         if grade_on(ctx) not in el.grades:
             return False
-    elif not _in_age_band(el, ctx):
+    elif not in_age_band(el, ctx):
         return False
     if el.born_from is not None and p.birth_date < el.born_from:
         return False
@@ -127,15 +133,31 @@ def eligible(el: Eligibility, ctx: Ctx) -> bool:
     return True
 
 
-def _in_age_band(el: Eligibility, ctx: Ctx) -> bool:
-    if el.age_from is not None:
-        # a person who enters the age band within the horizon is listed as upcoming
-        f = el.age_from
-        if f.days == 0 and ctx.months >= f.months:
-            pass
-        elif f.after(ctx.b) > ctx.d + ctx.horizon:
-            return False
-    return el.age_to is None or el.age_to.day(ctx.b) >= ctx.d
+#: Where a person stands to an age band (:func:`age_band`): outside it, in it, or not yet
+#: in it but entering it within the horizon (listed as upcoming only).
+OUTSIDE, INSIDE, ENTERING = 0, 1, 2
+
+
+def age_band(el: Eligibility, ctx: Ctx) -> int:
+    """:data:`OUTSIDE`, :data:`INSIDE` or :data:`ENTERING` *el*'s age band on the date."""
+    found = INSIDE
+    f = el.age_from
+    if f is not None and not (f.days == 0 and ctx.months >= f.months):
+        first = f.after(ctx.b)
+        if first > ctx.d:
+            # a person who enters the age band within the horizon is listed as upcoming
+            if first > ctx.d + ctx.horizon:
+                return OUTSIDE
+            found = ENTERING
+    to = el.age_to
+    if to is not None and to.day(ctx.b) < ctx.d:
+        return OUTSIDE
+    return found
+
+
+def in_age_band(el: Eligibility, ctx: Ctx) -> bool:
+    """Whether the person is in *el*'s age band on the date (or enters it within the horizon)."""
+    return age_band(el, ctx) != OUTSIDE
 
 
 def grade_on(ctx: Ctx) -> int | None:
@@ -171,7 +193,7 @@ def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
     began on 10 February 2025 has no occurrence, and nothing overdue, before it.
     """
     el = entry.eligibility
-    grade = grade_on(ctx) if by_grade(el, ctx) else None
+    grade = grade_on(ctx) if el.grades and ctx.person.school is not None else None
     end: int | None
     if grade is not None and grade in el.grades:
         start, end = grade_scope(el, grade, ctx.d)
@@ -189,10 +211,10 @@ def visible(st: Status, e: int, ctx: Ctx) -> bool:
 
 
 def given_in(records: Sequence[int], lo: int, hi: int) -> int | None:
-    """The first of *records* from *lo* to *hi* (inclusive), or None."""
-    for r in records:
-        if lo <= r <= hi:
-            return r
+    """The first of *records* (in date order) from *lo* to *hi* (inclusive), or None."""
+    i = bisect_left(records, lo)
+    if i < len(records) and records[i] <= hi:
+        return records[i]
     return None
 
 
@@ -218,7 +240,8 @@ def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
     records = ctx.recs.get(svc.code, ())
     prev = cur = nxt = None
     for first, last in windows:  # in date order
-        lo, hi = max(first, start), last if end is None else min(last, end)
+        lo = first if first > start else start
+        hi = last if end is None or last < end else end
         if lo > hi:
             continue
         if hi < d:

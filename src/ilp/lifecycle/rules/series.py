@@ -142,24 +142,23 @@ class SeriesRule(RuleBase):
     def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
         """Doses given are completed; the first one not given is listed; later ones are not."""
         b = ctx.b
-        start = scope(entry, ctx)[0]
+        recs = ctx.recs
         used: dict[str, int] = {}
         prev: int | None = None
         for svc, dose in zip(entry.services, self.doses, strict=True):
             if dose.born_from is not None and ctx.person.birth_date < dose.born_from:
                 return  # this dose is not for the person's birth cohort
-            records = self.records(ctx, dose.code)
-            k = used.get(dose.code, 0)
+            code = dose.code
+            records = self.records(ctx, code) if self.credit else recs.get(code, ())
+            k = used.get(code, 0)
             if k < len(records):
-                used[dose.code] = k + 1
+                used[code] = k + 1
                 given = records[k]
                 e = dose.earliest.after(b)
-                out.append(
-                    DueItem(svc, Status.COMPLETED, e, e, None, None, given, (reason, None, None))
-                )
+                out.append(DueItem(svc, Status.COMPLETED, e, e, None, None, given, _GIVEN))
                 prev = given
                 continue
-            e = max(dose.earliest.after(b), start)
+            e = max(dose.earliest.after(b), scope(entry, ctx)[0])
             if prev is not None:
                 e = max(e, (dose.min_interval or ONE_DAY).after(prev))
             rec_age = ctx.region.ages.get(dose.code, dose.recommended)
@@ -191,3 +190,7 @@ def reason(name: str, lang: str, dose: Dose | None, prev: int | None) -> str:
         if en
         else f"{name}: minimal {gap} setelah dosis {dose.number - 1} (diberikan {p})"
     )
+
+
+#: The reason data of a dose given (the text says when; see ``DueItem.reason``).
+_GIVEN: Final = (reason, None, None)
