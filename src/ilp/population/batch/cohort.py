@@ -153,40 +153,35 @@ class Columns:
     """
 
     __slots__ = (
+        "_lazy",
+        "_pop",
         "areas",
         "birth",
         "conditions",
-        "death",
         "inverse",
         "n",
+        "order",
         "out32",
         "preg_delivery",
         "preg_edd",
         "preg_lmp",
         "preg_outcome",
         "preg_person",
-        "residence",
         "school_grade",
-        "school_year",
         "sex",
-        "sexually_active",
     )
 
     def __init__(self, pop: Population, order: Arr | None) -> None:
         self.n = len(pop)
         self.areas = pop.areas
-
-        def pick(values: Arr) -> Arr:
-            return values if order is None else values[order]
-
-        self.birth: Arr = pick(pop.birth)
-        self.death: Arr = pick(pop.death)
-        self.sex: Arr = pick(pop.sex)
-        self.conditions: Arr = pick(pop.conditions)
-        self.school_grade: Arr = pick(pop.school_grade)
-        self.school_year: Arr = pick(pop.school_year)
-        self.sexually_active: Arr = pick(pop.sexually_active)
-        self.residence: Arr = pick(pop.residence)
+        self._pop = pop
+        self.order = order
+        # the columns most rules read are taken at once, the others when first asked for
+        self._lazy: dict[str, Arr] = {}
+        self.birth: Arr = self.pick(pop.birth)
+        self.sex: Arr = self.pick(pop.sex)
+        self.conditions: Arr = self.pick(pop.conditions)
+        self.school_grade: Arr = self.pick(pop.school_grade)
         person, moved = pop.preg_person, None
         self.out32: Arr = aranges(self.n)[1]
         #: Each caller's row's row here (None: the same).
@@ -211,6 +206,31 @@ class Columns:
 
     def __len__(self) -> int:
         return self.n
+
+    def pick(self, values: Arr) -> Arr:
+        """A column of the caller's population with its rows in the order here."""
+        return values if self.order is None else values[self.order]
+
+    def _column(self, name: str) -> Arr:
+        found = self._lazy.get(name)
+        if found is None:
+            found = self._lazy[name] = self.pick(getattr(self._pop, name))
+        return found
+
+    @property
+    def school_year(self) -> Arr:
+        """The school year of each recorded grade (0: none)."""
+        return self._column("school_year")
+
+    @property
+    def sexually_active(self) -> Arr:
+        """Whether each person is sexually active (nonzero)."""
+        return self._column("sexually_active")
+
+    @property
+    def residence(self) -> Arr:
+        """Each person's area, an index into ``areas`` (``len(areas)``: none)."""
+        return self._column("residence")
 
 
 class Pregnancies:

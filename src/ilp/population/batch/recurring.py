@@ -46,48 +46,59 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
             return
         start = np.maximum(start[sel], lmp)
         end = None if end is None else end[sel]
-        o_none = cal.after(rule.grace, start)
-        st_none = run.status(start, o_none, end)
         if has is not None and last is not None:
             # only records since the HPHT of the current pregnancy count
             pos = np.minimum(np.searchsorted(sel, has), len(sel) - 1)
             ok = (sel[pos] == has) & (last >= lmp[pos])
             has, last = pos[ok], last[ok]
-    else:
-        el = entry.eligibility
-        key = ("grace", el.age_from, entry.effective_from, rule.grace)
-        cached = co.cache.get(key)
-        if cached is None:
-            cached = co.cache[key] = cal.after(rule.grace, start)
-        o_none = cached
-        key_st = (*key, el.age_to)
-        cached = co.cache.get(key_st)
-        if cached is None:
-            cached = co.cache[key_st] = run.status(start, o_none, end)
-        st_none = cached
-    # never given: due from the start of the eligibility, which the eligibility keeps
-    # within the horizon; given: upcoming only when late, and then within the horizon
-    e, o, st, given = start, o_none, st_none, None
-    if has is not None and last is not None and len(has):
-        # a record from before the age band opened does not bring the next one forward
-        eh = np.maximum(cal.after(rule.interval, last), start[has])
-        oh = cal.after(rule.grace, eh)
-        endh = None if end is None else end[has]
-        sth = run.status(eh, oh, endh)
-        late = eh > d if endh is None else (eh > d) | (eh > endh)
-        if late.any():
-            up = late & (eh - d <= run.h)
-            if endh is not None:
-                up &= eh <= endh
-            done = late & ~up
-            sth[up] = UPCOMING
-            sth[done] = COMPLETED
-            if done.any():
-                given = np.full(len(start), NO_DAY, dtype=np.int32)
-                given[has[done]] = last[done]
-        e, o, st = start.copy(), o_none.copy(), st_none.copy()
-        e[has], o[has], st[has] = eh, oh, sth
+    if has is None or last is None or not len(has):
+        # never given: due from the start of the eligibility, which the eligibility
+        # keeps within the horizon
+        o, st = _never_given(run, entry, co, start, end, shared=sel is None)
+        run.emit(slot, co, sel, st, start, start, o, end, None)
+        return
+    # a record from before the age band opened does not bring the next one forward
+    eh = np.maximum(cal.after(rule.interval, last), start[has])
+    e = start.copy()
+    e[has] = eh
+    o = cal.after(rule.grace, e)
+    st = run.status(e, o, end)
+    given = None
+    # given: upcoming only when late, and then within the horizon; else completed
+    endh = None if end is None else end[has]
+    late = np.flatnonzero(eh > d if endh is None else (eh > d) | (eh > endh))
+    if len(late):
+        el = eh[late]
+        up = el - d <= run.h
+        if endh is not None:
+            up &= el <= endh[late]
+        st[has[late]] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
+        done = late[~up]
+        if len(done):
+            given = np.full(len(start), NO_DAY, dtype=np.int32)
+            given[has[done]] = last[done]
     run.emit(slot, co, sel, st, e, e, o, end, given)
+
+
+def _never_given(
+    run: Run, entry: Entry, co: Cohort, start: Arr, end: Arr | None, *, shared: bool
+) -> tuple[Arr, Arr]:
+    """The overdue day and status of rows with no record (kept per cohort when *shared*)."""
+    rule = entry.rule
+    assert isinstance(rule, RecurringRule)
+    if not shared:
+        overdue = run.cal.after(rule.grace, start)
+        return overdue, run.status(start, overdue, end)
+    el = entry.eligibility
+    key = ("grace", el.age_from, entry.effective_from, rule.grace)
+    o = co.cache.get(key)
+    if o is None:
+        o = co.cache[key] = run.cal.after(rule.grace, start)
+    key_st = (*key, el.age_to)
+    st = co.cache.get(key_st)
+    if st is None:
+        st = co.cache[key_st] = run.status(start, o, end)
+    return o, st
 
 
 def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:

@@ -165,7 +165,7 @@ class BatchResult:
                 [np.arange(len(s)) for s in self.slots] + [np.zeros(0, np.int64)]
             )
             order = np.argsort(rows, kind="stable")
-            starts = np.searchsorted(rows[order], np.arange(self.size + 1))
+            starts = np.searchsorted(rows[order], np.arange(self.size + 1, dtype=rows.dtype))
             self._order.extend((slot[order], local[order], starts))
         slot, local, starts = self._order
         lo, hi = int(starts[row]), int(starts[row + 1])

@@ -67,7 +67,9 @@ class Run:
         self.h = horizon
         self.region = region
         self.plan = plan
-        self.alive = (cols.birth <= d) & (cols.death >= d)
+        alive = (pop.birth <= d) & (pop.death >= d)
+        self.all_alive = bool(alive.all())
+        self.alive = alive if self.all_alive else cols.pick(alive)
         lo = int(cols.birth[0]) if len(cols) else d
         self.cal = Calendar(lo, d + horizon + plan.span + 400)
         self.pieces: list[list[tuple[Arr, ...]]] = [[] for _ in plan.codes]
@@ -75,7 +77,6 @@ class Run:
         self._cohorts: dict[tuple[Any, ...], Cohort | None] = {}
         self._preg: Pregnancies | None = None
         self._thresholds: dict[tuple[int, int], int] = {}
-        self.all_alive = bool(self.alive.all())
         self._bases: dict[tuple[Any, ...], tuple[Arr, Arr, Arr, bool]] = {}
         self._places: dict[str, Arr] = {}
         #: The cohort rows of the entry being evaluated not yet in its age band (or None).
@@ -156,7 +157,7 @@ class Run:
             lo, hi = co.lo, co.hi
             inverse = self.pop.inverse
             if inverse is None:  # the records are sorted by row here
-                i, j = np.searchsorted(person, [lo, hi])
+                i, j = np.searchsorted(person, np.array([lo, hi], dtype=person.dtype))
                 loc, day = person[i:j] - lo, day[i:j]
             else:  # each person's records are consecutive, the persons in no order
                 places = self._places.get(code)
@@ -421,7 +422,8 @@ class Run:
         self, ranges: list[tuple[int, int]], base: Arr, base32: Arr, births: Arr
     ) -> Cohort | None:
         """The rows of *base* born within one of *ranges* (rows in order of birth: slices)."""
-        bounds = np.searchsorted(births, [x for a, b in ranges for x in (a, b + 1)])
+        edges = np.array([x for a, b in ranges for x in (a, b + 1)], dtype=births.dtype)
+        bounds = np.searchsorted(births, edges)
         parts = [(int(i), int(j)) for i, j in zip(bounds[::2], bounds[1::2], strict=True) if i < j]
         if not parts:
             return None

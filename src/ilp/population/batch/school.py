@@ -77,7 +77,8 @@ def in_grades(
     flat = [r for per_year in ranges for r in per_year]
     mask = np.zeros(m, dtype=np.bool_)
     # the rows are in order of birth: each range of births is a slice
-    bounds = np.searchsorted(b, [x for lo, hi in flat for x in (lo, hi + 1)])
+    edges = np.array([x for lo, hi in flat for x in (lo, hi + 1)], dtype=b.dtype)
+    bounds = np.searchsorted(b, edges)
     for i, j in zip(bounds[::2], bounds[1::2], strict=True):
         mask[i:j] = True
     recorded, grade, at = _recorded_grades(run, co)
