@@ -21,6 +21,17 @@ order, and on the same people sorted by date of birth
 in). It times ``due()`` on a random sample of 2,000 of the same people
 (converted to Person objects), checks the batch agrees with it on them, and
 reports persons per second per core, the ratio, and memory per person.
+
+The floor (issue 11): the CPU time of one vectorised NumPy pass that reads
+every column ``due_batch`` reads once, on the same people and records
+(``floor``, best of --repeat): whether each person is alive on the date
+(birth and death compared with it), a count of the nonzero values of each
+other person column (sex, conditions, school grade and year, sexual
+activity, residence), each pregnancy column compared with the date (HPHT,
+EDD, delivery) or counted (person, outcome), and every record's day
+compared with the date, the records kept counted per person with one
+``bincount``. ``due_batch`` is reported as a multiple of it, for each row
+order (the target is at most 15x).
 """
 
 from __future__ import annotations
@@ -202,6 +213,27 @@ def _time(
     return best_wall, best_cpu, due_batch(population, hist, ON, catalogue=cat, region=region)
 
 
+def floor(population: Population, hist: History, repeat: int) -> float:
+    """Best CPU seconds of one NumPy pass over every column and record (see the docstring)."""
+    d = ON.toordinal()
+    n = len(population)
+    best = float("inf")
+    for _ in range(repeat):
+        c = time.process_time()
+        alive = (population.birth <= d) & (population.death >= d)
+        counts = [int(np.count_nonzero(alive))]
+        for name in PERSON_COLUMNS:
+            counts.append(int(np.count_nonzero(getattr(population, name))))
+        for name in ("preg_lmp", "preg_edd", "preg_delivery"):
+            counts.append(int(np.count_nonzero(getattr(population, name) <= d)))
+        for name in ("preg_person", "preg_outcome"):
+            counts.append(int(np.count_nonzero(getattr(population, name))))
+        per_person = np.bincount(hist.rec_person[hist.rec_day <= d], minlength=n)
+        counts.append(int(per_person.max(initial=0)))
+        best = min(best, time.process_time() - c)
+    return best
+
+
 def _as_tuples(items: ilp.DueList) -> list[tuple[object, ...]]:
     return [
         (x.code, x.dose, x.status, x.earliest, x.recommended, x.overdue, x.latest, x.given)
@@ -228,6 +260,7 @@ def main() -> None:
     sort_time = time.perf_counter() - t0
     wall, cpu, result = _time(population, hist, args.repeat, region)
     wall_sorted, cpu_sorted, _ = _time(by_birth, by_birth_hist, args.repeat, region)
+    floor_cpu = floor(population, hist, args.repeat)
 
     rng = np.random.default_rng(args.seed + 1)
     sample = np.sort(rng.choice(n, size=min(args.sample, n), replace=False))
@@ -271,6 +304,10 @@ def main() -> None:
         f"items listed on {ON}: {len(result):,} ({len(result) / n:.1f} per person); "
         f"due or overdue: {sum(result.counts([Status.DUE, Status.OVERDUE]).values()):,}"
     )
+    print(
+        f"floor (one NumPy pass over every column and record): best of {args.repeat} "
+        f"{floor_cpu * 1e3:.1f} ms CPU, {floor_cpu * 1e3 / (n / 1e6):.1f} ms per million people"
+    )
     for label, w, c in (
         ("rows in random order", wall, cpu),
         (f"rows sorted by birth (sorting took {sort_time:.2f} s, once)", wall_sorted, cpu_sorted),
@@ -278,7 +315,7 @@ def main() -> None:
         print(
             f"due_batch, {label}: best of {args.repeat} {w * 1e3:.0f} ms wall, "
             f"{c * 1e3:.0f} ms CPU -> {n / c / 1e6:.2f} million persons/s per core, "
-            f"{due_each / (c / n):.0f}x due()"
+            f"{c / floor_cpu:.1f}x the floor, {due_each / (c / n):.0f}x due()"
         )
     print(
         f"due() on a sample of {len(people)}: {due_each * 1e6:.1f} µs CPU per person "
@@ -290,6 +327,16 @@ def main() -> None:
         f"peak RSS of this run {peak / n:.0f} B"
     )
 
+
+#: The person columns the floor counts (birth and death are compared with the date).
+PERSON_COLUMNS = (
+    "sex",
+    "conditions",
+    "school_grade",
+    "school_year",
+    "sexually_active",
+    "residence",
+)
 
 #: The person and pregnancy columns of a Population (ids aside).
 COLUMNS = (
