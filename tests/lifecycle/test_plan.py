@@ -119,3 +119,39 @@ class TestBounds:
         assert "ANC" not in keys
         assert "CERVIX-SCREEN" not in keys
         assert "PTM-SCREEN" in keys
+
+
+NEAR_CASES = st.tuples(
+    st.sampled_from([(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), (2, 8), (8,), (1, 4, 7, 10)]),
+    st.integers(min_value=738_000, max_value=740_000),
+    st.integers(min_value=-800, max_value=800),
+    st.one_of(st.none(), st.integers(min_value=-800, max_value=800)),
+    st.integers(min_value=0, max_value=400),
+    st.lists(st.integers(min_value=-800, max_value=0), max_size=4),
+)
+
+
+class TestNearWindows:
+    @given(NEAR_CASES)
+    def test_the_near_windows_give_the_same_occurrence(
+        self, case: tuple[tuple[int, ...], int, int, int | None, int, list[int]]
+    ) -> None:
+        """occurrences() over the windows near() keeps equals occurrences() over all of them."""
+        from ilp.lifecycle.rules.calendar import CalendarRule
+        from ilp.lifecycle.rules.person import near, occurrences, year_windows
+
+        months, d, start_off, end_off, horizon, given_offsets = case
+        rule = CalendarRule(months)
+        year = pendulum.Date.fromordinal(d).year
+        spans = year_windows({}, year, lambda y: rule.windows(pendulum.Date(y, 6, 1).toordinal()))
+        start, end = d + start_off, None if end_off is None else d + end_off
+        child = Person("c", Sex.MALE, pendulum.Date.fromordinal(d - 3000))
+        recs = {"GROWTH": sorted({d + g for g in given_offsets})}
+        ctx = Ctx(child, d, recs, Region(), horizon)
+        svc = CAT.service("GROWTH")
+        why = (lambda name, lang: name,)
+        everything: list[DueItem] = []
+        occurrences(svc, spans[0], ctx, start, end, why, everything)
+        kept: list[DueItem] = []
+        occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, kept)
+        assert kept == everything

@@ -11,7 +11,7 @@ from ilp.dates import as_date, months_between
 from ilp.errors import InvalidDateError
 from ilp.people import Person
 
-__all__ = ["AGE_STAGES", "NEONATE_DAYS", "NIFAS_DAYS", "LifeStage", "stages_of"]
+__all__ = ["AGE_STAGES", "NEONATE_DAYS", "NIFAS_DAYS", "LifeStage", "stages_of", "stages_on_day"]
 
 #: Postpartum (nifas) lasts through this many days after delivery (KMK §IV, KF4 29–42 days).
 NIFAS_DAYS = 42
@@ -92,12 +92,17 @@ def stages_of(person: Person, on: pendulum.Date | str) -> frozenset[LifeStage]:
     if person.death_date is not None and day > person.death_date:
         return frozenset()
     d, b = day.toordinal(), person.birth_date.toordinal()
-    months = months_between(b, d)
+    return stages_on_day(person, d, months_between(b, d))
+
+
+def stages_on_day(person: Person, d: int, months: int) -> frozenset[LifeStage]:
+    """:func:`stages_of` on day number *d* (alive, on or after birth), *months* old."""
+    b = person.birth_date.toordinal()
     found = {s for s, lo, hi in AGE_STAGES if lo <= months and (hi is None or months < hi)}
     if d - b <= NEONATE_DAYS:
         found.add(LifeStage.NEONATUS)
     for p in person.pregnancies:
-        if p.lmp <= day <= p.last_pregnant_day:
+        if p.lmp.toordinal() <= d <= p.last_pregnant_day.toordinal():
             found.add(LifeStage.IBU_HAMIL)
         if p.is_birth and p.delivery_date is not None:
             after = d - p.delivery_date.toordinal()

@@ -8,8 +8,6 @@ its reason text. The columnar twin (and synthetic-history walker) is
 from __future__ import annotations
 
 import datetime as _dt
-from bisect import bisect_left
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -19,7 +17,15 @@ from ilp._yaml import whole as _int
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
-from ilp.lifecycle.rules.person import Ctx, DueItem, occurrences, scope
+from ilp.lifecycle.rules.person import (
+    Ctx,
+    DueItem,
+    Spans,
+    near,
+    occurrences,
+    scope,
+    year_windows,
+)
 from ilp.lifecycle.rules.words import month_names
 from ilp.lifecycle.semantics import Status, month_span
 
@@ -35,6 +41,8 @@ class CalendarRule(RuleBase):
 
     months: tuple[int, ...]
     limit: int | None = None
+    #: The windows of each year asked about (:func:`~ilp.lifecycle.rules.person.year_windows`).
+    _years: dict[int, Spans] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     kind = RuleKind.CALENDAR
     REQUIRED = ("months",)
@@ -42,7 +50,10 @@ class CalendarRule(RuleBase):
 
     def windows(self, day: int) -> list[tuple[int, int]]:
         """The listed months of the year before, the year of and the year after *day*."""
-        return list(_windows(self.months, _dt.date.fromordinal(day).year)[0])
+        return list(year_windows(self._years, _dt.date.fromordinal(day).year, self._spans)[0])
+
+    def _spans(self, year: int) -> list[tuple[int, int]]:
+        return [month_span(y, m) for y in (year - 1, year, year + 1) for m in self.months]
 
     @classmethod
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[CalendarRule]:
@@ -73,22 +84,8 @@ class CalendarRule(RuleBase):
                 last = records[self.limit - 1]
                 out.append(DueItem(svc, Status.COMPLETED, last, last, None, None, last, why))
                 return
-        windows, lasts = _windows(self.months, _dt.date.fromordinal(ctx.d).year)
-        if lasts is not None and (end is None or end >= ctx.d):
-            # the windows ending before the one before d's can only be a previous occurrence
-            # that the one before d's replaces (or, clipped empty by start, so are they)
-            windows = windows[max(0, bisect_left(lasts, ctx.d) - 1) :]
-        occurrences(svc, windows, ctx, start, end, why, out)
-
-
-@lru_cache(maxsize=1024)
-def _windows(
-    months: tuple[int, ...], year: int
-) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...] | None]:
-    """The spans of *months* in the years around *year*, and their last days (None: unsorted)."""
-    spans = tuple(month_span(y, m) for y in (year - 1, year, year + 1) for m in months)
-    lasts = tuple(hi for _, hi in spans)
-    return spans, lasts if list(lasts) == sorted(lasts) else None
+        spans = year_windows(self._years, ctx.year, self._spans)
+        occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, out)
 
 
 def reason(name: str, lang: str, months: tuple[int, ...]) -> str:

@@ -17,7 +17,15 @@ from ilp.dates import Duration, add_months_day
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
-from ilp.lifecycle.rules.person import Ctx, DueItem, occurrences, scope
+from ilp.lifecycle.rules.person import (
+    Ctx,
+    DueItem,
+    Spans,
+    near,
+    occurrences,
+    scope,
+    year_windows,
+)
 from ilp.lifecycle.rules.words import words
 from ilp.lifecycle.semantics import month_span
 from ilp.people import Condition
@@ -33,13 +41,17 @@ class FollowupRule(RuleBase):
     """Once per period of *every* months (periods start in January), for a condition."""
 
     every: int
+    #: The periods of each year asked about (:func:`~ilp.lifecycle.rules.person.year_windows`).
+    _years: dict[int, Spans] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     kind = RuleKind.FOLLOWUP
     REQUIRED = ("every",)
 
     def windows(self, day: int) -> list[tuple[int, int]]:
         """The periods of the year before, the year of and the year after *day*."""
-        year = _dt.date.fromordinal(day).year
+        return list(year_windows(self._years, _dt.date.fromordinal(day).year, self._spans)[0])
+
+    def _spans(self, year: int) -> list[tuple[int, int]]:
         out = []
         for y in (year - 1, year, year + 1):
             for m in range(1, 13, self.every):
@@ -72,7 +84,8 @@ class FollowupRule(RuleBase):
         svc = entry.services[0]
         start, end = scope(entry, ctx)
         why = (reason, self.every, entry.eligibility.conditions)
-        occurrences(svc, self.windows(ctx.d), ctx, start, end, why, out)
+        spans = year_windows(self._years, ctx.year, self._spans)
+        occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, out)
 
 
 def reason(name: str, lang: str, every: int, conditions: frozenset[Condition]) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final
 
 from ilp.dates import from_day, months_between
 from ilp.lifecycle._item import DueItem, Why
-from ilp.lifecycle._stages import LifeStage, stages_of
+from ilp.lifecycle._stages import LifeStage, stages_on_day
 from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, Status, school_year_of
 from ilp.people import Person, Pregnancy
 
@@ -28,6 +28,7 @@ __all__ = [
     "OUTSIDE",
     "Ctx",
     "DueItem",
+    "Spans",
     "Why",
     "age_band",
     "by_grade",
@@ -37,10 +38,12 @@ __all__ = [
     "grade_on",
     "grade_scope",
     "in_age_band",
+    "near",
     "occurrences",
     "scope",
     "status",
     "visible",
+    "year_windows",
 ]
 
 
@@ -48,7 +51,8 @@ class Ctx:
     """What every rule needs about one person on one date, computed once.
 
     ``recs`` holds each code's record days up to the date, in date order.
-    The stages and school grades are worked out on first use and kept
+    ``year`` is the calendar year of the date. The stages and school grades are worked
+    out on first use and kept
     (``grades``: school year to grade, :func:`ilp.lifecycle.rules.school.grade_in`).
     """
 
@@ -64,6 +68,7 @@ class Ctx:
         "recs",
         "region",
         "stages",
+        "year",
     )
 
     def __init__(
@@ -78,6 +83,7 @@ class Ctx:
         self.b = person.birth_date.toordinal()
         self.d = d
         self.months = months_between(self.b, d)
+        self.year = _dt.date.fromordinal(d).year
         self.recs = recs
         self.region = region
         self.horizon = horizon
@@ -107,17 +113,8 @@ def eligible(el: Eligibility, ctx: Ctx) -> bool:
     if el.any_of:
         return any(eligible(alt, ctx) for alt in el.any_of)
     p = ctx.person
+    # every test must hold: the cheap ones first, then the age band, then the stages
     if el.sex is not None and p.sex is not el.sex:
-        return False
-    if el.grades and p.school is not None:
-        # a known school grade decides instead of the age band
-        if grade_on(ctx) not in el.grades:
-            return False
-    elif not in_age_band(el, ctx):
-        return False
-    if el.born_from is not None and p.birth_date < el.born_from:
-        return False
-    if el.born_before is not None and p.birth_date >= el.born_before:
         return False
     if el.conditions and el.conditions.isdisjoint(p.conditions):
         return False
@@ -125,9 +122,19 @@ def eligible(el: Eligibility, ctx: Ctx) -> bool:
         return False
     if el.sexually_active and p.ever_sexually_active is False:
         return False
+    if el.born_from is not None and p.birth_date < el.born_from:
+        return False
+    if el.born_before is not None and p.birth_date >= el.born_before:
+        return False
+    if el.grades and p.school is not None:
+        # a known school grade decides instead of the age band
+        if grade_on(ctx) not in el.grades:
+            return False
+    elif not in_age_band(el, ctx):
+        return False
     if el.stages:
         if ctx.stages is None:
-            ctx.stages = stages_of(p, from_day(ctx.d))
+            ctx.stages = stages_on_day(p, ctx.d, ctx.months)
         if el.stages.isdisjoint(ctx.stages):
             return False
     return True
@@ -224,6 +231,46 @@ def current_pregnancy(person: Person, d: int) -> Pregnancy | None:
         if p.lmp.toordinal() <= d <= p.last_pregnant_day.toordinal():
             return p
     return None
+
+
+#: The windows of the years around one year, in date order, and their last days (None
+#: when they are not in date order): what :func:`year_windows` keeps per rule and year.
+Spans = tuple[tuple[tuple[int, int], ...], tuple[int, ...] | None]
+_YEARS_KEPT: Final = 256
+
+
+def year_windows(
+    cache: dict[int, Spans], year: int, build: Callable[[int], Iterable[tuple[int, int]]]
+) -> Spans:
+    """The windows *build* gives for *year*, kept in the rule's *cache* (built once per year).
+
+    Thread-safe: the values are immutable, and two threads storing one store the same.
+    """
+    found = cache.get(year)
+    if found is None:
+        spans = tuple(build(year))
+        lasts = tuple(hi for _, hi in spans)
+        found = (spans, lasts if list(lasts) == sorted(lasts) else None)
+        if len(cache) > _YEARS_KEPT:
+            cache.clear()
+        cache[year] = found
+    return found
+
+
+def near(spans: Spans, ctx: Ctx, start: int, end: int | None) -> Sequence[tuple[int, int]]:
+    """The windows of *spans* that :func:`occurrences` needs on the date, clipped to the scope.
+
+    Only three can matter while the scope is open on the date: the first window that
+    neither ends before the date nor is clipped empty by *start* (k), the one after it,
+    and the one before it. Earlier ones can only be a previous occurrence that the one
+    before k replaces (when that one is clipped empty by *start*, so are they); later
+    ones come after a next occurrence.
+    """
+    windows, lasts = spans
+    if lasts is None or (end is not None and end < ctx.d):
+        return windows
+    k = bisect_left(lasts, max(ctx.d, start))
+    return windows[max(0, k - 1) : k + 2]
 
 
 def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
