@@ -32,11 +32,11 @@ import pendulum
 
 import ilp
 from ilp import Family, FamilyRegister, Member, Person, Pregnancy, ServiceRecord
-from ilp.files import read_register
+from ilp.files import read_register, read_register_columns
 from ilp.lifecycle import Status, due
 from ilp.network import Area, AreaLevel, Facility, FacilityType, Network, Opening, Staff, StaffRole
 from ilp.network._targets import home_visits, targets, weekly_list
-from ilp.population import work_lists
+from ilp.population import WorkLists, work_lists
 
 ON = pendulum.Date(2025, 11, 3)
 AGE_SHARES = [8.0, 8.2, 8.3, 8.1, 7.9, 7.8, 7.6, 7.4, 7.2, 6.7, 6.0, 5.3, 4.4, 3.4, 2.5, 1.6, 1.6]
@@ -165,6 +165,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--register", type=Path, help="CSV register folder (made if missing)")
     parser.add_argument("--batch-only", action="store_true", help="skip the per-person lists")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="interleaved rounds of the two register readers"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     network = _network()
@@ -196,6 +199,8 @@ def main() -> None:
             f"end to end from the register files: {built + t_batch:.2f} s, "
             f"CPU {built_cpu + c_batch:.2f} s"
         )
+    if args.register is not None:
+        _columnar(args.register, network, batch, args.rounds)
     if args.batch_only:
         return
 
@@ -217,6 +222,36 @@ def main() -> None:
     assert [x.as_dict() for x in weeks] == [x.as_dict() for x in batch.weekly.values()]
     assert visits == list(batch.home_visits.values())
     print(f"the same lists; work_lists is {c_each / c_batch:.1f}x less CPU")
+
+
+def _columnar(folder: Path, network: Network, batch: WorkLists, rounds: int) -> None:
+    """End to end from the files, interleaved: read_register + work_lists, and the columnar path.
+
+    The columnar path reads the folder with ``read_register_columns`` (pyarrow) and
+    makes ``Person`` values only for the people on a list; its lists must equal the others.
+    """
+    for k in range(rounds):
+        for name, read in (
+            ("read_register", read_register),
+            ("read_register_columns", read_register_columns),
+        ):
+            t, c = time.perf_counter(), _cpu()
+            register = read(folder)
+            t_read, c_read = time.perf_counter() - t, _cpu() - c
+            lists = work_lists(network, register, ON)
+            t_all, c_all = time.perf_counter() - t, _cpu() - c
+            load = os.getloadavg()[0]
+            print(
+                f"round {k + 1}, {name} + work_lists: read {t_read:.2f} s (CPU {c_read:.2f}), "
+                f"end to end {t_all:.2f} s (CPU {c_all:.2f}), load {load:.1f}"
+            )
+            assert [x.as_dict() for x in lists.targets.values()] == [
+                x.as_dict() for x in batch.targets.values()
+            ]
+            assert [x.as_dict() for x in lists.weekly.values()] == [
+                x.as_dict() for x in batch.weekly.values()
+            ]
+            assert list(lists.home_visits.values()) == list(batch.home_visits.values())
 
 
 def _cpu() -> float:

@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("network", ("network",)),
     ("population", ("population",)),
     ("monitoring", ("pws", "pispk")),
-    ("interop", ("interop", "files", "_register_csv", "schemas")),
+    ("interop", ("interop", "files", "_register_csv", "_register_columns", "schemas")),
     (
         "faces",
         (

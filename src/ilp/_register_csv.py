@@ -22,10 +22,21 @@ from ilp._yaml import SIZE_LIMITS
 from ilp.errors import ILPError, InputFileError
 from ilp.people import Family, FamilyRegister, Household, Member, Person, Pregnancy, ServiceRecord
 
-__all__ = ["read_csv_register"]
+__all__ = [
+    "CSV_FILES",
+    "FLAGS",
+    "KK_NUMBER",
+    "PERSON_COLUMNS",
+    "csv_rows",
+    "flag",
+    "int_cell",
+    "read_csv_register",
+]
 
-_CSV_FILES: Final = ("households.csv", "people.csv", "pregnancies.csv", "records.csv")
-_FLAGS: Final = (
+#: The files of a register folder, in the order they are read.
+CSV_FILES: Final = ("households.csv", "people.csv", "pregnancies.csv", "records.csv")
+#: The household facts of ``households.csv`` (true/false cells).
+FLAGS: Final = (
     "family_planning",
     "no_smoker",
     "jkn",
@@ -35,11 +46,13 @@ _FLAGS: Final = (
 )
 _TRUE: Final = {"true": True, "yes": True, "ya": True, "1": True, "y": True}
 _FALSE: Final = {"false": False, "no": False, "tidak": False, "0": False, "n": False, "t": False}
-_KK: Final = re.compile(r"[0-9]{16}")
+#: A family card number (no. KK): 16 ASCII digits.
+KK_NUMBER: Final = re.compile(r"[0-9]{16}")
 _WHOLE: Final = re.compile(r"-?[0-9]{1,9}")
 _MB: Final = 1024 * 1024
 
-_PERSON_COLUMNS: Final = frozenset(
+#: The optional columns of ``people.csv``.
+PERSON_COLUMNS: Final = frozenset(
     {
         "name",
         "nik",
@@ -59,8 +72,12 @@ def _show(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
-def _rows(path: Path, required: frozenset[str], optional: frozenset[str]) -> list[Row]:
-    """The rows of *path* with their line; cells stripped, empty ones left out."""
+def csv_rows(path: Path, required: frozenset[str], optional: frozenset[str]) -> list[Row]:
+    """The rows of *path* with their line; cells stripped, empty ones left out.
+
+    The header must name known columns (*required* ones all), each once; a
+    row longer than the header or with an empty required cell is refused.
+    """
     limit = SIZE_LIMITS["register CSV file"]
     try:
         with path.open(encoding="utf-8", newline="") as fh:
@@ -116,7 +133,8 @@ def _read_rows(
         yield line, row
 
 
-def _flag(value: str | None, path: Path, line: int, column: str) -> bool | None:
+def flag(value: str | None, path: Path, line: int, column: str) -> bool | None:
+    """A true/false cell (also yes/no, ya/tidak, 1/0; None when empty)."""
     if value is None:
         return None
     key = value.lower()
@@ -128,7 +146,8 @@ def _flag(value: str | None, path: Path, line: int, column: str) -> bool | None:
     raise InputFileError(msg, path=str(path), line=line, key=column, value=value)
 
 
-def _int_cell(value: str | None, path: Path, line: int, column: str) -> int | None:
+def int_cell(value: str | None, path: Path, line: int, column: str) -> int | None:
+    """A whole-number cell of at most 9 digits (None when empty)."""
     if value is None:
         return None
     if _WHOLE.fullmatch(value) is None:
@@ -143,16 +162,16 @@ def _error(exc: ILPError, path: Path, line: int) -> InputFileError:
 
 def _households(path: Path) -> dict[str, tuple[dict[str, str], Household, int]]:
     out: dict[str, tuple[dict[str, str], Household, int]] = {}
-    optional = frozenset({"address", "residence", *_FLAGS})
-    for line, row in _rows(path, frozenset({"kk_number"}), optional):
+    optional = frozenset({"address", "residence", *FLAGS})
+    for line, row in csv_rows(path, frozenset({"kk_number"}), optional):
         kk = row["kk_number"]
-        if _KK.fullmatch(kk) is None:
+        if KK_NUMBER.fullmatch(kk) is None:
             msg = f"kk_number: {_show(kk)} is not a family card number (no. KK) of 16 digits"
             raise InputFileError(msg, path=str(path), line=line, key="kk_number", value=kk)
         if kk in out:
             msg = f"kk_number: the same family card number is on line {out[kk][2]}"
             raise InputFileError(msg, path=str(path), line=line, key="kk_number", value=kk)
-        facts = {k: _flag(row.get(k), path, line, k) for k in _FLAGS}
+        facts = {k: flag(row.get(k), path, line, k) for k in FLAGS}
         out[kk] = (row, Household(**facts), line)
     return out
 
@@ -162,11 +181,11 @@ def _pregnancies(path: Path) -> dict[str, list[Pregnancy]]:
     if not path.exists():
         return out
     optional = frozenset({"edd", "delivery_date", "outcome", "in_facility"})
-    for line, row in _rows(path, frozenset({"person_id", "lmp"}), optional):
+    for line, row in csv_rows(path, frozenset({"person_id", "lmp"}), optional):
         data: dict[str, Any] = {
             k: row[k] for k in ("lmp", "edd", "delivery_date", "outcome") if k in row
         }
-        data["in_facility"] = _flag(row.get("in_facility"), path, line, "in_facility")
+        data["in_facility"] = flag(row.get("in_facility"), path, line, "in_facility")
         try:
             out.setdefault(row["person_id"], []).append(Pregnancy.from_mapping(data))
         except ILPError as exc:
@@ -184,9 +203,9 @@ def _person(row: dict[str, str], path: Path, line: int, pregnancies: list[Pregna
         "death_date": row.get("death_date"),
         "residence": row.get("residence"),
         "conditions": [c for c in row.get("conditions", "").split(";") if c.strip()],
-        "school_grade": _int_cell(row.get("school_grade"), path, line, "school_grade"),
-        "school_year": _int_cell(row.get("school_year"), path, line, "school_year"),
-        "ever_sexually_active": _flag(
+        "school_grade": int_cell(row.get("school_grade"), path, line, "school_grade"),
+        "school_year": int_cell(row.get("school_year"), path, line, "school_year"),
+        "ever_sexually_active": flag(
             row.get("ever_sexually_active"), path, line, "ever_sexually_active"
         ),
         "pregnancies": pregnancies,
@@ -204,7 +223,7 @@ def _records(path: Path, known: set[str]) -> dict[str, list[ServiceRecord]]:
     # records are values: a (code, date) seen before is the same record, made and checked once
     plain: dict[tuple[str, str], ServiceRecord] = {}
     optional = frozenset({"place", "provider", "result", "value"})
-    for line, row in _rows(path, frozenset({"person_id", "code", "date"}), optional):
+    for line, row in csv_rows(path, frozenset({"person_id", "code", "date"}), optional):
         if row["person_id"] not in known:
             msg = f"record for person {_show(row['person_id'])}, who is not in people.csv"
             raise InputFileError(
@@ -230,12 +249,12 @@ def _records(path: Path, known: set[str]) -> dict[str, list[ServiceRecord]]:
 
 def read_csv_register(folder: Path) -> FamilyRegister:
     """The family register in CSV folder *folder* (see :func:`ilp.read_register`)."""
-    hh_path, people_path, preg_path, rec_path = (folder / n for n in _CSV_FILES)
+    hh_path, people_path, preg_path, rec_path = (folder / n for n in CSV_FILES)
     households = _households(hh_path)
     pregnancies = _pregnancies(preg_path)
     members: dict[str, list[Member]] = {}
     required = frozenset({"person_id", "kk_number", "relation", "sex", "birth_date"})
-    for line, row in _rows(people_path, required, _PERSON_COLUMNS):
+    for line, row in csv_rows(people_path, required, PERSON_COLUMNS):
         kk, pid = row["kk_number"], row["person_id"]
         if kk not in households:
             msg = f"kk_number {_show(kk)} of person {_show(pid)} is not in households.csv"

@@ -17,9 +17,10 @@ it and the offending value (masked when it looks like a NIK).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -37,6 +38,9 @@ from ilp.people import (
     ServiceRecord,
 )
 
+if TYPE_CHECKING:
+    from ilp.population import ColumnRegister
+
 __all__ = [
     "FamilyFile",
     "FamilyRegister",
@@ -45,6 +49,7 @@ __all__ = [
     "read_family_file",
     "read_person_file",
     "read_register",
+    "read_register_columns",
 ]
 
 _HOUSEHOLD_KEYS = frozenset(attrs.fields_dict(Household))
@@ -309,3 +314,23 @@ def read_register(path: str | Path) -> FamilyRegister:
         return FamilyRegister(tuple(families), histories, _as_of(top, str(p)))
     except ILPError as exc:
         raise _located(exc, str(p), "families", top) from None
+
+
+def read_register_columns(path: str | os.PathLike[str]) -> ColumnRegister:
+    """Read a family register (as :func:`read_register`) straight into columns.
+
+    The result holds what ``ColumnRegister.from_register(read_register(path))``
+    holds, and every problem raises the error :func:`read_register` (or,
+    for a record outside its person's life, ``Population.from_people``)
+    raises. A CSV folder is read without a :class:`~ilp.people.Person` or
+    :class:`~ilp.people.ServiceRecord` per row when pyarrow is installed
+    (extra ``ilp[parquet]``); persons are made when asked for
+    (:meth:`~ilp.population.ColumnRegister.person`).
+    """
+    from ilp._register_columns import read_csv_columns  # noqa: PLC0415 - NumPy behind it
+    from ilp.population import ColumnRegister  # noqa: PLC0415
+
+    p = Path(path)
+    if p.is_dir():
+        return read_csv_columns(p)
+    return ColumnRegister.from_register(read_register(p))

@@ -22,16 +22,28 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
+import pytest
 import yaml
 
 import ilp
+from ilp._register_columns import reference_columns
 from ilp.cli import main as cli_main
 from ilp.errors import ILPError
+from ilp.files import read_register_columns
 from ilp.interop import export_bundle, load_codemap, read_bundle
 from ilp.lifecycle import load_catalogue
 from ilp.network import gaps, load_network
-from ilp.population import History, Population, SimParams, SimResult, load_parquet, save_parquet
+from ilp.population import (
+    ColumnRegister,
+    History,
+    Population,
+    SimParams,
+    SimResult,
+    load_parquet,
+    save_parquet,
+)
 from ilp.population.simulation._result import (
     COVERAGE_DTYPE,
     DEMAND_DTYPE,
@@ -464,6 +476,61 @@ def register_csv(ws: Workspace, data: bytes) -> None:
             ilp.assess_family(family, "2025-11-01", records=register.histories)
 
 
+def register_columns(ws: Workspace, data: bytes) -> None:
+    """The columnar reader equals the reference reader: the same columns, or the same error."""
+    same_register_columns(ws.folder(data))
+
+
+def same_register_columns(folder: Path) -> ColumnRegister:
+    """Both register readers on *folder*: equal columns, or the same ILPError (raised again).
+
+    An AssertionError when they differ in any way: one raises and the other
+    does not, another error class or message, or any column, person or family.
+    """
+    refused: ILPError | None = None
+    try:
+        expected = reference_columns(folder)
+    except ILPError as exc:
+        refused = exc
+    if refused is not None:
+        with pytest.raises(ILPError) as raised:
+            read_register_columns(folder)
+        same = type(raised.value) is type(refused) and str(raised.value) == str(refused)
+        assert same, (raised.value, refused)
+        raise refused
+    found = read_register_columns(folder)
+    assert_same_columns(found, expected)
+    return found
+
+
+def assert_same_columns(a: ColumnRegister, b: ColumnRegister) -> None:
+    """*a* and *b* hold the same people, families and records, field by field."""
+    pa, pb = a.population, b.population
+    for name in attrs.fields_dict(Population):
+        if not name.startswith("_"):
+            x, y = getattr(pa, name), getattr(pb, name)
+            assert np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y, name
+            if isinstance(x, np.ndarray):
+                assert x.dtype == y.dtype, name
+    ha, hb = a.history, b.history
+    assert ha.codes == hb.codes
+    assert ha.persons == hb.persons
+    for name in ("rec_person", "rec_code", "rec_day"):
+        assert np.array_equal(getattr(ha, name), getattr(hb, name)), name
+    for name in ("family", "relation", "names", "niks"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    for name in ("kk_numbers", "households", "residences", "addresses", "as_of"):
+        assert getattr(a, name) == getattr(b, name), name
+    assert np.array_equal(a.rec_value, b.rec_value, equal_nan=True)
+    for name in ("rec_place", "rec_provider", "rec_result"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist(), name
+    for row in range(len(a)):
+        assert attrs.asdict(a.person(row), recurse=False) == attrs.asdict(
+            b.person(row), recurse=False
+        )
+    assert a.histories() == b.histories()
+
+
 def catalogue(ws: Workspace, data: bytes) -> None:
     cat = load_catalogue(ws.file("c.yaml", data))
     people = (
@@ -545,6 +612,7 @@ TARGETS: dict[str, tuple[Target, Callable[[Workspace], bytes], str | None]] = {
     "family_yaml": (family_yaml, lambda ws: dump(family_seed(), "yaml"), "yaml"),
     "family_json": (family_json, lambda ws: dump(family_seed(), "json"), "json"),
     "register_csv": (register_csv, lambda ws: register_bytes(REGISTER_SEED), "csv"),
+    "register_columns": (register_columns, lambda ws: register_bytes(REGISTER_SEED), "csv"),
     "catalogue": (catalogue, lambda ws: dump(catalogue_seed(), "yaml"), "yaml"),
     "network": (network, lambda ws: NETWORK_SEED.encode(), "yaml"),
     "population_npz": (population_npz, lambda ws: _seed_file(ws, _population_file), "npz"),

@@ -18,7 +18,7 @@ from ilp.population.batch import (
     SlotItems,
     due_batch,
 )
-from ilp.population.columns import CONDITIONS, OUTCOMES, History, Population
+from ilp.population.columns import CONDITIONS, OUTCOMES, ColumnRegister, History, Population
 from ilp.population.columns._parquet import load_parquet, save_parquet
 from ilp.population.simulation import (
     DEFAULT_ATTENDANCE,
@@ -49,6 +49,7 @@ __all__ = [
     "STATUS_CODES",
     "BatchItem",
     "BatchResult",
+    "ColumnRegister",
     "History",
     "PartResult",
     "PlanPart",

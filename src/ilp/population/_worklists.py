@@ -32,9 +32,9 @@ from ilp.lifecycle import (
     Service,
     Status,
     national,
-    stages_of,
 )
 from ilp.lifecycle.rules.person import Why
+from ilp.lifecycle.semantics import PREGNANCY_STAGES, age_stage_births
 from ilp.network import (
     ACTIONABLE,
     THIS_WEEK,
@@ -49,12 +49,13 @@ from ilp.network import (
     main_stage,
     visit_member,
 )
-from ilp.people import Family, FamilyRegister, Person, ServiceRecord
+from ilp.people import Family, FamilyRegister, Person
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch import STATUS_CODES, BatchResult, due_batch
+from ilp.population.batch.cohort import Pregnancies
 from ilp.population.batch.kinds import EXPLAINERS
 from ilp.population.batch.plan import plan_of
-from ilp.population.columns import History, Population
+from ilp.population.columns import CONDITIONS, ColumnRegister, History, Population
 
 __all__ = ["WorkLists", "work_lists"]
 
@@ -87,29 +88,46 @@ class WorkLists:
 class _Register:
     """The register as columns, and its people indexed by home area once."""
 
-    def __init__(self, register: FamilyRegister) -> None:
-        people: list[Person] = []
-        families: list[Family] = []
-        homes: list[str | None] = []
+    def __init__(self, register: FamilyRegister | ColumnRegister) -> None:
+        if isinstance(register, ColumnRegister):
+            cols = register
+        else:
+            cols = ColumnRegister.from_register(register, only_known=True)
+        self.cols = cols
+        self.population, self.history = cols.population, cols.history
+        self.homes = homes = cols.homes
         by_area: dict[str, list[int]] = {}
-        for f in register.families:
-            for m in f.members:
-                p = m.person
-                home = p.residence or f.residence
-                if home is not None:
-                    by_area.setdefault(home, []).append(len(people))
-                people.append(p)
-                families.append(f)
-                homes.append(home)
-        self.people = people
-        self.families = families
-        self.homes = homes
+        for r, home in enumerate(homes):
+            if home is not None:
+                by_area.setdefault(home, []).append(r)
         self.by_area = {a: np.array(rows, dtype=np.int64) for a, rows in by_area.items()}
-        index = {p.id: i for i, p in enumerate(people)}
-        #: Each person's row, for putting lists from several evaluations back in order.
-        self.rank = index
-        histories = {k: v for k, v in register.histories.items() if k in index}
-        self.population, self.history = _columns(people, index, histories)
+        #: Each row's home as an index into ``home_areas`` (its last item: no home).
+        self.home_areas: list[str | None] = [*by_area, None]
+        self.home_index = np.full(len(homes), len(by_area), dtype=np.int64)
+        for k, rows in enumerate(self.by_area.values()):
+            self.home_index[rows] = k
+        self._regions: list[Region] | None = None
+        #: The number of pregnancies of each row.
+        self.pregnancies = np.bincount(
+            self.population.preg_person, minlength=len(self.population)
+        ).astype(np.int64)
+
+    def regions(self, network: Network) -> list[Region]:
+        """Per item of ``home_areas``, the region of that area in *network*."""
+        if self._regions is None:
+            self._regions = [
+                network.region_of(a) if a is not None and network.has_area(a) else Region()
+                for a in self.home_areas
+            ]
+        return self._regions
+
+    def person(self, row: int) -> Person:
+        """The person in *row* (made when first asked for)."""
+        return self.cols.person(row)
+
+    def family(self, row: int) -> Family:
+        """The family of the person in *row*."""
+        return self.cols.family_of(row)
 
     def living(self, areas: Iterable[str], day: int) -> Arr:
         """Rows (in register order) whose home is in *areas* and who are alive on *day*."""
@@ -121,43 +139,6 @@ class _Register:
         alive = (pop.birth[rows] <= day) & ((pop.death[rows] == NO_DAY) | (day <= pop.death[rows]))
         living: Arr = rows[alive]
         return living
-
-
-def _columns(
-    people: list[Person], index: Mapping[str, int], histories: Mapping[str, Iterable[ServiceRecord]]
-) -> tuple[Population, History]:
-    """``Population.from_people(people, histories)``, with the records gathered in one pass.
-
-    Anything that pass cannot take (an item that is not a record, a record
-    outside its person's life) is left to ``from_people``, which names it.
-    """
-    population, _ = Population.from_people(people)
-    rows: list[int] = []
-    codes: list[int] = []
-    days: list[int] = []
-    where: dict[str, int] = {}
-    try:
-        for pid, records in histories.items():
-            rs = tuple(records)
-            rows += [index[pid]] * len(rs)
-            codes += [where.setdefault(r.code, len(where)) for r in rs]
-            days += [r.date.toordinal() for r in rs]
-        person = np.array(rows, dtype=np.int64)
-        day = np.array(days, dtype=np.int64)
-        death = population.death[person]
-        ok = bool(
-            np.all(population.birth[person] <= day)
-            and np.all((death == NO_DAY) | (day <= death))
-            and all(type(r) is ServiceRecord for rs in histories.values() for r in rs)
-        )
-    except AttributeError:
-        ok = False
-    if not ok:
-        return Population.from_people(people, histories)
-    history = History.from_arrays(
-        population, person=person, code=np.array(codes, dtype=np.int64), day=day, codes=where
-    )
-    return population, history
 
 
 class _Slots:
@@ -177,6 +158,57 @@ class _Slots:
         ranks = {c: i for i, c in enumerate(sorted(set(plan.codes)))}
         self.code_rank = np.array([ranks[c] for c in plan.codes], dtype=np.int64)
         self.dose = np.array([d or 0 for d in plan.doses], dtype=np.int64)
+        # Service.outreach as bits: always, or a priority condition or stage the person has
+        self.always = [not svc.opportunistic for svc in self.service]
+        self.condition_bits = [_priority_bits(svc)[0] for svc in self.service]
+        self.stage_bits = [_priority_bits(svc)[1] for svc in self.service]
+        self._gives: dict[str, list[bool]] = {}
+
+    def gives(self, facility: Facility) -> list[bool]:
+        """Per slot, whether *facility* gives the service (``can_give``)."""
+        found = self._gives.get(facility.id)
+        if found is None:
+            found = self._gives[facility.id] = [can_give(facility, s) for s in self.service]
+        return found
+
+
+def _priority_bits(service: Service) -> tuple[int, int]:
+    """The condition bits and stage bits of *service*'s priority groups (0, 0 when none)."""
+    if service.priority is None:
+        return 0, 0
+    conditions = sum(1 << CONDITIONS.index(c) for c in service.priority.conditions)
+    return conditions, sum(_STAGE_BIT[s] for s in service.priority.stages)
+
+
+def _stage_masks(population: Population, rows: Arr, d: int) -> Arr:
+    """Per row of *rows*, the bits (:data:`_STAGE_BIT`) of its stages on day *d* (``stages_of``)."""
+    b = population.birth[rows].astype(np.int64)
+    mask = np.zeros(len(rows), dtype=np.int64)
+    pregnancies = Pregnancies(population, d)
+    for stage in _STAGES:
+        if stage in PREGNANCY_STAGES:
+            found = np.isin(rows, pregnancies.rows[stage])
+        else:
+            found = mask < 0
+            for first, last in age_stage_births(frozenset({stage}), d):
+                found |= (b >= first) & (b <= last)
+        mask[found] |= _STAGE_BIT[stage]
+    death = population.death[rows]
+    mask[(death != NO_DAY) & (death < d)] = 0
+    return mask
+
+
+_STAGES: Final = tuple(LifeStage)
+_STAGE_BIT: Final = {s: 1 << i for i, s in enumerate(_STAGES)}
+_STAGE_SETS: dict[int, frozenset[LifeStage]] = {}
+
+
+def _stage_set(mask: int) -> frozenset[LifeStage]:
+    """The stages of *mask*."""
+    found = _STAGE_SETS.get(mask)
+    if found is None:
+        found = _STAGE_SETS[mask] = frozenset(s for s in _STAGES if mask & _STAGE_BIT[s])
+    return found
 
 
 class _Day:
@@ -208,8 +240,18 @@ class _Day:
         )
         self.result = result
         self._dense: dict[int, Arr] = {}
-        self.stages: dict[int, frozenset[LifeStage]] = {}
+        #: Per local row, the bits of its stages on the day, and of its conditions.
+        self.masks: list[int] = _stage_masks(reg.population, rows, self.d).tolist()
+        self.conditions: list[int] = reg.population.conditions[rows].tolist()
+        self.slot_of: list[list[int]] = []
         self.items = self._items(result, keep)
+
+    def reaches(self, row: int, slot: int) -> bool:
+        """``Service.outreach`` of *slot* for local *row* on the day."""
+        s = self.slots
+        return s.always[slot] or bool(
+            self.conditions[row] & s.condition_bits[slot] or self.masks[row] & s.stage_bits[slot]
+        )
 
     def _items(self, result: BatchResult, keep: frozenset[Status]) -> list[tuple[DueItem, ...]]:
         """Per local row, its items of *keep* statuses in ``due()`` order."""
@@ -234,12 +276,16 @@ class _Day:
             cols["latest"][where].tolist(),
         )
         out: list[tuple[DueItem, ...]] = [()] * len(self.rows)
+        slots: list[list[int]] = [[] for _ in range(len(self.rows))]
         bounds = np.flatnonzero(np.diff(person)) + 1
         starts = [0, *bounds.tolist()]
         ends = [*bounds.tolist(), len(person)]
+        slot_list, person_list = slot.tolist(), person.tolist()
         for a, b in zip(starts, ends, strict=True):
             if a < b:
-                out[int(person[a])] = tuple(made[a:b])
+                out[person_list[a]] = tuple(made[a:b])
+                slots[person_list[a]] = slot_list[a:b]
+        self.slot_of = slots
         return out
 
     def _make(  # noqa: PLR0917 - internal: the columns of the picked items
@@ -311,14 +357,11 @@ class _Day:
 
     def person(self, row: int) -> Person:
         """The person in local *row*."""
-        return self.reg.people[int(self.rows[row])]
+        return self.reg.person(int(self.rows[row]))
 
     def stages_of(self, row: int) -> frozenset[LifeStage]:
-        """The stages of the person in local *row* on the day (computed once per day)."""
-        found = self.stages.get(row)
-        if found is None:
-            found = self.stages[row] = stages_of(self.person(row), self.day)
-        return found
+        """The stages of the person in local *row* on the day (``stages_of``)."""
+        return _stage_set(self.masks[row])
 
     def anchor(self, row: int, what: str) -> int:
         """The day postnatal visits of local *row* count from (birth, or the last delivery)."""
@@ -351,7 +394,7 @@ def _sites(
 # Long by its docstring and keyword list; the code plans the days, then builds each list.
 def work_lists(
     network: Network,
-    register: FamilyRegister,
+    register: FamilyRegister | ColumnRegister,
     on: pendulum.Date | _dt.date | str,
     *,
     targets: Iterable[Facility | str] | None = None,
@@ -442,59 +485,73 @@ def _by_region(
     """*rows* grouped by the region of their home area (all together when *region* is given)."""
     if region is not None:
         return [(region, rows)]
-    groups: dict[Region, list[int]] = {}
-    for r in rows.tolist():
-        home = reg.homes[r]
-        found = network.region_of(home) if home is not None and network.has_area(home) else Region()
-        groups.setdefault(found, []).append(r)
-    return [(rg, np.array(rs, dtype=np.int64)) for rg, rs in groups.items()] or [(Region(), rows)]
+    regions = reg.regions(network)
+    home = reg.home_index[rows]
+    groups: dict[Region, list[Arr]] = {}
+    for h in np.unique(home).tolist():
+        groups.setdefault(regions[h], []).append(rows[home == h])
+    found = [(rg, np.sort(np.concatenate(parts))) for rg, parts in groups.items()]
+    return found or [(Region(), rows)]
 
 
 def _in_register_order(reg: _Register, found: list[Target], parts: int) -> list[Target]:
     """Targets from several evaluations back in register order (one evaluation keeps it)."""
     if parts <= 1:
         return found
-    rank = reg.rank
-    return sorted(found, key=lambda t: rank[t.person.id])
+    index = reg.population.index_of
+    return sorted(found, key=lambda t: index(t.person.id))
 
 
 def _targets(
     ev: _Day, local: list[int], facility: Facility, keep: frozenset[Status]
 ) -> tuple[Target, ...]:
-    gives: dict[int, bool] = {}
     reg, rows = ev.reg, ev.rows
+    gives = ev.slots.gives(facility)
     found = []
     for k in local:
         items = ev.items[k]
         if not items:
             continue
-        mine = []
-        for i in items:
-            ok = gives.get(id(i.service))
-            if ok is None:
-                ok = gives[id(i.service)] = can_give(facility, i.service)
-            if ok and i.status in keep:
-                mine.append(i)
+        slots = ev.slot_of[k]
+        mine = [(i, s) for i, s in zip(items, slots, strict=True) if gives[s] and i.status in keep]
         # opportunistic services go with a person's other services, never alone
-        if mine and any(i.service.outreach(reg.people[int(rows[k])], ev.day) for i in mine):
+        if mine and any(ev.reaches(k, s) for _, s in mine):
             r = int(rows[k])
-            person = reg.people[r]
-            stage = main_stage(ev.stages_of(k))
-            found.append(Target(person, reg.families[r], reg.homes[r], stage, tuple(mine)))
+            stage = _main_stage(ev.masks[k])
+            chosen = tuple(i for i, _ in mine)
+            found.append(Target(reg.person(r), reg.family(r), reg.homes[r], stage, chosen))
     return tuple(found)
+
+
+_MAIN_STAGES: dict[int, LifeStage | None] = {}
+
+
+def _main_stage(mask: int) -> LifeStage | None:
+    """``main_stage`` of the stages of *mask*."""
+    if mask not in _MAIN_STAGES:
+        _MAIN_STAGES[mask] = main_stage(_stage_set(mask))
+    return _MAIN_STAGES[mask]
 
 
 def _visit_members(ev: _Day, local: list[int]) -> list[Target]:
     reg, rows = ev.reg, ev.rows
+    pregnant = _STAGE_BIT[LifeStage.IBU_HAMIL]
     found = []
     for k in local:
         items = ev.items[k]
         r = int(rows[k])
-        person = reg.people[r]
-        if not items and not person.pregnancies:
+        if not items and not reg.pregnancies[r]:
             continue  # nothing to visit for, and cannot be pregnant
-        mine = [i for i in items if i.status in _VISIT_STATUSES]
-        member = visit_member(person, reg.families[r], reg.homes[r], ev.stages_of(k), mine, ev.day)
+        # only what reaches out can call for a visit (visit_member asks the same again)
+        mine = [
+            i
+            for i, s in zip(items, ev.slot_of[k], strict=True)
+            if i.status in _VISIT_STATUSES and ev.reaches(k, s)
+        ]
+        if not mine and not ev.masks[k] & pregnant:
+            continue  # visit_member lists no one without a reason who is not pregnant
+        person = reg.person(r)
+        member = visit_member(person, reg.family(r), reg.homes[r], ev.stages_of(k), mine, ev.day)
         if member is not None:
             found.append(member)
     return found

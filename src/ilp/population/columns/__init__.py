@@ -19,5 +19,16 @@ from ilp.population.columns._model import (
     History,
     Population,
 )
+from ilp.population.columns._register import RELATIONS, ColumnRegister
 
-__all__ = ["CONDITIONS", "NO_DAY", "OUTCOMES", "SEXES", "SEX_CODES", "History", "Population"]
+__all__ = [
+    "CONDITIONS",
+    "NO_DAY",
+    "OUTCOMES",
+    "RELATIONS",
+    "SEXES",
+    "SEX_CODES",
+    "ColumnRegister",
+    "History",
+    "Population",
+]

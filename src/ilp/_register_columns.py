@@ -1,0 +1,590 @@
+"""Reading a CSV register folder straight into columns (:class:`~ilp.population.ColumnRegister`).
+
+:func:`read_csv_columns` gives what ``ColumnRegister.from_register(
+read_csv_register(folder))`` gives, without making a
+:class:`~ilp.people.Person` or :class:`~ilp.people.ServiceRecord` per row:
+pyarrow's CSV reader splits the files (extra ``ilp[parquet]``), each
+column's distinct cells are checked once by the very converters and
+validators of the people's fields, and the rows take the checked values
+through NumPy. It takes the files it is sure to read as the reference
+reader (:mod:`ilp._register_csv`) reads them: no quote characters, no bare
+carriage returns, every row as long as the header. Anything else, and any
+cell the checks refuse, goes to the reference reader, which reads the
+folder again and raises the error it raises there (file, line and column
+named). So both readers give equal columns or the same error; a Hypothesis
+property in ``tests/properties/test_register_columns.py`` holds them to it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ilp._register_csv import (
+    CSV_FILES,
+    FLAGS,
+    KK_NUMBER,
+    PERSON_COLUMNS,
+    csv_rows,
+    flag,
+    int_cell,
+    read_csv_register,
+)
+from ilp._yaml import SIZE_LIMITS
+from ilp.dates import from_day
+from ilp.errors import ILPError
+from ilp.people import (
+    Family,
+    Household,
+    Member,
+    Person,
+    Pregnancy,
+    Relation,
+    ServiceRecord,
+)
+from ilp.population import NO_DAY, ColumnRegister, History, Population
+from ilp.population.columns import CONDITIONS, OUTCOMES, RELATIONS, SEX_CODES, SEXES
+
+__all__ = ["read_csv_columns"]
+
+_ACTIVE: Final = {None: -1, False: 0, True: 1}
+_HEAD: Final = RELATIONS.index(Relation.HEAD)
+_NOWHERE: Final = Path("-")
+#: An empty whole-number cell (int_cell reads at most 9 digits: never this).
+_EMPTY: Final = -(2**40)
+
+
+class _Decline(Exception):  # noqa: N818 - a signal, not an error
+    """The fast path does not take this folder: the reference reader reads it."""
+
+
+def read_csv_columns(folder: Path) -> ColumnRegister:
+    """The CSV register in *folder* as columns (see :func:`ilp.files.read_register_columns`)."""
+    try:
+        importlib.import_module("pyarrow")  # the optional fast path
+    except ImportError:
+        return reference_columns(folder)
+    try:
+        return _Reader(folder).register()
+    except _Decline:
+        return reference_columns(folder)
+
+
+def reference_columns(folder: Path) -> ColumnRegister:
+    """The columns through the reference reader: one Person and record per row."""
+    return ColumnRegister.from_register(read_csv_register(folder))
+
+
+# ---------------------------------------------------------------------------
+# splitting a file into columns of distinct cells
+
+
+@attrs.frozen
+class _Column:
+    """A column as the index of each row's cell into ``values``, its distinct stripped cells."""
+
+    index: npt.NDArray[np.int64]
+    values: list[str]
+
+    def convert(self, make: Callable[[str], Any], dtype: Any = object) -> npt.NDArray[Any]:
+        """Each row's cell through *make* (called once per distinct cell)."""
+        made = [make(v) for v in self.values]
+        if dtype is object:
+            table = np.empty(len(made), dtype=object)
+            table[:] = made
+        else:
+            table = np.array(made, dtype=dtype)
+        out: npt.NDArray[Any] = table[self.index]
+        return out
+
+    def cells(self) -> list[str]:
+        """Each row's stripped cell."""
+        values = self.values
+        return [values[i] for i in self.index.tolist()]
+
+
+def _table(
+    path: Path, required: frozenset[str], optional: frozenset[str]
+) -> tuple[dict[str, _Column], int]:
+    """The columns of *path* (absent ones left out) and the number of rows."""
+    data = _read_bytes(path)
+    if (
+        b'"' in data
+        or b"\x00" in data
+        or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))
+    ):
+        return _python_table(path, required, optional)
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    try:
+        header = [h.strip() for h in first.decode("utf-8").split(",")]
+    except UnicodeDecodeError:
+        raise _Decline from None
+    if (
+        not set(header) <= required | optional
+        or len(set(header)) != len(header)
+        or not required <= set(header)
+    ):
+        raise _Decline
+    raw = _split(data, len(header)) if end >= 0 else [[] for _ in header]
+    if raw is None:  # rows pyarrow does not split as the header says: csv's reading decides
+        return _python_table(path, required, optional)
+    pc = importlib.import_module("pyarrow.compute")
+
+    columns: dict[str, _Column] = {}
+    blank: npt.NDArray[np.bool_] | None = None
+    for name, cells in zip(header, raw, strict=True):
+        encoded = pc.dictionary_encode(cells)
+        values = [v.strip() for v in encoded.dictionary.to_pylist()]
+        index = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        column = _Column(index, values)
+        empty = np.array([not v for v in values], dtype=np.bool_)[index]
+        blank = empty if blank is None else blank & empty
+        columns[name] = column
+    rows = len(blank) if blank is not None else 0
+    if blank is not None and blank.any():  # a line of empty cells: skipped, as csv does
+        keep = np.flatnonzero(~blank)
+        columns = {k: _used(c.index[keep], c.values) for k, c in columns.items()}
+        rows = len(keep)
+    for name in required:
+        if "" in columns[name].values and np.any(
+            columns[name].index == columns[name].values.index("")
+        ):
+            raise _Decline
+    return columns, rows
+
+
+def _python_table(
+    path: Path, required: frozenset[str], optional: frozenset[str]
+) -> tuple[dict[str, _Column], int]:
+    """The columns of *path* split by the reference reader (quoted cells, short rows)."""
+    try:
+        rows = [row for _, row in csv_rows(path, required, optional)]
+    except ILPError:
+        raise _Decline from None
+    columns = {}
+    for name in required | optional:
+        where: dict[str, int] = {}
+        index = [where.setdefault(row.get(name, ""), len(where)) for row in rows]
+        columns[name] = _Column(np.array(index, dtype=np.int64), list(where))
+    return columns, len(rows)
+
+
+def _used(index: npt.NDArray[np.int64], values: list[str]) -> _Column:
+    """The column of the cells *index* picks, with only the distinct cells it uses."""
+    used = np.unique(index)
+    return _Column(np.searchsorted(used, index), [values[u] for u in used.tolist()])
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > SIZE_LIMITS["register CSV file"]:
+                raise _Decline
+            return fh.read()
+    except OSError:
+        raise _Decline from None
+
+
+def _split(data: bytes, width: int) -> list[Any] | None:
+    """The body of *data* (after the header line) as *width* pyarrow string arrays, or None."""
+    pa = importlib.import_module("pyarrow")
+    pcsv = importlib.import_module("pyarrow.csv")
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pcsv.ParseOptions(
+                quote_char=False, newlines_in_values=False, ignore_empty_lines=True
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    return [table.column(n).combine_chunks() for n in names]
+
+
+# ---------------------------------------------------------------------------
+# checking distinct cells with the fields' own converters and validators
+
+
+def _checked(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """*check* with any ILPError turned into a decline (the reference reader names it)."""
+
+    def run(value: str) -> Any:
+        try:
+            return check(value)
+        except ILPError:
+            raise _Decline from None
+
+    return run
+
+
+def _validator(cls: type[Any], field: str) -> Callable[[str], str | None]:
+    """A cell checked by *cls*'s validator of *field*; the empty cell is None."""
+    attribute = getattr(attrs.fields(cls), field)
+    validate = attribute.validator
+
+    def check(value: str) -> str | None:
+        if not value:
+            return None
+        validate(None, attribute, value)
+        return value
+
+    return _checked(check)
+
+
+def _convert_of(cls: type[Any], field: str) -> Callable[[Any], Any]:
+    """*cls*'s converter of *field*."""
+    convert: Callable[[Any], Any] = getattr(attrs.fields(cls), field).converter
+    return convert
+
+
+def _converter(cls: type[Any], field: str) -> Callable[[str], Any]:
+    """A cell through *cls*'s converter of *field*; the empty cell is None."""
+    convert = _convert_of(cls, field)
+    return _checked(lambda value: None if not value else convert(value))
+
+
+def _day(cls: type[Any], field: str) -> Callable[[str], int]:
+    """A date cell as its day number (:data:`NO_DAY` when empty)."""
+    convert = _converter(cls, field)
+
+    def day(value: str) -> int:
+        date = convert(value)
+        return NO_DAY if date is None else int(date.toordinal())
+
+    return day
+
+
+def _flag(column: str) -> Callable[[str], int]:
+    return _checked(lambda value: _ACTIVE[flag(value or None, _NOWHERE, 0, column)])
+
+
+def _whole(column: str) -> Callable[[str], int]:
+    """A whole-number cell (:data:`_EMPTY` when empty)."""
+
+    def whole(value: str) -> int:
+        found = int_cell(value or None, _NOWHERE, 0, column)
+        return _EMPTY if found is None else found
+
+    return _checked(whole)
+
+
+# ---------------------------------------------------------------------------
+# the files
+
+
+class _Reader:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.paths = [folder / n for n in CSV_FILES]
+
+    def register(self) -> ColumnRegister:
+        families = self._households()
+        people = self._people(families)
+        return self._records(families, people)
+
+    # -- households.csv
+
+    def _households(self) -> dict[str, Any]:
+        optional = frozenset({"address", "residence", *FLAGS})
+        cols, rows = _table(self.paths[0], frozenset({"kk_number"}), optional)
+        kk = cols["kk_number"]
+        if any(KK_NUMBER.fullmatch(v) is None for v in kk.values):
+            raise _Decline
+        numbers = kk.cells()
+        if len(set(numbers)) != rows:
+            raise _Decline  # the reference names the second line of a card number
+        facts = [
+            cols[k].convert(_flag(k), np.int8) if k in cols else np.full(rows, -1, np.int8)
+            for k in FLAGS
+        ]
+        back = {-1: None, 0: False, 1: True}
+        made: dict[tuple[int, ...], Household] = {}
+        households = []
+        for key in zip(*(f.tolist() for f in facts), strict=True) if facts else []:
+            found = made.get(key)
+            if found is None:
+                found = made[key] = Household(
+                    **{k: back[v] for k, v in zip(FLAGS, key, strict=True)}
+                )
+            households.append(found)
+
+        def text(name: str, field: str) -> list[str | None]:
+            if name not in cols:
+                return [None] * rows
+            found: list[str | None] = cols[name].convert(_validator(Family, field)).tolist()
+            return found
+
+        return {
+            "kk": numbers,
+            "row": {k: i for i, k in enumerate(numbers)},
+            "households": households,
+            "residence": text("residence", "residence"),
+            "address": text("address", "address"),
+        }
+
+    # -- people.csv and pregnancies.csv
+
+    def _people(self, families: dict[str, Any]) -> dict[str, Any]:
+        required = frozenset({"person_id", "kk_number", "relation", "sex", "birth_date"})
+        cols, rows = _table(self.paths[1], required, PERSON_COLUMNS)
+        row_of = families["row"]
+        if any(v not in row_of for v in cols["kk_number"].values if v):
+            raise _Decline
+        family = cols["kk_number"].convert(lambda v: row_of[v], np.int64)
+        order = np.argsort(family, kind="stable")  # members by family card, in file order
+        ids = cols["person_id"].convert(_validator(Person, "id"))[order]
+        if len(set(ids.tolist())) != rows:
+            raise _Decline
+        relation = cols["relation"].convert(
+            _checked(lambda v: RELATIONS.index(_convert_of(Member, "relation")(v))),
+            np.int8,
+        )[order]
+        heads = np.bincount(family[order][relation == _HEAD], minlength=len(row_of))
+        if np.any(heads != 1):
+            raise _Decline
+        p = _PersonColumns(cols, rows)
+        p.take(order)
+        pregnancies = self._pregnancies({pid: i for i, pid in enumerate(ids.tolist())}, p)
+        return {
+            "ids": ids,
+            "family": family[order],
+            "relation": relation,
+            "columns": p,
+            "pregnancies": pregnancies,
+        }
+
+    def _pregnancies(
+        self, row_of: dict[str, int], p: _PersonColumns
+    ) -> list[tuple[int, Pregnancy]]:
+        path = self.paths[2]
+        if not path.exists():
+            return []
+        optional = frozenset({"edd", "delivery_date", "outcome", "in_facility"})
+        cols, rows = _table(path, frozenset({"person_id", "lmp"}), optional)
+        none = [""] * rows
+        cells = {k: c.cells() for k, c in cols.items()}
+        fields = [(f, cells.get(f, none)) for f in ("lmp", "edd", "delivery_date", "outcome")]
+        facilities = cells.get("in_facility", none)
+        found: dict[int, list[Pregnancy]] = {}
+        for k in range(rows):
+            data: dict[str, Any] = {f: column[k] for f, column in fields if column[k]}
+            facility = facilities[k]
+            row = row_of.get(cells["person_id"][k])
+            if row is None:
+                raise _Decline
+            try:
+                data["in_facility"] = flag(facility or None, _NOWHERE, 0, "in_facility")
+                found.setdefault(row, []).append(Pregnancy.from_mapping(data))
+            except ILPError:
+                raise _Decline from None
+        out = []
+        for row, pregs in sorted(found.items()):
+            person = p.check_pregnancies(row, pregs)
+            out += [(row, q) for q in person.pregnancies]
+        return out
+
+    # -- records.csv
+
+    def _records(self, families: dict[str, Any], people: dict[str, Any]) -> ColumnRegister:
+        p: _PersonColumns = people["columns"]
+        population = p.population(people["ids"], people["pregnancies"])
+        n = len(population)
+        path = self.paths[3]
+        if path.exists():
+            optional = frozenset({"place", "provider", "result", "value"})
+            cols, k = _table(path, frozenset({"person_id", "code", "date"}), optional)
+            row_of = {pid: i for i, pid in enumerate(people["ids"].tolist())}
+            if any(v not in row_of for v in cols["person_id"].values if v):
+                raise _Decline
+            person = cols["person_id"].convert(lambda v: row_of[v], np.int64)
+            code_col = cols["code"]
+            _ = [_validator(ServiceRecord, "code")(v) for v in code_col.values]
+            day = cols["date"].convert(_day(ServiceRecord, "date"), np.int64)
+            extra = {
+                name: cols[name].convert(_validator(ServiceRecord, name))
+                for name in ("place", "provider", "result")
+                if name in cols
+            }
+            value = (
+                cols["value"].convert(_number, np.float64)
+                if "value" in cols
+                else np.full(k, np.nan)
+            )
+            death = population.death[person]
+            if np.any(day < population.birth[person]) or np.any((death != NO_DAY) & (day > death)):
+                raise _Decline  # the reference's Population.from_people names the record
+            codes = sorted(set(code_col.values))
+            rank = np.array([codes.index(c) for c in code_col.values] or [0], np.int64)
+            code = rank[code_col.index] if k else np.zeros(0, np.int64)
+            order = np.lexsort((day, person, code))
+            history = History(
+                tuple(codes),
+                person[order].astype(np.int32),
+                code[order].astype(np.int16),
+                day[order].astype(np.int32),
+                n,
+            )
+            value = value if "value" not in cols else value[order]
+            extra = {x: v[order] for x, v in extra.items()}
+        else:
+            history = History.empty(population)
+            value = np.zeros(0, np.float64)
+            extra = {}
+        none = np.full(len(history), None, dtype=object)
+        extra = {x: extra.get(x, none) for x in ("place", "provider", "result")}
+        return ColumnRegister(
+            population,
+            history,
+            people["family"].astype(np.int32),
+            people["relation"],
+            p.names,
+            p.niks,
+            tuple(families["kk"]),
+            tuple(families["households"]),
+            tuple(families["residence"]),
+            tuple(families["address"]),
+            value,
+            extra["place"],
+            extra["provider"],
+            extra["result"],
+        )
+
+
+class _PersonColumns:
+    """The checked person columns of ``people.csv``, in file order until :meth:`take`."""
+
+    def __init__(self, cols: dict[str, _Column], rows: int) -> None:
+        def opt(name: str, make: Callable[[str], Any], dtype: Any, empty: Any) -> Any:
+            if name in cols:
+                return cols[name].convert(make, dtype)
+            return np.full(rows, empty, dtype=dtype)
+
+        self.sex = cols["sex"].convert(
+            _checked(lambda v: SEX_CODES[_convert_of(Person, "sex")(v)]), np.int8
+        )
+        self.birth = cols["birth_date"].convert(_day(Person, "birth_date"), np.int64)
+        self.death = opt("death_date", _day(Person, "death_date"), np.int64, NO_DAY)
+        self.names = opt("name", _validator(Person, "name"), object, None)
+        self.niks = opt("nik", _validator(Person, "nik"), object, None)
+        self.residence = opt("residence", _validator(Person, "residence"), object, None)
+        self.conditions = opt("conditions", _conditions, np.int64, 0)
+        self.grade = opt("school_grade", _whole("school_grade"), np.int64, _EMPTY)
+        self.year = opt("school_year", _whole("school_year"), np.int64, _EMPTY)
+        self.active = opt("ever_sexually_active", _flag("ever_sexually_active"), np.int8, -1)
+        self._check()
+
+    def _check(self) -> None:
+        if np.any((self.death != NO_DAY) & (self.death < self.birth)):
+            raise _Decline
+        grade, year = self.grade, self.year
+        # Person.from_mapping: a grade 1-12 and a year 1900-2200 with it, or neither
+        has_grade, has_year = grade != _EMPTY, year != _EMPTY
+        if np.any(has_grade & ((grade < 1) | (grade > 12))):
+            raise _Decline
+        if np.any(has_year & (~has_grade | (year < 1900) | (year > 2200))):
+            raise _Decline
+        self.grade = np.where(has_grade, grade, 0)
+        self.year = np.where(has_year, year, 0)
+
+    def take(self, order: npt.NDArray[np.int64]) -> None:
+        """Put the rows in *order*."""
+        for name in (
+            "sex",
+            "birth",
+            "death",
+            "names",
+            "niks",
+            "residence",
+            "conditions",
+            "grade",
+            "year",
+            "active",
+        ):
+            setattr(self, name, getattr(self, name)[order])
+
+    def check_pregnancies(self, row: int, pregnancies: list[Pregnancy]) -> Person:
+        """The person in *row* with *pregnancies*, checked as ``Person`` checks them."""
+        death = int(self.death[row])
+        try:
+            return Person(
+                "row",
+                SEXES[int(self.sex[row])],
+                from_day(int(self.birth[row])),
+                death_date=None if death == NO_DAY else from_day(death),
+                pregnancies=pregnancies,
+            )
+        except ILPError:
+            raise _Decline from None
+
+    def population(
+        self, ids: npt.NDArray[np.object_], pregnancies: list[tuple[int, Pregnancy]]
+    ) -> Population:
+        areas = tuple(sorted({r for r in self.residence.tolist() if r is not None}))
+        at = {a: i for i, a in enumerate(areas)}
+        residence = np.array(
+            [-1 if r is None else at[r] for r in self.residence.tolist()], np.int32
+        )
+        school_ok = self.grade != 0
+        return Population(
+            ids=ids,
+            birth=self.birth.astype(np.int32),
+            sex=self.sex,
+            death=self.death.astype(np.int32),
+            conditions=self.conditions.astype(np.uint16),
+            school_grade=self.grade.astype(np.int8),
+            school_year=np.where(school_ok, self.year, 0).astype(np.int16),
+            sexually_active=self.active,
+            residence=residence,
+            areas=areas,
+            preg_person=np.array([r for r, _ in pregnancies], np.int32),
+            preg_lmp=np.array([q.lmp.toordinal() for _, q in pregnancies], np.int32),
+            preg_edd=np.array([q.edd.toordinal() for _, q in pregnancies], np.int32),
+            preg_delivery=np.array(
+                [
+                    NO_DAY if q.delivery_date is None else q.delivery_date.toordinal()
+                    for _, q in pregnancies
+                ],
+                np.int32,
+            ),
+            preg_outcome=np.array(
+                [-1 if q.outcome is None else OUTCOMES.index(q.outcome) for _, q in pregnancies],
+                np.int8,
+            ),
+            preg_in_facility=np.array([_ACTIVE[q.in_facility] for _, q in pregnancies], np.int8),
+        )
+
+
+_VALUE: Final = _converter(ServiceRecord, "value")
+
+
+def _number(value: str) -> float:
+    found = _VALUE(value)
+    return float("nan") if found is None else float(found)
+
+
+_BIT: Final = {c: 1 << i for i, c in enumerate(CONDITIONS)}
+_CONDITIONS: Final = _convert_of(Person, "conditions")
+
+
+@_checked
+def _conditions(value: str) -> int:
+    found = _CONDITIONS([c for c in value.split(";") if c.strip()])
+    return sum(_BIT[c] for c in found)
