@@ -24,7 +24,14 @@ from ilp.errors import (
     PopulationError,
     UnknownServiceError,
 )
-from ilp.files import FamilyFile, PersonFile, read_family_file, read_person_file, read_register
+from ilp.files import (
+    FamilyFile,
+    PersonFile,
+    read_family_file,
+    read_person_file,
+    read_register,
+    read_register_columns,
+)
 from ilp.lifecycle import (
     Catalogue,
     DueItem,
@@ -140,6 +147,7 @@ __all__ = [
     "read_family_file",
     "read_person_file",
     "read_register",
+    "read_register_columns",
     "stages_of",
     "targets",
     "visit_plan",
