@@ -24,6 +24,7 @@ import pendulum
 from ilp.dates import as_date
 from ilp.errors import NetworkError
 from ilp.lifecycle import (
+    NIFAS_DAYS,
     Catalogue,
     DueItem,
     Entry,
@@ -34,7 +35,7 @@ from ilp.lifecycle import (
     national,
 )
 from ilp.lifecycle.rules.person import Why
-from ilp.lifecycle.semantics import PREGNANCY_STAGES, age_stage_births
+from ilp.lifecycle.semantics import NIFAS_DAYS, PREGNANCY_STAGES, age_stage_births
 from ilp.network import (
     ACTIONABLE,
     THIS_WEEK,
@@ -49,13 +50,12 @@ from ilp.network import (
     main_stage,
     visit_member,
 )
-from ilp.people import Family, FamilyRegister, Person
+from ilp.people import POSTTERM_DAYS, Family, FamilyRegister, Outcome, Person
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch import STATUS_CODES, BatchResult, due_batch
-from ilp.population.batch.cohort import Pregnancies
 from ilp.population.batch.kinds import EXPLAINERS
 from ilp.population.batch.plan import plan_of
-from ilp.population.columns import CONDITIONS, ColumnRegister, History, Population
+from ilp.population.columns import CONDITIONS, OUTCOMES, ColumnRegister, History, Population
 
 __all__ = ["WorkLists", "work_lists"]
 
@@ -184,10 +184,10 @@ def _stage_masks(population: Population, rows: Arr, d: int) -> Arr:
     """Per row of *rows*, the bits (:data:`_STAGE_BIT`) of its stages on day *d* (``stages_of``)."""
     b = population.birth[rows].astype(np.int64)
     mask = np.zeros(len(rows), dtype=np.int64)
-    pregnancies = Pregnancies(population, d)
+    pregnancies = _pregnancy_stages(population, d)
     for stage in _STAGES:
         if stage in PREGNANCY_STAGES:
-            found = np.isin(rows, pregnancies.rows[stage])
+            found = np.isin(rows, pregnancies[stage])
         else:
             found = mask < 0
             for first, last in age_stage_births(frozenset({stage}), d):
@@ -196,6 +196,22 @@ def _stage_masks(population: Population, rows: Arr, d: int) -> Arr:
     death = population.death[rows]
     mask[(death != NO_DAY) & (death < d)] = 0
     return mask
+
+
+def _pregnancy_stages(population: Population, d: int) -> dict[LifeStage, Arr]:
+    """The rows in each pregnancy stage on day *d*, as ``stages_of`` finds them."""
+    pop = population
+    person = pop.preg_person
+    lmp, dl = pop.preg_lmp.astype(np.int64), pop.preg_delivery.astype(np.int64)
+    ended = dl != NO_DAY
+    last_day = np.where(ended, dl - 1, pop.preg_edd.astype(np.int64) + POSTTERM_DAYS)
+    birth = ended & (pop.preg_outcome != OUTCOMES.index(Outcome.MISCARRIAGE))
+    after = d - dl
+    return {
+        LifeStage.IBU_HAMIL: person[(lmp <= d) & (d <= last_day)],
+        LifeStage.IBU_BERSALIN: person[birth & (after == 0)],
+        LifeStage.IBU_NIFAS: person[birth & (after >= 0) & (after <= NIFAS_DAYS)],
+    }
 
 
 _STAGES: Final = tuple(LifeStage)
