@@ -24,7 +24,6 @@ import pendulum
 from ilp.dates import as_date
 from ilp.errors import NetworkError
 from ilp.lifecycle import (
-    NIFAS_DAYS,
     Catalogue,
     DueItem,
     Entry,
