@@ -70,13 +70,18 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _evaluation(args: argparse.Namespace, year: int) -> Any:
-    from ilp.files import read_register  # noqa: PLC0415
+def _evaluation(args: argparse.Namespace, year: int, *, people: bool = False) -> Any:
+    """The evaluation of ``--register`` on ``--network``; with *people*, the FamilyRegister too.
+
+    Without *people*, the register is read straight into columns
+    (``read_register_columns``): no person or record value per row.
+    """
+    from ilp.files import read_register, read_register_columns  # noqa: PLC0415
     from ilp.network import load_network  # noqa: PLC0415
     from ilp.pws import evaluate, register_columns  # noqa: PLC0415
 
     network = load_network(args.network)
-    register = read_register(args.register)
+    register = (read_register if people else read_register_columns)(args.register)
     cols = register_columns(register, network)
     ev = evaluate(
         cols.population,
@@ -216,7 +221,7 @@ def _cmd_missing(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     from ilp.pws._missing import missing, work_list  # noqa: PLC0415
 
     year, month = parse_month(args.month, field="--month")
-    ev, register, network = _evaluation(args, year)
+    ev, register, network = _evaluation(args, year, people=True)
     found = missing(ev, args.indicator, month, area=args.area, level=args.level)
     end = _month_end(year, month)
     rows = work_list(found, ev.indicator(args.indicator), register, network, end)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from importlib import resources
 
 import numpy as np
 import pytest
 
 from ilp.errors import MonitoringError
+from ilp.files import read_register_columns
 from ilp.network import Network
 from ilp.people import (
     Condition,
@@ -20,11 +22,12 @@ from ilp.people import (
     ServiceRecord,
     Sex,
 )
-from ilp.population import Population
+from ilp.population import ColumnRegister, Population
 from ilp.pws import (
     Assumptions,
     Evaluation,
     Level,
+    RegisterColumns,
     Status,
     evaluate,
     parse_month,
@@ -463,3 +466,44 @@ class TestBadInput:
         """Each assumption is checked and named."""
         with pytest.raises(MonitoringError, match=next(iter(kw))):
             Assumptions(**kw)  # type: ignore[arg-type]
+
+
+class TestColumnRegister:
+    """register_columns of a ColumnRegister equals that of the FamilyRegister it holds."""
+
+    @staticmethod
+    def _same(a: RegisterColumns, b: RegisterColumns) -> None:
+        for name in ("ids", "birth", "sex", "death", "conditions", "residence", "preg_lmp"):
+            assert np.array_equal(getattr(a.population, name), getattr(b.population, name))
+        assert a.population.areas == b.population.areas
+        assert a.history.codes == b.history.codes
+        for name in ("rec_person", "rec_code", "rec_day"):
+            assert np.array_equal(getattr(a.history, name), getattr(b.history, name))
+        assert np.array_equal(a.weights, b.weights, equal_nan=True)
+
+    def test_the_demo_read_into_columns(self, demo: tuple[Network, FamilyRegister]) -> None:
+        """The sample kecamatan: the same columns and weights from its files read as columns."""
+        net, reg = demo
+        root = resources.files("ilp").joinpath("data/demo/kecamatan")
+        with resources.as_file(root) as folder:
+            columns = read_register_columns(folder)
+        self._same(register_columns(columns, net), register_columns(reg, net))
+        self._same(
+            register_columns(ColumnRegister.from_register(reg), net), register_columns(reg, net)
+        )
+
+    def test_a_bad_home_or_place_is_named_the_same_way(self, net: Network) -> None:
+        """From columns, a home or record place outside the network raises the same error."""
+        p = Person("x", Sex.MALE, "1990-01-01", residence=HOME)
+        fam = Family("3507990101010001", [Member(p, "head")])
+        bad_place = FamilyRegister(
+            (fam,), {"x": (ServiceRecord("PTM-SCREEN", "2025-01-01", place="rs-nowhere"),)}
+        )
+        lost = Person("y", Sex.MALE, "1990-01-01", residence="desa-atlantis")
+        bad_home = FamilyRegister((Family("3507990101010002", [Member(lost, "head")]),), {})
+        for reg, name in ((bad_place, "'rs-nowhere'"), (bad_home, "'desa-atlantis'")):
+            with pytest.raises(MonitoringError, match=name) as expected:
+                register_columns(reg, net)
+            with pytest.raises(MonitoringError) as found:
+                register_columns(ColumnRegister.from_register(reg), net)
+            assert str(found.value) == str(expected.value)

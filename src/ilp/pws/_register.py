@@ -9,7 +9,7 @@ import numpy.typing as npt
 from ilp.errors import MonitoringError
 from ilp.network import Network
 from ilp.people import FamilyRegister
-from ilp.population import History, Population
+from ilp.population import ColumnRegister, History, Population
 
 __all__ = ["RegisterColumns", "register_columns"]
 
@@ -24,13 +24,23 @@ class RegisterColumns:
     weights: npt.NDArray[np.float64]
 
 
-def register_columns(register: FamilyRegister, network: Network) -> RegisterColumns:
+def register_columns(
+    register: FamilyRegister | ColumnRegister, network: Network
+) -> RegisterColumns:
     """Columns for *register*; every home and record place must be in *network*.
 
     A member without a residence of their own lives at the family's. A
     residence that is not an area of the network, or a record place that is
     not a facility of it, raises :class:`~ilp.errors.MonitoringError` naming it.
+    *register* may be a :class:`~ilp.population.ColumnRegister`
+    (:func:`ilp.files.read_register_columns`): the same columns come out,
+    without a person or record value per row.
     """
+    if isinstance(register, ColumnRegister):
+        found = _from_columns(register, network)
+        if found is not None:
+            return found
+        register = register.to_register()  # to name the first bad home or place
     people = []
     homes: list[str | None] = []
     for f in register.families:
@@ -79,3 +89,18 @@ def register_columns(register: FamilyRegister, network: Network) -> RegisterColu
     history = History.from_arrays(population, person=person, code=code, day=day, codes=known)
     weights = np.array(values, dtype=np.float64)[np.lexsort((day, person, code))]
     return RegisterColumns(population, history, weights)
+
+
+def _from_columns(cols: ColumnRegister, network: Network) -> RegisterColumns | None:
+    """The columns of *cols*, or None when a home or place is not in *network*."""
+    homes = cols.homes
+    areas = tuple(sorted({h for h in homes if h is not None}))
+    if not all(network.has_area(a) for a in areas):
+        return None
+    facilities = {f.id for f in network.facilities}
+    if not {p for p in set(cols.rec_place.tolist()) if p is not None} <= facilities:
+        return None
+    at = {a: i for i, a in enumerate(areas)}
+    residence = np.array([-1 if h is None else at[h] for h in homes], dtype=np.int32)
+    population = attrs.evolve(cols.population, residence=residence, areas=areas)
+    return RegisterColumns(population, cols.history, cols.rec_value.copy())
