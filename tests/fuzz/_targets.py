@@ -42,7 +42,9 @@ from ilp.population import (
     SimParams,
     SimResult,
     load_parquet,
+    load_result_parquet,
     save_parquet,
+    save_result_parquet,
 )
 from ilp.population.simulation._result import (
     COVERAGE_DTYPE,
@@ -331,6 +333,10 @@ def _population_file(path: Path) -> None:
 
 
 def _result_file(path: Path) -> None:
+    _small_result().save(path)
+
+
+def _small_result() -> SimResult:
     start = ilp.dates.as_date("2025-01-01")
     demand = np.zeros(2, dtype=DEMAND_DTYPE)
     demand["month"], demand["site"], demand["service"], demand["due"] = (
@@ -341,7 +347,7 @@ def _result_file(path: Path) -> None:
     )
     people = np.zeros(2, dtype=PEOPLE_DTYPE)
     people["month"] = [0, 1]
-    SimResult(
+    return SimResult(
         start=start,
         months=[start, start.add(months=1)],
         seed=7,
@@ -357,7 +363,21 @@ def _result_file(path: Path) -> None:
         people=people,
         partitions=np.zeros(1, dtype=PARTITION_DTYPE),
         params=SimParams(),
-    ).save(path)
+    )
+
+
+_RESULT_TABLES = ("demand", "coverage", "people", "partitions")
+
+
+def result_parquet_seed(ws: Workspace) -> bytes:
+    """A small simulation result saved as a Parquet folder, packed as one input."""
+    folder = ws.root / "seed-result"
+    save_result_parquet(_small_result(), folder)
+    files = {k: (folder / f"{k}.parquet").read_bytes() for k in _RESULT_TABLES}
+    for kind in _RESULT_TABLES:
+        (folder / f"{kind}.parquet").unlink()
+    folder.rmdir()
+    return _SEP.join(k.encode() + b"\n" + v for k, v in files.items())
 
 
 def bundle_seed() -> Any:
@@ -425,6 +445,18 @@ class Workspace:
             name, _, body = part.partition(b"\n")
             if name in (b"households.csv", b"people.csv", b"pregnancies.csv", b"records.csv"):
                 (folder / name.decode()).write_bytes(body)
+        return folder
+
+    def result_folder(self, data: bytes) -> Path:
+        """A simulation result folder holding the tables packed in *data*."""
+        folder = self.root / "result"
+        folder.mkdir(exist_ok=True)
+        for old in folder.iterdir():
+            old.unlink()
+        for part in data.split(_SEP):
+            name, _, body = part.partition(b"\n")
+            if name.decode("utf-8", "replace") in _RESULT_TABLES:
+                (folder / f"{name.decode()}.parquet").write_bytes(body)
         return folder
 
     def dataset(self, data: bytes) -> Path:
@@ -562,6 +594,13 @@ def result_npz(ws: Workspace, data: bytes) -> None:
         result.to_records(table)
 
 
+def result_parquet(ws: Workspace, data: bytes) -> None:
+    result = load_result_parquet(ws.result_folder(data))
+    repr(result)
+    for table in ("demand", "coverage", "people", "partitions", "staff"):
+        result.to_records(table)
+
+
 def fhir_bundle(ws: Workspace, data: bytes) -> None:
     path = ws.file("b.json", data)
     for stream in (False, True):
@@ -622,6 +661,7 @@ TARGETS: dict[str, tuple[Target, Callable[[Workspace], bytes], str | None]] = {
     "codemap": (codemap, lambda ws: dump(codemap_seed(), "yaml"), "yaml"),
     "indicators": (indicators, lambda ws: dump(indicators_seed(), "yaml"), "yaml"),
     "population_parquet": (population_parquet, parquet_seed, "parquet"),
+    "result_parquet": (result_parquet, result_parquet_seed, "parquet"),
 }
 
 

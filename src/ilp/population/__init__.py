@@ -27,6 +27,7 @@ from ilp.population.simulation import (
     SimResult,
     simulate,
 )
+from ilp.population.simulation._io import load_result_parquet, save_result_parquet
 from ilp.population.synthesis import (
     DEFAULT_AREA_FACTOR,
     DEFAULT_COVERAGE,
@@ -62,9 +63,11 @@ __all__ = [
     "WorkLists",
     "due_batch",
     "load_parquet",
+    "load_result_parquet",
     "part_seeds",
     "run_plan",
     "save_parquet",
+    "save_result_parquet",
     "simulate",
     "synthesize",
     "work_lists",

@@ -12,9 +12,11 @@ whose indices point into those names, and parameters that
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from pathlib import Path
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,9 +24,9 @@ import numpy.typing as npt
 from ilp._yaml import SIZE_LIMITS, Map, read_json
 from ilp.dates import add_months, as_date
 from ilp.errors import ILPError, PopulationError
-from ilp.population._npz import NpzArrays, open_npz
+from ilp.population._npz import open_npz
 
-__all__ = ["read_result"]
+__all__ = ["ParquetResult", "check_result", "parquet_modules", "read_result"]
 
 _TEXTS: Final = ("months", "codes", "code_groups", "groups", "sites", "site_types", "desas")
 
@@ -42,13 +44,39 @@ def read_result(
     with open_npz(path, "simulation") as data:
         if marker not in data:
             raise data.error("not a simulation saved by ilp")
-        return _Check(data, dtypes, site_types, max_months, params).run()
+        return check_result(
+            data, dtypes=dtypes, site_types=site_types, max_months=max_months, params=params
+        )
+
+
+class Arrays(Protocol):
+    """Where a result's arrays come from: a ``.npz`` file or a Parquet folder."""
+
+    path: str
+
+    def get(self, name: str) -> npt.NDArray[Any]:
+        """The array *name* (an error naming it when missing)."""
+
+    def error(self, msg: str, name: str | None = None) -> PopulationError:
+        """A :class:`PopulationError` about this file (and array *name*)."""
+
+
+def check_result(
+    data: Arrays,
+    *,
+    dtypes: Mapping[str, np.dtype[Any]],
+    site_types: tuple[str, ...],
+    max_months: int,
+    params: Callable[..., Any],
+) -> dict[str, Any]:
+    """The keyword arguments of a :class:`SimResult` from the arrays of *data*, all checked."""
+    return _Check(data, dtypes, site_types, max_months, params).run()
 
 
 class _Check:
     def __init__(
         self,
-        data: NpzArrays,
+        data: Arrays,
         dtypes: Mapping[str, np.dtype[Any]],
         site_types: tuple[str, ...],
         max_months: int,
@@ -173,3 +201,125 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+# -- Parquet result folders ----------------------------------------------------------
+
+#: How much larger than its file a Parquet table may say it is (a decompression bomb is not).
+_MAX_RATIO: Final = 1000
+_SLACK: Final = 1 << 20
+
+
+def parquet_modules() -> tuple[Any, Any]:
+    """``pyarrow`` and ``pyarrow.parquet`` (extra ``ilp[parquet]``)."""
+    try:
+        pa = importlib.import_module("pyarrow")  # an optional extra, imported on use
+        pq = importlib.import_module("pyarrow.parquet")
+    except ImportError:  # pragma: no cover - the dev environment has pyarrow
+        msg = "Parquet needs pyarrow: pip install 'ilp[parquet]'"
+        raise ImportError(msg) from None
+    return pa, pq
+
+
+class ParquetResult:
+    """The arrays of a result saved as a Parquet folder, each table file checked on reading."""
+
+    def __init__(self, folder: Path, dtypes: Mapping[str, np.dtype[Any]]) -> None:
+        self.folder = folder
+        self.path = os.fspath(folder)
+        self.dtypes = dtypes
+        self._tables: dict[str, npt.NDArray[Any]] = {}
+        self._names: dict[str, npt.NDArray[Any]] | None = None
+
+    def error(self, msg: str, name: str | None = None) -> PopulationError:
+        """A :class:`PopulationError` about this folder (and array *name*)."""
+        full = f"{self.path}: array {name!r} {msg}" if name else f"{self.path}: {msg}"
+        return PopulationError(full, field=name or "path", value=self.path)
+
+    def get(self, name: str) -> npt.NDArray[Any]:
+        """The table or name array *name*."""
+        if name in self.dtypes:
+            if name not in self._tables:
+                self._tables[name] = self._table(name)
+            return self._tables[name]
+        names = self._name_arrays()
+        if name not in names:
+            raise self.error("is missing", name)
+        return names[name]
+
+    def _file(self, kind: str) -> tuple[Any, Path]:
+        pa, pq = parquet_modules()
+        path = self.folder / f"{kind}.parquet"
+        where = os.fspath(path)
+        try:
+            size = path.stat().st_size
+            meta = pq.read_metadata(path)
+            # what reading would take: every value at 8 bytes (the widest of a result's)
+            decoded = meta.num_rows * max(meta.num_columns, 1) * 8
+            if decoded > _MAX_RATIO * size + _SLACK:
+                msg = f"{where}: the file says it holds {decoded} bytes, far more than it can"
+                raise PopulationError(msg, field="path", value=where)
+            table = pq.read_table(path)
+            table.column_names  # noqa: B018 - names that are not UTF-8 fail here, not later
+        except FileNotFoundError:
+            msg = f"{where}: no such file (a simulation result folder has {kind}.parquet)"
+            raise PopulationError(msg, field="path", value=where) from None
+        except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
+            msg = f"{where}: not a Parquet file ilp can read ({str(exc)[:120]})"
+            raise PopulationError(msg, field="path", value=where) from None
+        found = table.schema.metadata or {}
+        if (
+            found.get(b"ilp_format") != b"1"
+            or found.get(b"ilp_kind") != f"simulation {kind}".encode()
+        ):
+            msg = f"{where}: not the {kind} table of a simulation saved by ilp"
+            raise PopulationError(msg, field="path", value=where)
+        return table, path
+
+    def _table(self, kind: str) -> npt.NDArray[Any]:
+        table, path = self._file(kind)
+        pa, _ = parquet_modules()
+        dtype = self.dtypes[kind]
+        fields = dtype.names or ()
+        if list(table.column_names) != list(fields):
+            msg = f"{os.fspath(path)}: not the columns {', '.join(fields)}"
+            raise PopulationError(msg, field=kind, value=None)
+        out = np.zeros(table.num_rows, dtype=dtype)
+        for name in fields:
+            column = table.column(name)
+            want = pa.from_numpy_dtype(out[name].dtype)
+            if column.type != want or column.null_count:
+                msg = f"{os.fspath(path)}: column {name!r} is not {want} without empty values"
+                raise PopulationError(msg, field=name, value=None)
+            out[name] = column.to_numpy(zero_copy_only=False)
+        return out
+
+    def _name_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        if self._names is None:
+            table, path = self._file("demand")
+            text = (table.schema.metadata or {}).get(b"ilp_result", b"")
+            origin = f"{os.fspath(path)}: metadata 'ilp_result'"
+            if len(text) > SIZE_LIMITS["simulation parameters"] + (1 << 24):
+                raise self.error("holds names longer than a simulation result's")
+            try:
+                data = read_json(text.decode("utf-8"), origin=origin, error=PopulationError)
+            except UnicodeDecodeError:
+                raise self.error("holds names that are not UTF-8 text") from None
+            if not isinstance(data, Map):
+                raise self.error("holds no names of a simulation saved by ilp")
+            self._names = {str(k): _as_array(v) for k, v in data.items()}
+        return self._names
+
+
+def _as_array(value: Any) -> npt.NDArray[Any]:
+    """A JSON value as the array the ``.npz`` file holds: text, whole numbers, or what it is."""
+    items = value if isinstance(value, list) else [value]
+    if items and all(isinstance(v, str) for v in items):
+        return np.array(items, dtype=str)
+    if items and all(
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**62 for v in items
+    ):
+        return np.array(items, dtype=np.int64)
+    out = np.empty(len(items), dtype=object)  # refused by the checks as neither
+    out[:] = [None] * len(items)
+    return out
