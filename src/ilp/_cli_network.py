@@ -8,7 +8,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 import attrs
 import pendulum
@@ -16,20 +16,20 @@ import pendulum
 from ilp._cli_text import NARROW, line, say, service_name, supply_text, table, width_of
 from ilp.dates import as_date
 from ilp.errors import NetworkError
-from ilp.files import load_data, read_person_file, read_register
+from ilp.files import load_data, read_person_file, read_register, read_register_columns
 from ilp.lifecycle import LifeStage, Region, Status, national
 from ilp.network import FacilityType, Network, gaps, load_network
 from ilp.network._targets import (
     HomeVisit,
     Target,
     TargetList,
-    home_visits,
-    targets,
-    weekly_list,
 )
 from ilp.network._urgency import Triage, by_urgency, triage
 from ilp.network._visit import visit_plan
 from ilp.people import FamilyRegister
+
+if TYPE_CHECKING:
+    from ilp.population import ColumnRegister
 
 __all__ = ["add_parsers", "add_reading_args", "commands"]
 
@@ -126,12 +126,16 @@ class _View:
     width: int
     never: str
     network: Network
-    register: FamilyRegister
+    register: FamilyRegister | ColumnRegister
     on: pendulum.Date
 
     @classmethod
     def of(
-        cls, args: argparse.Namespace, network: Network, register: FamilyRegister, on: pendulum.Date
+        cls,
+        args: argparse.Namespace,
+        network: Network,
+        register: FamilyRegister | ColumnRegister,
+        on: pendulum.Date,
     ) -> _View:
         return cls(
             args.lang,
@@ -148,7 +152,9 @@ class _View:
         return self.network.area(area).name
 
     def triage(self, t: Target) -> Triage:
-        recorded = {r.code for r in self.register.history(t.person.id)}
+        reg, pid = self.register, t.person.id
+        records = reg.history(pid) if isinstance(reg, FamilyRegister) else reg.records_of(pid)
+        recorded = {r.code for r in records}
         return triage(t.person, t.items, self.on, recorded=recorded)
 
     def services(self, tr: Triage) -> str:
@@ -246,11 +252,23 @@ def _write_home_visits(visits: Sequence[HomeVisit], view: _View, out: TextIO) ->
 
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO, table: Table) -> int:
+    from ilp.population import work_lists  # noqa: PLC0415 - NumPy behind it
+
     network = load_network(args.network)
-    register = read_register(args.register)
-    fn = weekly_list if args.week else targets
+    register = read_register_columns(args.register)
     on = as_date(args.on, field="--on")
-    tl = fn(network, register, on, site=args.site, region=_region(args))
+    # the one list, from the columns (equal to targets()/weekly_list() for the site)
+    site = [args.site]
+    lists = work_lists(
+        network,
+        register,
+        on,
+        targets=() if args.week else site,
+        weekly=site if args.week else (),
+        home_visits=(),
+        region=_region(args),
+    )
+    tl = next(iter((lists.weekly if args.week else lists.targets).values()))
     if args.format == "json":
         out.write(json.dumps(tl.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -259,10 +277,15 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, table: Table) -> int:
 
 
 def _cmd_home_visits(args: argparse.Namespace, out: TextIO, table: Table) -> int:
+    from ilp.population import work_lists  # noqa: PLC0415 - NumPy behind it
+
     network = load_network(args.network)
-    register = read_register(args.register)
+    register = read_register_columns(args.register)
     on = as_date(args.on, field="--on")
-    visits = home_visits(network, register, on, area=args.area, region=_region(args))
+    lists = work_lists(
+        network, register, on, targets=(), weekly=(), home_visits=[args.area], region=_region(args)
+    )
+    visits = lists.home_visits[args.area]
     if args.format == "json":
         out.write(json.dumps([v.as_dict() for v in visits], ensure_ascii=False, indent=2) + "\n")
     else:
@@ -337,12 +360,16 @@ def demo_kecamatan() -> tuple[Network, FamilyRegister, pendulum.Date]:
 
 def run_demo(args: argparse.Namespace, out: TextIO, _table: Table) -> int:
     """``ilp demo``: per-Posyandu counts, one full target list, one kader list, the gaps."""
+    from ilp.population import work_lists  # noqa: PLC0415 - NumPy behind it
+
     network, register, as_of = demo_kecamatan()
     on = as_date(args.on, field="--on") if args.on else as_of
-    lists = [targets(network, register, on, site=f) for f in network.of_type(FacilityType.POSYANDU)]
+    # every Posyandu's list and every area's home visits in one go (work_lists)
+    made = work_lists(network, register, on, weekly=())
+    lists = list(made.targets.values())
     busiest = max(lists, key=lambda tl: len(tl.targets))
     dusun = busiest.site.area
-    visits = home_visits(network, register, on, area=dusun)
+    visits = made.home_visits[dusun]
     if args.format == "json":
         data = {
             "on": on.isoformat(),

@@ -56,7 +56,8 @@ def _valid_person(**values: Any) -> Person:
     ``Population`` checks them), in the form the converters give (a
     ``Sex``, a ``pendulum.Date``, a frozenset of conditions, pregnancies
     sorted by HPHT); so the person equals ``Person(**values)`` field by field
-    (``tests/population/test_column_register.py``), made at a fraction of the cost.
+    (``tests/fuzz/test_register_columns.py`` compares them), made at a fraction of
+    the cost.
     Every field must be given.
     """
     person = object.__new__(Person)
@@ -115,6 +116,7 @@ class ColumnRegister:
     _starts: list[int] = attrs.field(init=False, repr=False)
     _preg_starts: list[int] = attrs.field(init=False, repr=False)
     _rows: list[tuple[Any, ...]] = attrs.field(init=False, repr=False, factory=list)
+    _by_person: list[Any] = attrs.field(init=False, repr=False, factory=list)
 
     def __attrs_post_init__(self) -> None:
         n, k = len(self.population), len(self.history)
@@ -234,6 +236,40 @@ class ColumnRegister:
             outcome=None if outcome < 0 else OUTCOMES[outcome],
             in_facility=_ACTIVE_BACK[int(pop.preg_in_facility[k])],
         )
+
+    def records_of(self, person_id: str) -> tuple[ServiceRecord, ...]:
+        """The records of *person_id*, sorted by date and code (empty when none or unknown)."""
+        if not self._by_person:
+            order = np.argsort(self.history.rec_person, kind="stable")
+            starts = np.searchsorted(self.history.rec_person[order], np.arange(len(self) + 1))
+            self._by_person.extend((order, starts.tolist()))
+        try:
+            row = self.population.index_of(person_id)
+        except PopulationError:
+            return ()
+        order, starts = self._by_person
+        picked = order[starts[row] : starts[row + 1]]
+        h = self.history
+        records = [
+            ServiceRecord(
+                h.codes[c],
+                _date(d),
+                place=pl,
+                provider=pr,
+                result=rs,
+                value=None if math.isnan(v) else v,
+            )
+            for c, d, v, pl, pr, rs in zip(
+                h.rec_code[picked].tolist(),
+                h.rec_day[picked].tolist(),
+                self.rec_value[picked].tolist(),
+                self.rec_place[picked].tolist(),
+                self.rec_provider[picked].tolist(),
+                self.rec_result[picked].tolist(),
+                strict=True,
+            )
+        ]
+        return tuple(sorted(records, key=lambda r: (r.date, r.code)))
 
     def histories(self) -> dict[str, tuple[ServiceRecord, ...]]:
         """Person id → records (sorted by date and code), for each person with any record."""
