@@ -32,8 +32,9 @@ _MISSED: Final = STATUS_CODES[Status.MISSED]
 
 _UPCOMING: Final = STATUS_CODES[Status.UPCOMING]
 
-#: Items of one slot in demand in a month: service index, task rows, earliest, latest.
-Pick = tuple[int, Arr, Arr, Arr]
+#: Items of one slot in demand in a month: the service index, their task rows, their
+#: indices among the slot's items, and the slot's earliest and latest days.
+Pick = tuple[int, Arr, Arr, Arr, Arr]
 
 
 def _newborn_only(entry: Entry) -> bool:
@@ -159,8 +160,13 @@ class Attendance(TaskState):
         born: tuple[int, int] | None = None,
         rows: Arr | None = None,
     ) -> Iterator[Pick]:
-        """The items of *result* in demand during the month, slot by slot: service, rows,
-        earliest, latest (*rows*: the task rows of the result's rows, when a subset)."""
+        """The items of *result* in demand during the month, slot by slot (see :data:`Pick`;
+        *rows*: the task rows of the result's rows, when it was asked of some rows only).
+
+        Due or overdue, or missed with a window that closed within the month; for a
+        newborn question (*born*: the babies born after the first day, up to the second)
+        also upcoming with a window that opens before the month ends.
+        """
         where = self._where
         birth = self.cols["birth"]
         for code, key, items in zip(result.codes, result.entries, result.slots, strict=True):
@@ -169,17 +175,19 @@ class Attendance(TaskState):
             st = items.status
             e = items.earliest
             latest = items.latest
-            sel = (st == _DUE) | (st == _OVERDUE)
-            sel |= (st == _MISSED) & (latest >= m0) & (latest >= e) & (latest != NO_DAY)
+            # overdue (1) or due (2): listed items have codes 1 to 5, so one test of st - 1
+            sel = st.view(np.uint8) - np.uint8(_OVERDUE) <= _DUE - _OVERDUE
+            missed = np.flatnonzero(st == _MISSED)  # few: test their window on them alone
+            end = latest[missed]
+            sel[missed[(end >= m0) & (end >= e[missed]) & (end != NO_DAY)]] = True
             found = items.rows if rows is None else rows[items.rows]
             if born is not None:
-                # a newborn evaluation also takes what opens before the month ends
                 sel |= (st == _UPCOMING) & (e <= m1)
                 b = birth[found]
                 sel &= (b > born[0]) & (b <= born[1])
             picked = np.flatnonzero(sel)
             if len(picked):
-                yield where[code], found[picked], e[picked], latest[picked]
+                yield where[code], found[picked], picked, e, latest
 
     def _take_up(self, k: int, m0: int, m1: int, u: Arr, picks: Iterable[Pick]) -> None:
         """Count the items of *picks* as due at their site; those who come get a record.
@@ -196,7 +204,7 @@ class Attendance(TaskState):
         n_slots = len(t.site_global) + 1  # no site, then the task's sites
         due, received = self.due[k], self.received[k]
         added: list[tuple[Arr, int, Arr]] = []
-        for s, rows, earliest, latest in picks:
+        for s, rows, picked, earliest, latest in picks:
             a = area[rows]
             slots = self._slot[s]  # per area: the site + 1 that gives service s there
             np.add.at(due[:, s], slots, np.bincount(a, minlength=n_areas))
@@ -209,8 +217,9 @@ class Attendance(TaskState):
             if not len(come):
                 continue
             r = rows[come]
-            lo = np.maximum(np.maximum(earliest[come].astype(np.int64), m0), birth[r])
-            hi = np.minimum(np.minimum(latest[come].astype(np.int64), m1), death[r])
+            item = picked[come]
+            lo = np.maximum(np.maximum(earliest[item].astype(np.int64), m0), birth[r])
+            hi = np.minimum(np.minimum(latest[item].astype(np.int64), m1), death[r])
             inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
             got, lo, hi, r = come[inside], lo[inside], hi[inside], r[inside]
             slot = slots[a[got]]

@@ -120,7 +120,8 @@ class Records:
 
         Each new record goes after the old records of its code and person
         (found code by code, within the code's block); the old ones move up
-        by the number of new records before them.
+        by the number of new records before them. The code column is written
+        from the code offsets.
         """
         n, k = self.n, len(person)
         old = self.offsets
@@ -141,12 +142,17 @@ class Records:
         keep[:] = True
         where = at + np.arange(k)  # the new records' places among all
         keep[where] = False
-        for src, dst, values in zip(self._columns, spare, (person, code, day), strict=True):
+        for src, dst, values in ((self.person, spare[0], person), (self.day, spare[2], day)):
             out = dst[:m]
             out[where] = values
-            out[keep] = src[:n]
+            out[keep] = src
+        offsets = old + new
+        # the codes are runs, one per code: written from the offsets, not moved
+        bounds = offsets.tolist()
+        for c in range(len(self.codes)):
+            spare[1][bounds[c] : bounds[c + 1]] = c
         self._spare, self._columns, self.n = self._columns, spare, m
-        self.offsets = old + new
+        self.offsets = offsets
 
     def _resort(self, person: Arr, code: Arr, day: Arr) -> None:
         p = np.concatenate([self.person, person])
