@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 
 import numpy as np
 import pendulum
@@ -114,6 +116,40 @@ class TestResult:
         assert a.to_arrays().keys() == b.to_arrays().keys()
         for k, v in a.to_arrays().items():
             assert np.array_equal(v, b.to_arrays()[k]), k
+
+
+class TestRowOrder:
+    """A population not sorted by birth is put in order once and the order kept with it."""
+
+    @staticmethod
+    def _unsorted() -> tuple[list[Person], Population, History, History]:
+        people, records = _people()
+        people = [*people, Person("old", "M", "1950-05-05"), Person("kid", "F", "2019-07-01")]
+        more = {**records, "kid": [ServiceRecord("MR-1", "2020-04-01")]}
+        population, history = Population.from_people(people, records)
+        _, other = Population.from_people(people, more)
+        assert not population.birth_sorted
+        return people, population, history, other
+
+    def test_dates_and_histories_on_one_population_equal_fresh_calls(self) -> None:
+        """The same population asked on other dates and with another history answers as new."""
+        people, population, history, other = self._unsorted()
+        for hist in (history, other, history):
+            for on in (ON, ON.add(days=45), ON.subtract(years=2)):
+                got = due_batch(population, hist, on)
+                fresh = Population.from_people(people)[0]  # a new object: nothing kept
+                want = due_batch(fresh, hist, on)
+                for row in range(len(people)):
+                    assert got.items_of(row) == want.items_of(row), (people[row].id, on)
+
+    def test_the_kept_order_does_not_keep_the_population_alive(self) -> None:
+        """Only a weak reference ties the kept birth order to its population."""
+        _, population, history, _ = self._unsorted()
+        due_batch(population, history, ON)
+        gone = weakref.ref(population)
+        del population, history
+        gc.collect()
+        assert gone() is None
 
 
 class TestBadArguments:

@@ -8,8 +8,10 @@ of everyone on the date. The rest are small array helpers they share.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -17,7 +19,7 @@ from ilp.lifecycle import LifeStage
 from ilp.lifecycle.semantics import NIFAS_DAYS
 from ilp.people import POSTTERM_DAYS, Outcome
 from ilp.population._calendar import NO_DAY, Arr
-from ilp.population.columns import OUTCOMES, Population
+from ilp.population.columns import OUTCOMES, History, Population
 
 __all__ = [
     "Cohort",
@@ -26,6 +28,7 @@ __all__ = [
     "Segments",
     "aranges",
     "birth_order",
+    "columns_of",
     "first_per_person",
     "last_per_person",
     "lookup",
@@ -154,6 +157,7 @@ class Columns:
 
     __slots__ = (
         "_lazy",
+        "_places",
         "_pop",
         "areas",
         "birth",
@@ -174,8 +178,9 @@ class Columns:
     def __init__(self, pop: Population, order: Arr | None) -> None:
         self.n = len(pop)
         self.areas = pop.areas
-        self._pop = pop
+        self._pop = weakref.ref(pop)  # the cache of views must not keep the population alive
         self.order = order
+        self._places: weakref.WeakKeyDictionary[History, Arr] = weakref.WeakKeyDictionary()
         # the columns most rules read are taken at once, the others when first asked for
         self._lazy: dict[str, Arr] = {}
         self.birth: Arr = self.pick(pop.birth)
@@ -214,7 +219,20 @@ class Columns:
     def _column(self, name: str) -> Arr:
         found = self._lazy.get(name)
         if found is None:
-            found = self._lazy[name] = self.pick(getattr(self._pop, name))
+            pop = self._pop()
+            assert pop is not None  # a view is only used while its population is
+            found = self._lazy[name] = self.pick(getattr(pop, name))
+        return found
+
+    def places(self, history: History) -> Arr:
+        """The row here of the person of each of *history*'s records (kept with the history)."""
+        assert self.inverse is not None
+        with _LOCK:
+            found = self._places.get(history)
+        if found is None:
+            found = self.inverse[history.rec_person]
+            with _LOCK:
+                self._places[history] = found
         return found
 
     @property
@@ -231,6 +249,21 @@ class Columns:
     def residence(self) -> Arr:
         """Each person's area, an index into ``areas`` (``len(areas)``: none)."""
         return self._column("residence")
+
+
+_LOCK: Final = threading.Lock()
+_VIEWS: Final[weakref.WeakKeyDictionary[Population, Columns]] = weakref.WeakKeyDictionary()
+
+
+def columns_of(pop: Population) -> Columns:
+    """The columns of *pop* in order of birth, made once per population (it is immutable)."""
+    with _LOCK:
+        found = _VIEWS.get(pop)
+    if found is None:
+        found = Columns(pop, None if pop.birth_sorted else birth_order(pop.birth))
+        with _LOCK:
+            _VIEWS[pop] = found
+    return found
 
 
 class Pregnancies:

@@ -31,11 +31,10 @@ from ilp.lifecycle.semantics import (
 from ilp.population._calendar import NO_DAY, Arr, Calendar
 from ilp.population.batch.cohort import (
     Cohort,
-    Columns,
     Pregnancies,
     Segments,
     aranges,
-    birth_order,
+    columns_of,
     take,
 )
 from ilp.population.batch.plan import Plan
@@ -60,7 +59,7 @@ class Run:
         by_area: Mapping[str, Region] | None = None,
     ) -> None:
         #: The population's columns, rows in order of birth (so each age band is a slice).
-        self.pop = Columns(pop, None if pop.birth_sorted else birth_order(pop.birth))
+        self.pop = columns_of(pop)
         cols = self.pop
         self.history = history
         self.d = d
@@ -74,11 +73,12 @@ class Run:
         self.cal = Calendar(lo, d + horizon + plan.span + 400)
         self.pieces: list[list[tuple[Arr, ...]]] = [[] for _ in plan.codes]
         self._records: dict[str, tuple[Arr, Arr] | None] = {}
+        #: The rows here of the persons of each code's records (None: rows are in order).
+        self._places: dict[str, Arr | None] = {}
         self._cohorts: dict[tuple[Any, ...], Cohort | None] = {}
         self._preg: Pregnancies | None = None
         self._thresholds: dict[tuple[int, int], int] = {}
         self._bases: dict[tuple[Any, ...], tuple[Arr, Arr, Arr, bool]] = {}
-        self._places: dict[str, Arr] = {}
         #: The cohort rows of the entry being evaluated not yet in its age band (or None).
         self.ahead: Arr | None = None
         #: Per region flag, whether each row's area has it (None: one region for everyone).
@@ -136,9 +136,15 @@ class Run:
         """Persons and days of the records of *code* up to the date (None when none)."""
         if code not in self._records:
             person, day = self.history.of_code(code)
+            places = None
+            if self.pop.inverse is not None and len(person):
+                at = int(self.history.offsets[self.history.codes.index(code)])
+                places = self.pop.places(self.history)[at : at + len(person)]
             keep = day <= self.d
             if not keep.all():
                 person, day = person[keep], day[keep]
+                places = None if places is None else places[keep]
+            self._places[code] = places
             if len(day) and int(day.min()) < self.cal.lo:
                 # only a History built without its population can hold such a record
                 msg = f"history: a record of {code} is dated before every birth"
@@ -161,7 +167,7 @@ class Run:
                 loc, day = person[i:j] - lo, day[i:j]
             else:  # each person's records are consecutive, the persons in no order
                 places = self._places.get(code)
-                if places is None:
+                if places is None:  # codes merged for credit
                     places = self._places[code] = inverse[person]
                 loc = places - lo
                 if lo > 0 or hi < len(self.pop):
