@@ -29,6 +29,7 @@ __all__ = [
     "aranges",
     "birth_order",
     "columns_of",
+    "distinct",
     "first_per_person",
     "last_per_person",
     "lookup",
@@ -288,16 +289,31 @@ class Pregnancies:
         #: Rows with a delivery on or before the date, with the latest one.
         self.delivered = (person[last], dl[last])
         since = d - dl
+        self._members: dict[LifeStage, Arr] = {}
         #: Per pregnancy stage, the rows in it (sorted, distinct).
         self.rows = {
             LifeStage.IBU_HAMIL: person[first],
-            LifeStage.IBU_BERSALIN: np.unique(person[birth & (dl == d)]),
-            LifeStage.IBU_NIFAS: np.unique(person[birth & (since >= 0) & (since <= NIFAS_DAYS)]),
+            LifeStage.IBU_BERSALIN: distinct(person[birth & (dl == d)]),
+            LifeStage.IBU_NIFAS: distinct(person[birth & (since >= 0) & (since <= NIFAS_DAYS)]),
         }
 
     def flag(self, stage: LifeStage, rows: Arr) -> Arr:
         """Whether each of *rows* is in pregnancy *stage*."""
-        return np.isin(rows, self.rows[stage])
+        member = self._members.get(stage)
+        if member is None:
+            member = self._members[stage] = np.zeros(self.n, dtype=np.bool_)
+            member[self.rows[stage]] = True
+        return member[rows]
+
+
+def distinct(values: Arr) -> Arr:
+    """The distinct values of sorted *values* (as ``np.unique``, without sorting again)."""
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def lookup(rows: Arr, keys: Arr, *values: Arr) -> tuple[Arr, ...]:

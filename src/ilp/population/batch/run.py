@@ -35,6 +35,7 @@ from ilp.population.batch.cohort import (
     Segments,
     aranges,
     columns_of,
+    distinct,
     take,
 )
 from ilp.population.batch.plan import Plan
@@ -395,7 +396,7 @@ class Run:
         """The cohort of an eligibility whose stages are pregnancy stages only."""
         lo_b, hi_b, sex, bits, active, stages = key
         pop = self.pop
-        rows = np.unique(np.concatenate([self.preg.rows[stage] for stage in stages]))
+        rows = distinct(np.sort(np.concatenate([self.preg.rows[stage] for stage in stages])))
         b = pop.birth[rows]
         ok = self.alive[rows] & (b >= lo_b) & (b <= hi_b)
         if sex is not None:

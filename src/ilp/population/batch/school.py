@@ -82,13 +82,15 @@ def in_grades(
     for i, j in zip(bounds[::2], bounds[1::2], strict=True):
         mask[i:j] = True
     recorded, grade, at = _recorded_grades(run, co)
+    wanted = np.zeros(14, dtype=np.bool_)  # grade (0 and 13: out of 1-12) -> in *grades*
+    wanted[[g for g in grades if 1 <= g <= 12]] = True
     listed = []
     if len(recorded):
         # a recorded grade (moved up each July) overrides the grade from age
         mask[recorded] = False
         for year in years:
             now = np.where(at == 0, grade, grade + year - at)
-            listed.append(np.isin(now, grades) & (now >= 1) & (now <= 12))
+            listed.append(wanted[np.clip(now, 0, 13)])
         mask[recorded[listed[0] | listed[1] | listed[2]]] = True
     rows = np.flatnonzero(mask)
     rb = b[rows]
