@@ -9,8 +9,8 @@ module under :mod:`ilp.lifecycle.rules`, with everything else about it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Final
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pendulum
@@ -188,6 +188,10 @@ class Catalogue:
     region_flags: Mapping[str, Label] = attrs.field(factory=dict, kw_only=True)
     _by_code: dict[str, tuple[Service, ...]] = attrs.field(init=False, repr=False)
     _code_set: frozenset[str] = attrs.field(init=False, repr=False)
+    #: What the evaluators work out once per catalogue (their indexes), by their own keys:
+    #: values only (two threads storing one store equal ones); nothing goes stale, since
+    #: a catalogue never changes.
+    _memo: dict[Hashable, Any] = attrs.field(init=False, repr=False)
     _in_force: dict[int, tuple[Entry, ...]] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -197,6 +201,7 @@ class Catalogue:
                 by_code.setdefault(s.code, []).append(s)
         object.__setattr__(self, "_by_code", {k: tuple(v) for k, v in by_code.items()})
         object.__setattr__(self, "_code_set", frozenset(by_code))
+        object.__setattr__(self, "_memo", {})
         object.__setattr__(self, "_in_force", {})
 
     @property

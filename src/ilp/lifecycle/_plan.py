@@ -18,8 +18,6 @@ per entry with day numbers.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Final
 
@@ -123,20 +121,15 @@ def _build(catalogue: Catalogue, key: tuple[int, Sex, bool, bool]) -> Plan:
     return Plan(rows)
 
 
-_PLANS: weakref.WeakKeyDictionary[Catalogue, dict[tuple[int, Sex, bool, bool], Plan]] = (
-    weakref.WeakKeyDictionary()
-)
-_LOCK: Final = threading.Lock()
-
-
 def plan_for(catalogue: Catalogue, person: Person, horizon: int) -> Plan:
-    """The plan of *catalogue* for people like *person* (built once, then shared; thread-safe)."""
-    key = (horizon, person.sex, bool(person.pregnancies), person.school is not None)
-    plans = _PLANS.get(catalogue)
-    if plans is not None:
-        found = plans.get(key)
-        if found is not None:
-            return found
-    built = _build(catalogue, key)  # plans are values: building one twice is harmless
-    with _LOCK:
-        return _PLANS.setdefault(catalogue, {}).setdefault(key, built)
+    """The plan of *catalogue* for people like *person* (built once, then shared; thread-safe).
+
+    Kept in the catalogue's memo: plans are values, so two threads building the same one
+    at once store equal plans.
+    """
+    key = ("due-plan", horizon, person.sex, bool(person.pregnancies), person.school is not None)
+    memo = catalogue._memo  # the catalogue keeps its evaluators' indexes
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _build(catalogue, key[1:])
+    return found
