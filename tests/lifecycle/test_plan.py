@@ -155,3 +155,25 @@ class TestNearWindows:
         kept: list[DueItem] = []
         occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, kept)
         assert kept == everything
+
+
+class TestSure:
+    @settings(max_examples=200)
+    @given(
+        st.integers(min_value=pendulum.Date(1930, 1, 1).toordinal(), max_value=739_000),
+        st.integers(min_value=0, max_value=40_000),
+        st.sampled_from([0, 6, 30, 365]),
+    )
+    def test_an_entry_the_plan_is_sure_of_admits_the_person(
+        self, b: int, age: int, horizon: int
+    ) -> None:
+        """Where the plan skips the age test (SURE), the exact test says INSIDE."""
+        from ilp.lifecycle._plan import SURE
+        from ilp.lifecycle.rules.person import INSIDE, age_band
+
+        for sex in Sex:
+            person = Person("p", sex, pendulum.Date.fromordinal(b))
+            ctx = Ctx(person, b + age, {}, Region(), horizon)
+            for entry, *_, test in plan_for(CAT, person, horizon).candidates(age):
+                if test == SURE:
+                    assert age_band(entry.eligibility, ctx) == INSIDE, entry.key

@@ -26,7 +26,7 @@ from ilp.dates import Duration, as_date
 from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem
 from ilp.lifecycle._model import Catalogue
-from ilp.lifecycle._plan import plan_for
+from ilp.lifecycle._plan import BAND, SURE, plan_for
 from ilp.lifecycle._stages import LifeStage
 from ilp.lifecycle.rules.person import (
     ENTERING,
@@ -264,13 +264,15 @@ def due(
     age = d - ctx.b
     items: list[DueItem] = []
     # only the entries whose ages (and sex, pregnancy) may admit the person: ilp.lifecycle._plan
-    for entry, first, last, floor, codes, simple in plan_for(catalogue, person, horizon).candidates(
+    for entry, first, last, floor, codes, test in plan_for(catalogue, person, horizon).candidates(
         age
     ):
         if d < first or d > last or (age < floor and recs.keys().isdisjoint(codes)):
             continue
         el = entry.eligibility
-        if simple:  # an age band alone: one test tells whether, and whether only upcoming
+        if test == SURE:  # an age band alone, and the person is well inside it
+            entering = False
+        elif test == BAND:  # an age band alone: one test tells whether, and whether upcoming
             band = age_band(el, ctx)
             if band == OUTSIDE:
                 continue

@@ -27,7 +27,7 @@ from ilp.people import Person, Sex
 if TYPE_CHECKING:
     from ilp.lifecycle._model import Catalogue, Eligibility, Entry
 
-__all__ = ["Candidate", "Plan", "plan_for"]
+__all__ = ["BAND", "FULL", "SURE", "Candidate", "Plan", "plan_for"]
 
 # bounds on the days in a span of months, whatever the start (clamping included)
 _SHORT_MONTH: Final = 27
@@ -35,11 +35,20 @@ _LONG_MONTH: Final = 32
 _NO_LIMIT: Final = 1 << 40
 _NO_DAY: Final = 1 << 40
 
+#: How ``due()`` must test an entry's eligibility for a person of an age band:
+#: the age band alone and surely met (no test), the age band alone (``age_band``),
+#: or everything (``eligible``).
+SURE, BAND, FULL = 0, 1, 2
+
 #: One entry as the plan keeps it: the entry; the first and the last day number on which
 #: it is in force; the age in days below which its rule lists nothing for a person with no
-#: records of its codes (0: none; see ``RuleBase.floor_days``); those codes; and whether
-#: its eligibility is an age band alone (the plan has settled the sex).
-Candidate = tuple["Entry", int, int, int, frozenset[str], bool]
+#: records of its codes (0: none; see ``RuleBase.floor_days``); those codes; and the test
+#: its eligibility needs in the band (SURE, BAND or FULL; the plan has settled the sex).
+Candidate = tuple["Entry", int, int, int, frozenset[str], int]
+
+# an entry as _build leaves it: the ages it may admit, the ages it surely admits when its
+# eligibility is an age band alone (None when not), and the candidate without the test
+_Row = tuple[int, int, tuple[int, int] | None, tuple["Entry", int, int, int, frozenset[str]]]
 
 
 class Plan:
@@ -47,18 +56,28 @@ class Plan:
 
     __slots__ = ("bands", "cuts")
 
-    def __init__(self, rows: list[tuple[int, int, Candidate]]) -> None:
+    def __init__(self, rows: list[_Row]) -> None:
+        ages = {a for lo, hi, _, _ in rows for a in (lo, hi + 1)}
+        ages |= {a for _, _, sure, _ in rows if sure is not None for a in (sure[0], sure[1] + 1)}
         #: Age in days where a new band starts (sorted); band i holds ages cuts[i-1]..cuts[i]-1.
-        self.cuts: list[int] = sorted({a for lo, hi, _ in rows for a in (lo, hi + 1)})
+        self.cuts: list[int] = sorted(ages)
         bands: list[tuple[Candidate, ...]] = []
         for i in range(len(self.cuts) + 1):
             age = self.cuts[i - 1] if i else -_NO_LIMIT
-            bands.append(tuple(c for lo, hi, c in rows if lo <= age <= hi))
+            bands.append(
+                tuple((*c, _test(sure, age)) for lo, hi, sure, c in rows if lo <= age <= hi)
+            )
         self.bands: tuple[tuple[Candidate, ...], ...] = tuple(bands)
 
     def candidates(self, age: int) -> tuple[Candidate, ...]:
         """The entries whose age bounds may admit a person *age* days old, in catalogue order."""
         return self.bands[bisect_right(self.cuts, age)]
+
+
+def _test(sure: tuple[int, int] | None, age: int) -> int:
+    if sure is None:
+        return FULL
+    return SURE if sure[0] <= age <= sure[1] else BAND
 
 
 def _hull(el: Eligibility, horizon: int) -> tuple[int, int]:
@@ -75,6 +94,21 @@ def _hull(el: Eligibility, horizon: int) -> tuple[int, int]:
     if el.age_to is not None:
         to = el.age_to
         hi = _LONG_MONTH * to.duration.months + to.duration.days - (1 if to.exclusive else 0)
+    return lo, hi
+
+
+def _surely(el: Eligibility) -> tuple[int, int]:
+    """Ages in days (first, last) at which *el*'s age band surely holds, not only by the horizon.
+
+    ``age_from.after(b) <= d`` once the age is at least 32 days a month, and
+    ``age_to.day(b) >= d`` while it is at most 27 days a month.
+    """
+    lo, hi = 0, _NO_LIMIT
+    if el.age_from is not None:
+        lo = _LONG_MONTH * el.age_from.months + el.age_from.days
+    if el.age_to is not None:
+        to = el.age_to
+        hi = _SHORT_MONTH * to.duration.months + to.duration.days - (1 if to.exclusive else 0)
     return lo, hi
 
 
@@ -107,7 +141,7 @@ def _needs_pregnancy(el: Eligibility) -> bool:
 
 def _build(catalogue: Catalogue, key: tuple[int, Sex, bool, bool]) -> Plan:
     horizon, sex, pregnant, schooled = key
-    rows = []
+    rows: list[_Row] = []
     for entry in catalogue.entries:
         el = entry.eligibility
         if sex not in _sexes(el) or (_needs_pregnancy(el) and not pregnant):
@@ -117,7 +151,8 @@ def _build(catalogue: Catalogue, key: tuple[int, Sex, bool, bool]) -> Plan:
         first = entry.effective_from.toordinal() if entry.effective_from else 0
         last = entry.effective_before.toordinal() - 1 if entry.effective_before else _NO_DAY
         codes = frozenset(s.code for s in entry.services)
-        rows.append((lo, hi, (entry, first, last, floor, codes, _age_only(el))))
+        sure = _surely(el) if _age_only(el) else None
+        rows.append((lo, hi, sure, (entry, first, last, floor, codes)))
     return Plan(rows)
 
 

@@ -150,14 +150,14 @@ class SeriesRule(RuleBase):
                 return  # this dose is not for the person's birth cohort
             code = dose.code
             records = self.records(ctx, code) if self.credit else recs.get(code, ())
-            k = used.get(code, 0)
-            if k < len(records):
-                used[code] = k + 1
-                given = records[k]
-                e = dose.earliest.after(b)
-                out.append(DueItem(svc, Status.COMPLETED, e, e, None, None, given, _GIVEN))
-                prev = given
-                continue
+            if records:
+                k = used.get(code, 0)
+                if k < len(records):
+                    used[code] = k + 1
+                    prev = records[k]
+                    e = dose.earliest.after(b)
+                    out.append(DueItem(svc, _COMPLETED, e, e, None, None, prev, _GIVEN))
+                    continue
             e = max(dose.earliest.after(b), scope(entry, ctx)[0])
             if prev is not None:
                 e = max(e, (dose.min_interval or ONE_DAY).after(prev))
@@ -194,3 +194,4 @@ def reason(name: str, lang: str, dose: Dose | None, prev: int | None) -> str:
 
 #: The reason data of a dose given (the text says when; see ``DueItem.reason``).
 _GIVEN: Final = (reason, None, None)
+_COMPLETED: Final = Status.COMPLETED
