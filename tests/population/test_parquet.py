@@ -164,6 +164,17 @@ class TestBadInput:
         with pytest.raises(PopulationError, match=r"part-0\.parquet: not a Parquet file"):
             load_parquet(folder)
 
+    def test_text_that_is_not_utf8(self, tmp_path: Path) -> None:
+        """An id column holding bytes that are not UTF-8 (a fuzz finding) is named."""
+        folder = _saved(tmp_path)
+        path = folder / "people" / "part-0.parquet"
+        table = pq.read_table(path)
+        bad = pa.array([b"\xf8a", b"b"], type=pa.binary()).view(pa.string())
+        index = table.column_names.index("id")
+        _rewrite(path, table.set_column(index, "id", bad))
+        with pytest.raises(PopulationError, match="column 'id' holds text that is not UTF-8"):
+            load_parquet(folder)
+
     def test_foreign_parquet(self, tmp_path: Path) -> None:
         """A Parquet file without the ilp marker is refused."""
         folder = _saved(tmp_path)

@@ -192,7 +192,11 @@ def _read(path: Path, kind: str) -> dict[str, npt.NDArray[Any]]:
                 days = np.where(none, NO_DAY - _EPOCH, days)
             out[column] = (days.astype(np.int64) + _EPOCH).astype(np.int64)
         elif type_name == "string":
-            out[column] = np.array(values.to_pylist(), dtype=object)
+            try:
+                out[column] = np.array(values.to_pylist(), dtype=object)
+            except UnicodeDecodeError:
+                msg = f"{name}: column {column!r} holds text that is not UTF-8"
+                raise PopulationError(msg, field=column, value=name) from None
         else:
             out[column] = values.to_numpy(zero_copy_only=False)
     return out
