@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ilp import _register_columns
-from ilp.errors import ILPError, InputFileError
+from ilp.errors import ILPError, InputFileError, PopulationError
 from ilp.files import read_register, read_register_columns
 from ilp.people import Family, FamilyRegister, ServiceRecord
 from ilp.population import ColumnRegister
@@ -290,3 +290,27 @@ def test_a_yaml_register_and_a_folder_without_pyarrow(
 
     monkeypatch.setattr(_register_columns.importlib, "import_module", no_pyarrow)
     assert_same_columns(read_register_columns(folder), expected)
+
+
+def test_columns_made_by_hand_are_checked() -> None:
+    """Names, ids and NIKs are checked on making; pregnancies when the person is made."""
+    cols = read_register_columns(_WS.folder(register_bytes(REGISTER_SEED)))
+    names = cols.names.copy()
+    names[0] = "Budi 3507121204780003"
+    with pytest.raises(PopulationError, match="name: holds 16 digits"):
+        attrs.evolve(cols, names=names)
+    niks = cols.niks.copy()
+    niks[1] = ["not", "text"]
+    with pytest.raises(PopulationError, match="nik: a value that is not text"):
+        attrs.evolve(cols, niks=niks)
+    pop = cols.population
+    lmp = pop.preg_lmp.copy()
+    lmp[0] = pop.birth[pop.preg_person[0]] + 400  # a pregnancy at one year of age
+    young = attrs.evolve(
+        cols,
+        population=attrs.evolve(pop, preg_lmp=lmp, preg_edd=lmp + 280, preg_delivery=lmp + 280),
+    )
+    with pytest.raises(PopulationError, match="before age 10"):
+        young.person(int(pop.preg_person[0]))
+    with pytest.raises(PopulationError, match="2 items where 3 are expected"):
+        attrs.evolve(cols, relation=cols.relation[:2])

@@ -14,6 +14,7 @@ the per-person ones.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -61,6 +62,7 @@ __all__ = ["WorkLists", "work_lists"]
 _STATUS_OF: Final = {code: status for status, code in STATUS_CODES.items()}
 #: What a home visit acts on (``_needs_visit`` selects only these).
 _VISIT_STATUSES: Final = frozenset({Status.DUE, Status.OVERDUE})
+_VISIT_CODES: Final = frozenset(STATUS_CODES[s] for s in _VISIT_STATUSES)
 _ONE_DAY_HORIZON: Final = 0
 _WEEK_HORIZON: Final = 6
 
@@ -258,8 +260,7 @@ class _Day:
         #: Per local row, the bits of its stages on the day, and of its conditions.
         self.masks: list[int] = _stage_masks(reg.population, rows, self.d).tolist()
         self.conditions: list[int] = reg.population.conditions[rows].tolist()
-        self.slot_of: list[list[int]] = []
-        self.items = self._items(result, keep)
+        self._items(result, keep)
 
     def reaches(self, row: int, slot: int) -> bool:
         """``Service.outreach`` of *slot* for local *row* on the day."""
@@ -268,8 +269,12 @@ class _Day:
             self.conditions[row] & s.condition_bits[slot] or self.masks[row] & s.stage_bits[slot]
         )
 
-    def _items(self, result: BatchResult, keep: frozenset[Status]) -> list[tuple[DueItem, ...]]:
-        """Per local row, its items of *keep* statuses in ``due()`` order."""
+    def _items(self, result: BatchResult, keep: frozenset[Status]) -> None:
+        """The open items of *keep* statuses, per local row in ``due()`` order, made on demand.
+
+        Item *j* of row *k* (``span[k][0] <= j < span[k][1]``) is slot ``slot[j]``
+        with status code ``status[j]``; :meth:`item` makes its ``DueItem`` once.
+        """
         cols = result.to_arrays()
         codes = np.array(sorted(STATUS_CODES[s] for s in keep), dtype=np.int8)
         picked = np.flatnonzero(np.isin(cols["status"], codes))
@@ -281,39 +286,40 @@ class _Day:
         order = np.lexsort((slot, s.dose[slot], s.code_rank[slot], rec, status, person))
         person, slot = person[order], slot[order]
         where = picked[order]
-        made = self._make(
-            slot,
-            person,
-            cols["status"][where].tolist(),
+        self.slot: list[int] = slot.tolist()
+        self.status: list[int] = cols["status"][where].tolist()
+        self._dates = (
             cols["earliest"][where].tolist(),
             cols["recommended"][where].tolist(),
             cols["overdue"][where].tolist(),
             cols["latest"][where].tolist(),
         )
-        out: list[tuple[DueItem, ...]] = [()] * len(self.rows)
-        slots: list[list[int]] = [[] for _ in range(len(self.rows))]
-        bounds = np.flatnonzero(np.diff(person)) + 1
-        starts = [0, *bounds.tolist()]
-        ends = [*bounds.tolist(), len(person)]
-        slot_list, person_list = slot.tolist(), person.tolist()
-        for a, b in zip(starts, ends, strict=True):
-            if a < b:
-                out[person_list[a]] = tuple(made[a:b])
-                slots[person_list[a]] = slot_list[a:b]
-        self.slot_of = slots
-        return out
+        self._whys = self._reasons(slot, person)
+        self._made: list[DueItem | None] = [None] * len(self.slot)
+        starts = np.searchsorted(person, np.arange(len(self.rows) + 1)).tolist()
+        #: Per local row, the range of its items.
+        self.span: list[tuple[int, int]] = list(itertools.pairwise(starts))
 
-    def _make(  # noqa: PLR0917 - internal: the columns of the picked items
-        self,
-        slot: Arr,
-        person: Arr,
-        status: list[int],
-        earliest: list[int],
-        recommended: list[int],
-        overdue: list[int],
-        latest: list[int],
-    ) -> list[DueItem]:
-        services = self.slots.service
+    def item(self, j: int) -> DueItem:
+        """Item *j* (made once)."""
+        found = self._made[j]
+        if found is None:
+            earliest, recommended, overdue, latest = self._dates
+            o, lt = overdue[j], latest[j]
+            found = self._made[j] = DueItem(
+                self.slots.service[self.slot[j]],
+                _STATUS_OF[self.status[j]],
+                earliest[j],
+                recommended[j],
+                None if o == NO_DAY else o,
+                None if lt == NO_DAY else lt,
+                None,
+                self._whys[j],
+            )
+        return found
+
+    def _reasons(self, slot: Arr, person: Arr) -> list[tuple[Any, ...]]:
+        """The reason data of each item, one explainer call per slot."""
         whys: list[tuple[Any, ...]] = [()] * len(slot)
         order = np.argsort(slot, kind="stable")
         cuts = np.flatnonzero(np.diff(slot[order])) + 1
@@ -323,21 +329,7 @@ class _Day:
                     group.tolist(), self._why(int(slot[group[0]]), person[group]), strict=True
                 ):
                     whys[k] = why
-        return [
-            DueItem(
-                services[s],
-                _STATUS_OF[st],
-                e,
-                r,
-                None if o == NO_DAY else o,
-                None if lt == NO_DAY else lt,
-                None,
-                why,
-            )
-            for s, st, e, r, o, lt, why in zip(
-                slot.tolist(), status, earliest, recommended, overdue, latest, whys, strict=True
-            )
-        ]
+        return whys
 
     # -- the reason of an item, as the per-person engine words it ---------------------------
 
@@ -522,18 +514,17 @@ def _targets(
 ) -> tuple[Target, ...]:
     reg, rows = ev.reg, ev.rows
     gives = ev.slots.gives(facility)
+    kept = {STATUS_CODES[s] for s in keep}
+    slot, status = ev.slot, ev.status
     found = []
     for k in local:
-        items = ev.items[k]
-        if not items:
-            continue
-        slots = ev.slot_of[k]
-        mine = [(i, s) for i, s in zip(items, slots, strict=True) if gives[s] and i.status in keep]
+        a, b = ev.span[k]
+        mine = [j for j in range(a, b) if gives[slot[j]] and status[j] in kept]
         # opportunistic services go with a person's other services, never alone
-        if mine and any(ev.reaches(k, s) for _, s in mine):
+        if mine and any(ev.reaches(k, slot[j]) for j in mine):
             r = int(rows[k])
             stage = _main_stage(ev.masks[k])
-            chosen = tuple(i for i, _ in mine)
+            chosen = tuple(ev.item(j) for j in mine)
             found.append(Target(reg.person(r), reg.family(r), reg.homes[r], stage, chosen))
     return tuple(found)
 
@@ -551,22 +542,20 @@ def _main_stage(mask: int) -> LifeStage | None:
 def _visit_members(ev: _Day, local: list[int]) -> list[Target]:
     reg, rows = ev.reg, ev.rows
     pregnant = _STAGE_BIT[LifeStage.IBU_HAMIL]
+    slot, status = ev.slot, ev.status
     found = []
     for k in local:
-        items = ev.items[k]
+        a, b = ev.span[k]
         r = int(rows[k])
-        if not items and not reg.pregnancies[r]:
+        if a == b and not reg.pregnancies[r]:
             continue  # nothing to visit for, and cannot be pregnant
         # only what reaches out can call for a visit (visit_member asks the same again)
-        mine = [
-            i
-            for i, s in zip(items, ev.slot_of[k], strict=True)
-            if i.status in _VISIT_STATUSES and ev.reaches(k, s)
-        ]
+        mine = [j for j in range(a, b) if status[j] in _VISIT_CODES and ev.reaches(k, slot[j])]
         if not mine and not ev.masks[k] & pregnant:
             continue  # visit_member lists no one without a reason who is not pregnant
-        person = reg.person(r)
-        member = visit_member(person, reg.family(r), reg.homes[r], ev.stages_of(k), mine, ev.day)
+        items = [ev.item(j) for j in mine]
+        stages = ev.stages_of(k)
+        member = visit_member(reg.person(r), reg.family(r), reg.homes[r], stages, items, ev.day)
         if member is not None:
             found.append(member)
     return found

@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pendulum
 
 from ilp.dates import from_day
-from ilp.errors import PopulationError
+from ilp.errors import ILPError, PopulationError
 from ilp.people import (
     Condition,
     Family,
@@ -52,8 +52,9 @@ def _valid_person(**values: Any) -> Person:
     """A :class:`~ilp.people.Person` of *values* already checked, not checked again.
 
     The columns hold only values the person's converters and validators have
-    passed (and the cross-field checks of ``Person`` hold over the columns,
-    ``Population`` checks them), in the form the converters give (a
+    passed (ids, names, NIKs and areas are checked when the register is made,
+    the rest by ``Population``; a person with pregnancies is made by ``Person``
+    itself, which checks them against each other), in the form the converters give (a
     ``Sex``, a ``pendulum.Date``, a frozenset of conditions, pregnancies
     sorted by HPHT); so the person equals ``Person(**values)`` field by field
     (``tests/fuzz/test_register_columns.py`` compares them), made at a fraction of
@@ -64,6 +65,19 @@ def _valid_person(**values: Any) -> Person:
     for name in _PERSON_FIELDS:
         object.__setattr__(person, name, values[name])
     return person
+
+
+def _check_texts(values: npt.NDArray[Any], field: str) -> None:
+    """Each distinct value of *values* passes the ``Person`` validator of *field* (None too)."""
+    attribute = getattr(attrs.fields(Person), field)
+    try:
+        for value in set(values.tolist()):
+            attribute.validator(None, attribute, value)
+    except ILPError as exc:
+        raise PopulationError(f"{field}: {exc.msg}", field=field, value=None) from None
+    except TypeError:  # unhashable
+        msg = f"{field}: a value that is not text"
+        raise PopulationError(msg, field=field, value=None) from None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -134,6 +148,10 @@ class ColumnRegister:
         if n and (fam.min() < 0 or fam.max() >= f or np.any(fam[1:] < fam[:-1])):
             msg = f"expected family rows below {f} in non-decreasing order"
             raise PopulationError(f"family: {msg}", field="family")
+        _check_texts(self.population.ids, "id")
+        _check_texts(self.names, "name")
+        _check_texts(self.niks, "nik")
+        _check_texts(np.array(self.population.areas, dtype=object), "residence")
         object.__setattr__(self, "_people", [None] * n)
         object.__setattr__(self, "_families", [None] * f)
         starts = np.searchsorted(fam, np.arange(f + 1)).tolist()
@@ -212,19 +230,25 @@ class ColumnRegister:
             )
         pid, sex, birth, name, nik, death, bits, grade, year, res, active = self._rows[row]
         lo, hi = self._preg_starts[row], self._preg_starts[row + 1]
-        return _valid_person(
-            id=str(pid),
-            sex=SEXES[sex],
-            birth_date=_date(birth),
-            name=name,
-            nik=nik,
-            death_date=None if death == NO_DAY else _date(death),
-            conditions=_conditions(bits),
-            pregnancies=tuple(self._pregnancy(k) for k in range(lo, hi)),
-            school=School(grade, year or None) if grade else None,
-            residence=None if res < 0 else self.population.areas[res],
-            ever_sexually_active=_ACTIVE_BACK[active],
-        )
+        values = {
+            "id": pid,
+            "sex": SEXES[sex],
+            "birth_date": _date(birth),
+            "name": name,
+            "nik": nik,
+            "death_date": None if death == NO_DAY else _date(death),
+            "conditions": _conditions(bits),
+            "pregnancies": tuple(self._pregnancy(k) for k in range(lo, hi)) if lo < hi else (),
+            "school": School(grade, year or None) if grade else None,
+            "residence": None if res < 0 else self.population.areas[res],
+            "ever_sexually_active": _ACTIVE_BACK[active],
+        }
+        if lo < hi:  # pregnancies: the checks across them (age, overlap, death) are Person's
+            try:
+                return Person(**values)
+            except ILPError as exc:
+                raise PopulationError(exc.msg, field=exc.field, value=exc.value) from None
+        return _valid_person(**values)
 
     def _pregnancy(self, k: int) -> Pregnancy:
         pop = self.population
