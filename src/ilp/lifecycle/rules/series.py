@@ -23,7 +23,7 @@ from ilp.lifecycle.rules.words import words
 from ilp.lifecycle.semantics import ONE_DAY, Status
 
 if TYPE_CHECKING:
-    from ilp.lifecycle._model import Entry
+    from ilp.lifecycle._model import Entry, Service
 
 __all__ = ["Dose", "SeriesRule", "reason"]
 
@@ -64,12 +64,21 @@ class SeriesRule(RuleBase):
     #: Codes whose records count as doses too, in date order with the series' own
     #: (tetanus status: childhood DPT and BIAS doses count towards T5).
     credit: tuple[str, ...] = ()
+    #: No credit, no birth cohort, each dose its own code: a dose is given when its code
+    #: has a record, and the first record is the one (the fast path of ``evaluate``).
+    _plain: bool = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     kind = RuleKind.SERIES
     REQUIRED = ("doses",)
     OPTIONAL = ("credit",)
     SEVERAL_CODES = True
     REPEATS_CODES = True
+
+    def __attrs_post_init__(self) -> None:
+        codes = [d.code for d in self.doses]
+        plain = not self.credit and len(set(codes)) == len(codes)
+        plain = plain and all(d.born_from is None for d in self.doses)
+        object.__setattr__(self, "_plain", plain)
 
     @classmethod
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[SeriesRule]:
@@ -143,36 +152,51 @@ class SeriesRule(RuleBase):
         """Doses given are completed; the first one not given is listed; later ones are not."""
         b = ctx.b
         recs = ctx.recs
-        used: dict[str, int] = {}
         prev: int | None = None
+        if self._plain:
+            for svc, dose in zip(entry.services, self.doses, strict=True):
+                given = recs.get(dose.code)
+                if not given:
+                    self._next(entry, ctx, svc, dose, prev, out)
+                    return
+                prev = given[0]
+                e = dose.earliest.after(b)
+                out.append(DueItem(svc, _COMPLETED, e, e, None, None, prev, _GIVEN))
+            return
+        used: dict[str, int] = {}
         for svc, dose in zip(entry.services, self.doses, strict=True):
             if dose.born_from is not None and ctx.person.birth_date < dose.born_from:
                 return  # this dose is not for the person's birth cohort
             code = dose.code
             records = self.records(ctx, code) if self.credit else recs.get(code, ())
-            if records:
-                k = used.get(code, 0)
-                if k < len(records):
-                    used[code] = k + 1
-                    prev = records[k]
-                    e = dose.earliest.after(b)
-                    out.append(DueItem(svc, _COMPLETED, e, e, None, None, prev, _GIVEN))
-                    continue
-            e = max(dose.earliest.after(b), scope(entry, ctx)[0])
-            if prev is not None:
-                e = max(e, (dose.min_interval or ONE_DAY).after(prev))
-            rec_age = ctx.region.ages.get(dose.code, dose.recommended)
-            r = e
-            if rec_age is not None:
-                r = max(r, rec_age.after(b))
-            if dose.recommended_interval is not None and prev is not None:
-                r = max(r, dose.recommended_interval.after(prev))
-            o = max(dose.overdue.after(b), e) if dose.overdue is not None else None
-            latest = dose.latest.day(b) if dose.latest is not None else None
-            st = status(ctx.d, e, o, latest)
-            if visible(st, e, ctx):
-                out.append(DueItem(svc, st, e, r, o, latest, None, (reason, dose, prev)))
-            return
+            k = used.get(code, 0)
+            if k >= len(records):
+                self._next(entry, ctx, svc, dose, prev, out)
+                return
+            used[code] = k + 1
+            prev = records[k]
+            e = dose.earliest.after(b)
+            out.append(DueItem(svc, _COMPLETED, e, e, None, None, prev, _GIVEN))
+
+    def _next(  # noqa: PLR0917 - the state of evaluate's walk, handed on once
+        self, entry: Entry, ctx: Ctx, svc: Service, dose: Dose, prev: int | None, out: list[DueItem]
+    ) -> None:
+        """The first dose not given: its window from the age and the previous dose."""
+        b = ctx.b
+        e = max(dose.earliest.after(b), scope(entry, ctx)[0])
+        if prev is not None:
+            e = max(e, (dose.min_interval or ONE_DAY).after(prev))
+        rec_age = ctx.region.ages.get(dose.code, dose.recommended)
+        r = e
+        if rec_age is not None:
+            r = max(r, rec_age.after(b))
+        if dose.recommended_interval is not None and prev is not None:
+            r = max(r, dose.recommended_interval.after(prev))
+        o = max(dose.overdue.after(b), e) if dose.overdue is not None else None
+        latest = dose.latest.day(b) if dose.latest is not None else None
+        st = status(ctx.d, e, o, latest)
+        if visible(st, e, ctx):
+            out.append(DueItem(svc, st, e, r, o, latest, None, (reason, dose, prev)))
 
 
 def reason(name: str, lang: str, dose: Dose | None, prev: int | None) -> str:
