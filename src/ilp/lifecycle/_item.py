@@ -28,10 +28,11 @@ def _date_or_none(day: int | None) -> pendulum.Date | None:
     return None if day is None else from_day(day)
 
 
-# not slotted: a frozen attrs class with a __dict__ is built about a third faster (its
-# __init__ stores into the dict instead of calling object.__setattr__ per field), and
-# due() builds one per item (issue 11)
-@attrs.frozen(eq=True, repr=False, slots=False)
+# not slotted, and its own __init__: a frozen class with a __dict__ is built about a third
+# faster (its __init__ stores into the dict instead of calling object.__setattr__ per
+# field), and attrs' __init__ also makes a setter it does not use here; due() builds one
+# per item (issue 11)
+@attrs.frozen(eq=True, repr=False, slots=False, init=False)
 class DueItem:
     """One service for one person on one date: its status, four dates and the reason.
 
@@ -47,6 +48,27 @@ class DueItem:
     _latest: int | None
     _given: int | None
     _why: Why = attrs.field(eq=False)
+
+    def __init__(  # noqa: PLR0917 - the item's eight fields, as attrs would take them
+        self,
+        service: Service,
+        status: Status,
+        earliest: int,
+        recommended: int,
+        overdue: int | None,
+        latest: int | None,
+        given: int | None,
+        why: Why,
+    ) -> None:
+        fields = self.__dict__
+        fields["service"] = service
+        fields["status"] = status
+        fields["_earliest"] = earliest
+        fields["_recommended"] = recommended
+        fields["_overdue"] = overdue
+        fields["_latest"] = latest
+        fields["_given"] = given
+        fields["_why"] = why
 
     @property
     def code(self) -> str:
