@@ -47,6 +47,7 @@ from ilp.population.simulation import (
     SimResult,
 )
 from ilp.population.simulation._attendance import Attendance, Pick
+from ilp.population.simulation._partition import take_ascending
 from ilp.population.simulation._records import Records
 
 START = pendulum.Date(2025, 1, 1)
@@ -988,6 +989,21 @@ class TestRecords:
 
 
 class TestTrustedHistory:
+    @settings(deadline=None, max_examples=30)
+    @given(st.data())
+    def test_a_task_takes_the_same_records_as_history_take(self, data: st.DataObject) -> None:
+        """A task's people and records (taken without a second check) are those that the
+        checked ``Population.take`` and ``History.take`` give for the same rows."""
+        pop, hist = _people(300, data.draw(st.integers(0, 5)), pregnant=True)
+        rows = np.array(sorted(data.draw(st.sets(st.integers(0, 299), min_size=1))))
+        task_pop, task_hist = take_ascending(pop, hist, rows)
+        want_pop, want_hist = pop.take(rows), hist.take(rows)
+        for name in ("rec_person", "rec_code", "rec_day", "offsets"):
+            assert np.array_equal(getattr(task_hist, name), getattr(want_hist, name)), name
+        assert task_hist.persons == want_hist.persons == len(rows)
+        assert np.array_equal(task_pop.ids, want_pop.ids)
+        assert np.array_equal(task_pop.preg_person, want_pop.preg_person)
+
     def test_it_equals_the_checked_history_of_the_same_columns(self) -> None:
         """Same fields and code offsets as History builds after its checks."""
         want = _checked(4, [3, 0, 0, 2, 1], [4, 0, 0, 2, 4], [9, 5, 3, 7, 8])

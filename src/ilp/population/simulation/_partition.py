@@ -15,6 +15,7 @@ from ilp.lifecycle import Catalogue, Region
 from ilp.network import Network
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns import History, Population
+from ilp.population.columns._model import _trusted_history
 from ilp.population.simulation._layout import Layout, partition_seed
 from ilp.population.simulation._params import Arr, SimParams
 from ilp.population.simulation._task import Task
@@ -64,7 +65,8 @@ def take_ascending(
     columns["preg_person"] = moved[keep].astype(np.int32)
     moved = new[history.rec_person]
     keep = moved >= 0
-    records = History(
+    # rows ascending: the kept records stay sorted by (code, person, day), as checked
+    records = _trusted_history(
         history.codes,
         moved[keep].astype(np.int32),
         history.rec_code[keep],

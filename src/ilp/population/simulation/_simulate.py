@@ -33,6 +33,7 @@ from ilp.lifecycle import Catalogue, Region, national
 from ilp.network import Network
 from ilp.population._arguments import argument_error, check_whole
 from ilp.population.columns import History, Population
+from ilp.population.columns._model import _trusted_history
 from ilp.population.simulation._layout import Layout, can_give_table, layout_of
 from ilp.population.simulation._merge import merge
 from ilp.population.simulation._params import AREA_TYPES, MAX_MONTHS, SITE_TYPES, SimParams
@@ -118,7 +119,8 @@ def simulate(
     cat, params = args.catalogue, args.params
     layout = layout_of(network, population)
     tables = _tables(cat, params, args.history, layout, len(population.areas))
-    full_history = History(
+    # the given history (checked) with the catalogue's other codes after its own
+    full_history = _trusted_history(
         tables.hist_codes,
         args.history.rec_person,
         args.history.rec_code,
