@@ -89,8 +89,11 @@ def in_grades(
         # a recorded grade (moved up each July) overrides the grade from age
         mask[recorded] = False
         for year in years:
-            now = np.where(at == 0, grade, grade + year - at)
-            listed.append(wanted[np.clip(now, 0, 13)])
+            now = co.cache.get(("grade in", year))
+            if now is None:  # the recorded grade moved up to *year* (shared by the entries)
+                now = np.clip(np.where(at == 0, grade, grade + year - at), 0, 13)
+                co.cache["grade in", year] = now
+            listed.append(wanted[now])
         mask[recorded[listed[0] | listed[1] | listed[2]]] = True
     rows = np.flatnonzero(mask)
     rb = b[rows]
@@ -101,11 +104,11 @@ def in_grades(
             ok |= (rb >= lo) & (rb <= hi)
         valid.append(ok)
     if len(recorded):
-        pos = np.searchsorted(rows, recorded)
-        found = pos < len(rows)
-        found[found] = rows[pos[found]] == recorded[found]
+        # the place in *rows* of each listed recorded row: the rows listed before it
+        found = mask[recorded]
+        pos = (np.cumsum(mask) - 1)[recorded[found]]
         for k, ok in enumerate(valid):
-            ok[pos[found]] = listed[k][found]
+            ok[pos] = listed[k][found]
     return rows, valid
 
 
