@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.population._calendar import NO_DAY, Arr
-from ilp.population.batch.cohort import Cohort, take
+from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.result import DUE, MISSED, NOT_LISTED, UPCOMING
 
 if TYPE_CHECKING:
@@ -73,15 +73,13 @@ def decide(  # noqa: PLR0917 - internal helper shared by four rule kinds
         st += use_c.view(np.int8) * np.int8(DUE)
         st += use_p.view(np.int8) * np.int8(MISSED)
     else:
-        count = take(seg.count, sel)
-        gc = np.full(m, NO_DAY, dtype=np.int32)
-        ci = np.flatnonzero(has_c & (count > 0))
-        if len(ci):
-            gc[ci] = run.first_in(co, code, clo[ci], d, ci if sel is None else sel[ci])
-        gp = np.full(m, NO_DAY, dtype=np.int32)
-        pi = np.flatnonzero(use_p & (count > 0))
-        if len(pi):
-            gp[pi] = run.first_in(co, code, plo[pi], phi[pi], pi if sel is None else sel[pi])
+        # first records in the current and in the previous window (a window from NO_DAY
+        # holds none: rows with no such window)
+        gc = run.first_in(co, code, np.where(has_c, clo, NO_DAY), d, sel)
+        if use_p.any():
+            gp = run.first_in(co, code, np.where(use_p, plo, NO_DAY), phi, sel)
+        else:
+            gp = np.full(m, NO_DAY, dtype=np.int32)
         got_c = gc != NO_DAY
         use_n = soon & (~has_c | got_c)
         use_c = has_c & ~use_n

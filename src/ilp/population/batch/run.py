@@ -245,17 +245,34 @@ class Run:
     def first_in(
         self, co: Cohort, code: str, lo: Arr | int, hi: Arr | int, sel: Arr | None = None
     ) -> Arr:
-        """Each row's first record of *code* from *lo* to *hi* (inclusive), or NO_DAY."""
+        """Each row's first record of *code* from *lo* to *hi* (inclusive), or NO_DAY.
+
+        One pass over the code's records: each is tested against its row's
+        bounds, and the first that passes in each row's run is kept.
+        """
         m = len(co) if sel is None else len(sel)
         out = np.full(m, NO_DAY, dtype=np.int32)
-        found = self.first_from(co, code, lo, sel)
-        if found is None:
+        seg = self.segments(co, code)
+        if seg is None or not m:
             return out
-        pos, end, seg = found
-        ok = np.flatnonzero(pos < end)
-        got = seg.day[pos[ok]]
-        inside = got <= (hi if np.ndim(hi) == 0 else hi[ok])  # type: ignore[index]
-        out[ok[inside]] = got[inside]
+        loc, day = seg.loc, seg.day
+        at = loc  # each record's place in *out*
+        if sel is not None:
+            where = np.full(len(co), -1, dtype=np.int32)
+            where[sel] = np.arange(m, dtype=np.int32)
+            at = where[loc]
+        ok = day >= (lo if np.ndim(lo) == 0 else lo[at])  # type: ignore[index]
+        ok &= day <= (hi if np.ndim(hi) == 0 else hi[at])  # type: ignore[index]
+        if sel is not None:
+            ok &= at >= 0
+        idx = np.flatnonzero(ok)
+        if len(idx):
+            # each row's records are consecutive and in day order: its first one passing
+            a = at[idx]
+            first = np.empty(len(idx), dtype=np.bool_)
+            first[0] = True
+            np.not_equal(a[1:], a[:-1], out=first[1:])
+            out[a[first]] = day[idx[first]]
         return out
 
     # -- eligibility ---------------------------------------------------------------------
