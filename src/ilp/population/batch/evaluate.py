@@ -75,8 +75,11 @@ def due_batch(
     whose area is not in the mapping have no flags. A mapping's regions may
     not carry ``ages``.
 
-    Rows sorted by date of birth (as :meth:`Population.sorted_by_birth`
-    makes them) are evaluated faster: each age band is then a slice.
+    The rows are evaluated in order of birth, each age band a slice; a
+    population in another order is put in that order on the first call, and
+    the order is kept with it (weakly) for later calls. Rows already in
+    order of birth (as :meth:`Population.sorted_by_birth` makes them) skip
+    that sort.
     """
     if not isinstance(population, Population):
         msg = f"population: expected a Population, got {type(population).__name__}"
