@@ -5,10 +5,8 @@ The batch lists (``ilp.population.work_lists``) equal the per-person ones.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from importlib import resources
-from pathlib import Path
 
 import attrs
 import pendulum
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 
 from ilp import Family, FamilyRegister, Member, ServiceRecord
 from ilp.files import read_register_columns
+from ilp.interop import write_register
 from ilp.lifecycle import due
 from ilp.network import AreaLevel, FacilityType, load_network
 from ilp.network._routing import can_give, places_for
@@ -147,7 +146,7 @@ def test_batch_lists_equal_the_per_person_lists(case: tuple[FamilyRegister, pend
         assert [v.as_dict() for v in lists.home_visits[area]] == [v.as_dict() for v in visits]
     # the same from the register's CSV files, read into columns (persons made on demand)
     with tempfile.TemporaryDirectory() as tmp:
-        _write_csv(register, Path(tmp))
+        write_register(register, tmp)
         columns = read_register_columns(tmp)
     fast = work_lists(NETWORK, columns, on, targets=POSYANDU, weekly=PUSTU, home_visits=DUSUN)
     assert {k: v.as_dict() for k, v in fast.targets.items()} == {
@@ -164,67 +163,3 @@ def test_batch_lists_equal_the_per_person_lists(case: tuple[FamilyRegister, pend
                 assert [attrs.asdict(x.person, recurse=False) for x in v.family.members] == [
                     attrs.asdict(x.person, recurse=False) for x in want
                 ]
-
-
-def _write_csv(register: FamilyRegister, folder: Path) -> None:
-    """*register* as the CSV files of a register folder (``docs/files.md``)."""
-    flag = {None: "", True: "true", False: "false"}
-    tables: dict[str, list[list[object]]] = {
-        "households.csv": [["kk_number", "address", "residence"]],
-        "people.csv": [
-            [
-                "person_id",
-                "kk_number",
-                "relation",
-                "sex",
-                "birth_date",
-                "name",
-                "nik",
-                "death_date",
-                "residence",
-                "conditions",
-                "school_grade",
-                "school_year",
-                "ever_sexually_active",
-            ]
-        ],
-        "pregnancies.csv": [["person_id", "lmp", "edd", "delivery_date", "outcome", "in_facility"]],
-        "records.csv": [["person_id", "code", "date"]],
-    }
-    for f in register.families:
-        tables["households.csv"].append([f.kk_number, f.address, f.residence])
-        for m in f.members:
-            p = m.person
-            school = p.school
-            tables["people.csv"].append(
-                [
-                    p.id,
-                    f.kk_number,
-                    m.relation.value,
-                    p.sex.value,
-                    p.birth_date,
-                    p.name,
-                    p.nik,
-                    p.death_date,
-                    p.residence,
-                    ";".join(sorted(c.value for c in p.conditions)),
-                    school.grade if school else None,
-                    school.year if school else None,
-                    flag[p.ever_sexually_active],
-                ]
-            )
-            tables["pregnancies.csv"] += [
-                [
-                    p.id,
-                    q.lmp,
-                    q.edd,
-                    q.delivery_date,
-                    q.outcome.value if q.outcome else None,
-                    flag[q.in_facility],
-                ]
-                for q in p.pregnancies
-            ]
-            tables["records.csv"] += [[p.id, r.code, r.date] for r in register.history(p.id)]
-    for name, rows in tables.items():
-        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows(rows)

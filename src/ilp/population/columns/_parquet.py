@@ -15,7 +15,6 @@ checked as the ``.npz`` loader checks it, and every failure is a
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy.typing as npt
 from ilp._atomic import write_atomic
 from ilp.errors import PopulationError
 from ilp.population._calendar import NO_DAY
+from ilp.population._result_file import parquet_modules
 from ilp.population.columns._model import History, Population
 
 __all__ = ["load_parquet", "save_parquet"]
@@ -67,13 +67,7 @@ _SCHEMA: Final[dict[str, tuple[tuple[str, str, bool], ...]]] = {
 
 
 def _arrow() -> Any:
-    try:
-        pa = importlib.import_module("pyarrow")  # an optional extra, imported on use
-        pq = importlib.import_module("pyarrow.parquet")
-    except ImportError:  # pragma: no cover - the dev environment has pyarrow
-        msg = "Parquet needs pyarrow: pip install 'ilp[parquet]'"
-        raise ImportError(msg) from None
-    return pa, pq
+    return parquet_modules()
 
 
 def _dates(days: npt.NDArray[Any], pa: Any) -> Any:
