@@ -195,7 +195,8 @@ class Attendance(TaskState):
         Slot by slot (one service each), so no array is as long as the month's items.
         """
         t = self.t
-        area = t.area_local[self.cols["residence"]]
+        # indices as intp, so that no lookup below first converts its index array
+        area = t.area_local[self.cols["residence"]].astype(np.intp)
         n_areas = len(t.area_factor)
         # the month's draw of each row, or infinity for the unreached and disengaged
         draws = np.where(self.reached & self.engaged, u, np.inf)
@@ -204,7 +205,8 @@ class Attendance(TaskState):
         n_slots = len(t.site_global) + 1  # no site, then the task's sites
         due, received = self.due[k], self.received[k]
         added: list[tuple[Arr, int, Arr]] = []
-        for s, rows, picked, earliest, latest in picks:
+        for s, found, picked, earliest, latest in picks:
+            rows = found.astype(np.intp)
             a = area[rows]
             slots = self._slot[s]  # per area: the site + 1 that gives service s there
             np.add.at(due[:, s], slots, np.bincount(a, minlength=n_areas))

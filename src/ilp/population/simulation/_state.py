@@ -70,7 +70,7 @@ class TaskState:
         self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
         # per service and task area: the task site + 1 that gives it (0: none), and the
         # chance of coming (one row per service, so a service's items look up one row)
-        self._slot = np.ascontiguousarray((task.site_of + 1).T)
+        self._slot = np.ascontiguousarray((task.site_of + 1).T, dtype=np.intp)
         self._chance = np.ascontiguousarray(
             (
                 task.attendance[None, :]
