@@ -177,3 +177,16 @@ class TestSure:
             for entry, *_, test in plan_for(CAT, person, horizon).candidates(age):
                 if test == SURE:
                     assert age_band(entry.eligibility, ctx) == INSIDE, entry.key
+
+
+def test_plans_for_many_horizons_do_not_pile_up() -> None:
+    """Asking with hundreds of horizons keeps a bounded number of plans, and right ones."""
+    from ilp.lifecycle import Catalogue
+
+    cat = Catalogue("copy", CAT.title, CAT.edition, CAT.entries)
+    child = Person("c", Sex.FEMALE, pendulum.Date(2024, 1, 1))
+    for h in range(300):
+        plan_for(cat, child, h)
+    assert len(cat._memo) <= 256
+    on = pendulum.Date(2025, 11, 1)
+    assert due(child, on, catalogue=cat, horizon=3) == due(child, on, catalogue=CAT, horizon=3)

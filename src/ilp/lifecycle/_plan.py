@@ -34,6 +34,7 @@ _SHORT_MONTH: Final = 27
 _LONG_MONTH: Final = 32
 _NO_LIMIT: Final = 1 << 40
 _NO_DAY: Final = 1 << 40
+_PLANS_KEPT: Final = 256
 
 #: How ``due()`` must test an entry's eligibility for a person of an age band:
 #: the age band alone and surely met (no test), the age band alone (``age_band``),
@@ -166,5 +167,8 @@ def plan_for(catalogue: Catalogue, person: Person, horizon: int) -> Plan:
     memo = catalogue._memo  # the catalogue keeps its evaluators' indexes
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _build(catalogue, key[1:])
+        found = _build(catalogue, key[1:])
+        if len(memo) >= _PLANS_KEPT:  # many horizons asked: start again rather than grow
+            memo.clear()
+        memo[key] = found
     return found
