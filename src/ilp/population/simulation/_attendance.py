@@ -15,7 +15,6 @@ from ilp.network import Opening, OpeningKind
 from ilp.population._calendar import NO_DAY
 from ilp.population.batch import STATUS_CODES, due_batch
 from ilp.population.columns import History, Population
-from ilp.population.columns._model import PERSON_COLUMNS
 from ilp.population.simulation._params import Arr
 from ilp.population.simulation._state import TaskState
 
@@ -134,19 +133,7 @@ class Attendance(TaskState):
         *codes*, renumbered from 0."""
         new = np.full(len(pop), -1, dtype=np.int64)
         new[rows] = np.arange(len(rows))
-        moved = new[pop.preg_person]
-        kept = moved >= 0
-        columns = {name: getattr(pop, name)[rows] for name, _ in PERSON_COLUMNS}
-        babies = Population(
-            **columns,
-            areas=pop.areas,
-            preg_person=moved[kept].astype(np.int32),
-            preg_lmp=pop.preg_lmp[kept],
-            preg_edd=pop.preg_edd[kept],
-            preg_delivery=pop.preg_delivery[kept],
-            preg_outcome=pop.preg_outcome[kept],
-            preg_in_facility=pop.preg_in_facility[kept],
-        )
+        babies = pop.take(rows)
         return babies, self.records.of_rows(codes, new, len(rows))
 
     def _picks(
