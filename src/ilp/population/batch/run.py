@@ -558,11 +558,11 @@ class Run:
         same = r is e  # most rules recommend the earliest day: compress it once
         columns: list[Arr | int | None] = [st, e, None if same else r, o, latest, given]
         if keep is not None and not keep.all():
-            idx = np.flatnonzero(keep)
-            if not len(idx):
+            # a mask, not its indices: in order of birth the kept rows come in long runs
+            if not keep.any():
                 return
-            rows = rows[idx]
-            columns = [x if x is None or isinstance(x, int) else x[idx] for x in columns]
+            rows = rows[keep]
+            columns = [x if x is None or isinstance(x, int) else x[keep] for x in columns]
         if same:
             columns[2] = columns[1]
         n = len(rows)
