@@ -343,16 +343,6 @@ def main() -> None:
     )
 
 
-#: The person columns the floor counts (birth and death are compared with the date).
-PERSON_COLUMNS = (
-    "sex",
-    "conditions",
-    "school_grade",
-    "school_year",
-    "sexually_active",
-    "residence",
-)
-
 #: The person and pregnancy columns of a Population (ids aside).
 COLUMNS = (
     "birth",
@@ -370,6 +360,9 @@ COLUMNS = (
     "preg_outcome",
     "preg_in_facility",
 )
+
+#: The person columns the floor counts (birth and death are compared with the date).
+PERSON_COLUMNS = tuple(c for c in COLUMNS if c not in ("birth", "death") and "preg_" not in c)
 
 
 if __name__ == "__main__":
