@@ -105,6 +105,13 @@ NASTY: list[Any] = [
 ]
 
 
+def _nasty(rng: random.Random) -> Any:
+    """A copy of one of :data:`NASTY` (the lists and mappings there are never shared into inputs,
+    where later mutations would change them for every input after, and could nest one in itself).
+    """
+    return _plain(rng.choice(NASTY))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -131,7 +138,7 @@ def mutate_data(data: Any, rng: random.Random, steps: int = 1) -> Any:
         paths = _paths(data)
         path = rng.choice(paths)
         if not path:
-            data = rng.choice(NASTY) if rng.random() < 0.1 else data
+            data = _nasty(rng) if rng.random() < 0.1 else data
             continue
         parent = data
         for key in path[:-1]:
@@ -139,13 +146,13 @@ def mutate_data(data: Any, rng: random.Random, steps: int = 1) -> Any:
         key = path[-1]
         op = rng.randrange(6)
         if op == 0:
-            parent[key] = rng.choice(NASTY)
+            parent[key] = _nasty(rng)
         elif op == 1 and isinstance(parent, dict):
             del parent[key]
         elif op == 1 and isinstance(parent, list):
             parent.pop(key)
         elif op == 2 and isinstance(parent, dict):
-            parent[rng.choice(["colour", "school", "nik", "extra", 5])] = rng.choice(NASTY)
+            parent[rng.choice(["colour", "school", "nik", "extra", 5])] = _nasty(rng)
         elif op == 3 and isinstance(parent, list):
             parent.insert(key, parent[key])
         elif op == 4:
