@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from ilp import _yaml
+from ilp._reader import show
 from ilp._yaml import (
     MAX_ALIAS_VALUES,
     MAX_DEPTH,
@@ -20,7 +21,6 @@ from ilp._yaml import (
     read_json,
     read_text,
     read_yaml,
-    show,
 )
 from ilp.errors import CatalogueError, ILPError, InputFileError, PopulationError
 

@@ -27,13 +27,11 @@ import importlib
 import json
 import math
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final, NoReturn, TypeVar
+from typing import Any, Final, NoReturn
 
 import yaml
 
-from ilp._coerce import known_values
 from ilp.errors import CatalogueError, ILPError, mask_digits
 
 __all__ = [
@@ -42,20 +40,14 @@ __all__ = [
     "MAX_NUMBER_CHARS",
     "SIZE_LIMITS",
     "Map",
-    "Reader",
     "check_bounds",
-    "join",
+    "clip",
     "load_file",
-    "member",
     "read_json",
     "read_text",
     "read_yaml",
-    "show",
-    "text",
-    "whole",
 ]
 
-T = TypeVar("T")
 
 _MB: Final = 1024 * 1024
 #: The largest file read, in bytes, by kind of file (``docs/files.md``).
@@ -126,7 +118,7 @@ class Map(dict[Any, Any]):
 
 
 def _fail(error: ErrorType, msg: str, origin: str | None, line: int | None = None) -> NoReturn:
-    msg = _clip(msg, 200)
+    msg = clip(msg, 200)
     try:
         exc = error(msg, path=origin, line=line)  # type: ignore[call-arg]
     except TypeError:  # an error type without a location
@@ -135,7 +127,7 @@ def _fail(error: ErrorType, msg: str, origin: str | None, line: int | None = Non
     raise exc
 
 
-def _clip(text: str, most: int = _SHOWN_CHARS) -> str:
+def clip(text: str, most: int = _SHOWN_CHARS) -> str:
     text = mask_digits(text)
     return text if len(text) <= most else text[: most - 3] + "..."
 
@@ -252,7 +244,7 @@ class _Builder:
     def start(self, event: Any, line: int | None) -> None:
         is_map = isinstance(event, _PARSER.MappingStartEvent)
         if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
-            self.fail(f"unsafe or unknown tag refused ({_clip(str(event.tag))})", line)
+            self.fail(f"unsafe or unknown tag refused ({clip(str(event.tag))})", line)
         if len(self.stack) >= MAX_DEPTH:
             self.fail(f"lists and mappings nested deeper than {MAX_DEPTH} levels", line)
         self.stack.append(_Frame(Map(line=line) if is_map else [], event.anchor, line))
@@ -270,7 +262,7 @@ class _Builder:
 
     def alias(self, name: str, line: int | None) -> None:
         if name not in self.anchors:
-            self.fail(f"alias *{_clip(name)} names no anchor defined before it", line)
+            self.fail(f"alias *{clip(name)} names no anchor defined before it", line)
         value, size, height = self.anchors[name]
         if len(self.stack) + height > MAX_DEPTH:
             self.fail(f"lists and mappings nested deeper than {MAX_DEPTH} levels", line)
@@ -310,7 +302,7 @@ class _Builder:
             top.merges.extend(sources)
             return
         if key in mapping:
-            mapping.duplicates.append((_clip(str(key)), top.key_line))
+            mapping.duplicates.append((clip(str(key)), top.key_line))
         mapping[key] = value
         mapping.lines[key] = top.key_line
 
@@ -325,7 +317,7 @@ class _Builder:
                 return _MERGE
             return value
         if tag not in _SCALAR_TAGS:
-            self.fail(f"unsafe or unknown tag refused ({_clip(str(tag))})", line)
+            self.fail(f"unsafe or unknown tag refused ({clip(str(tag))})", line)
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             # dates stay text: ilp reads them with as_date, which says what is wrong
             return value
@@ -335,9 +327,9 @@ class _Builder:
         try:
             out = self.loader.yaml_constructors[tag](self.loader, node)
         except (ValueError, TypeError, KeyError, *_YAML_ERRORS):
-            self.fail(f"{_clip(repr(value))} is not a valid {tag.rsplit(':', 1)[-1]}", line)
+            self.fail(f"{clip(repr(value))} is not a valid {tag.rsplit(':', 1)[-1]}", line)
         if isinstance(out, float) and not math.isfinite(out):
-            self.fail(f"{_clip(repr(value))}: NaN and infinity are not accepted", line)
+            self.fail(f"{clip(repr(value))}: NaN and infinity are not accepted", line)
         return out
 
 
@@ -389,7 +381,7 @@ def _json_map(pairs: list[tuple[str, Any]]) -> Map:
     out = Map()
     for key, value in pairs:
         if key in out:
-            out.duplicates.append((_clip(key), None))
+            out.duplicates.append((clip(key), None))
         out[key] = value
     return out
 
@@ -407,7 +399,7 @@ def _json_float(digits: str) -> float:
         raise _JSONRefusedError(msg)
     out = float(digits)
     if not math.isfinite(out):
-        msg = f"{_clip(digits)}: NaN and infinity are not accepted"
+        msg = f"{clip(digits)}: NaN and infinity are not accepted"
         raise _JSONRefusedError(msg)
     return out
 
@@ -479,138 +471,3 @@ def read_json(
     if _depth(data) > MAX_DEPTH:
         _fail(error, f"lists and mappings nested deeper than {MAX_DEPTH} levels", origin)
     return data
-
-
-# ---------------------------------------------------------------------------
-# walking parsed data, collecting every problem
-
-
-class Reader:
-    """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, root: str = "file") -> None:
-        #: The name used for the top level when a problem has no deeper place.
-        self.root = root
-        self.problems: list[tuple[int | None, str, str]] = []
-
-    def problem(self, where: str, line: int | None, msg: str) -> None:
-        self.problems.append((line, where, msg))
-
-    def raise_problems(self, origin: str, error: ErrorType) -> None:
-        """Raise one *error* listing every problem (``origin:line: where: what``), if any."""
-        if not self.problems:
-            return
-        first_line, first_where, first_msg = self.problems[0]
-        lines = tuple(
-            f"{origin}:{ln if ln is not None else '?'}: {where}: {msg}"
-            for ln, where, msg in self.problems
-        )
-        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
-        raise error(  # a located error type (CatalogueError, IndicatorError, ...)
-            f"{first_where}: {first_msg}{more}",
-            path=origin,  # type: ignore[call-arg]
-            line=first_line,
-            key=first_where,
-            problems=lines,
-        )
-
-    def mapping(
-        self,
-        value: Any,
-        where: str,
-        line: int | None,
-        *,
-        required: tuple[str, ...] = (),
-        optional: tuple[str, ...] = (),
-    ) -> Map | None:
-        if not isinstance(value, Map):
-            self.problem(where or self.root, line, f"expected a mapping, got {show(value)}")
-            return None
-        for key, kline in value.duplicates:
-            self.problem(join(where, key), kline, "key given twice")
-        allowed = set(required) | set(optional)
-        for key in value:
-            if key not in allowed:
-                self.problem(
-                    join(where, key),
-                    value.line_of(key),
-                    f"unknown key {show(key)} (allowed: {', '.join(sorted(allowed))})",
-                )
-        for key in required:
-            if key not in value:
-                self.problem(join(where, key), value.line, f"missing required key {key!r}")
-        return value
-
-    def get(self, m: Map, key: str, where: str, convert: Callable[[Any], T], what: str) -> T | None:
-        if key not in m:
-            return None
-        value = m[key]
-        try:
-            return convert(value)
-        except (ValueError, TypeError, ILPError) as exc:
-            detail = getattr(exc, "msg", None) or str(exc)
-            msg = f"{show(value)} is not {what} ({detail})"
-            self.problem(join(where, key), m.line_of(key), msg)
-            return None
-
-    def items(self, m: Map, key: str, where: str) -> list[tuple[Any, str, int | None]]:
-        """The elements of list *key* with their place and line; a non-list is a problem."""
-        if key not in m:
-            return []
-        value = m[key]
-        line = m.line_of(key)
-        if not isinstance(value, list):
-            self.problem(join(where, key), line, "expected a list")
-            return []
-        return [
-            (v, f"{join(where, key)}[{i}]", v.line if isinstance(v, Map) and v.line else line)
-            for i, v in enumerate(value)
-        ]
-
-
-def join(where: str, key: object) -> str:
-    return f"{where}.{_clip(str(key))}" if where else _clip(str(key))
-
-
-def show(value: Any) -> str:
-    """A short rendering of an offending value for a message (bounded, NIKs masked)."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        if len(value) <= 5 and all(isinstance(v, str | int | float | bool | None) for v in value):
-            rendered = repr(value)
-            if len(rendered) <= 40:
-                return mask_digits(rendered)
-        return f"a list of {len(value)}"
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
-        return "a very large number"
-    return _clip(repr(value))
-
-
-def text(value: Any) -> str:
-    """A non-empty string, else TypeError."""
-    if not isinstance(value, str) or not value.strip():
-        msg = "expected non-empty text"
-        raise TypeError(msg)
-    return value
-
-
-def whole(value: Any) -> int:
-    """An int that is not a bool, else TypeError."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = "expected a whole number"
-        raise TypeError(msg)
-    return value
-
-
-def member(kind: type[Any]) -> Callable[[Any], Any]:
-    """A converter to the enum *kind* whose error lists the known values."""
-
-    def read(value: Any) -> Any:
-        try:
-            return kind(value)
-        except (ValueError, TypeError):
-            msg = f"known values: {known_values(kind)}"
-            raise ValueError(msg) from None
-
-    return read

@@ -18,9 +18,10 @@ from typing import Any, Final
 
 import attrs
 
-from ilp._yaml import Reader, read_text, read_yaml
-from ilp._yaml import text as _text
-from ilp._yaml import whole as _int
+from ilp._reader import Reader
+from ilp._reader import text as _text
+from ilp._reader import whole as _int
+from ilp._yaml import read_text, read_yaml
 from ilp.errors import CodeMapError
 from ilp.people import Condition
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from ilp._yaml import MAX_DEPTH, SIZE_LIMITS, check_bounds, read_json, read_text, show
+from ilp._reader import show
+from ilp._yaml import MAX_DEPTH, SIZE_LIMITS, check_bounds, read_json, read_text
 from ilp.errors import FHIRError, InputFileError
 
 __all__ = ["BUNDLE_TYPES", "STREAM_BYTES", "open_entries"]

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import attrs
 
-from ilp._yaml import show
+from ilp._reader import show
 from ilp.errors import FHIRError
 from ilp.interop._codemap import CodeMap
 from ilp.interop._common import ext, zone

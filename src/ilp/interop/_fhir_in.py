@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from ilp._yaml import show
+from ilp._reader import show
 from ilp.errors import FHIRError
 from ilp.interop._codemap import CodeMap, default_codemap
 from ilp.interop._common import DEFAULT_TZ, EPISODE_TYPE, KK

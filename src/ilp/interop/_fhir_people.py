@@ -10,7 +10,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
-from ilp._yaml import show
+from ilp._reader import show
 from ilp.errors import ILPError
 from ilp.interop._codemap import ICD10, ILP_CONDITION
 from ilp.interop._common import ILP_PERSON, NIK

@@ -9,7 +9,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
-from ilp._yaml import show
+from ilp._reader import show
 from ilp.errors import FHIRError, ILPError
 from ilp.interop._codemap import ILP_SERVICE, LOINC, REASON, Resource
 from ilp.interop._fhir_context import (

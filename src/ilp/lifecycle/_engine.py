@@ -20,8 +20,8 @@ import attrs
 import pendulum
 
 from ilp._coerce import member_of
+from ilp._reader import show
 from ilp._vocabulary import Cluster, PointOfCare
-from ilp._yaml import show
 from ilp.dates import Duration, as_date
 from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem

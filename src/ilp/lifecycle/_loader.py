@@ -16,11 +16,12 @@ from typing import Any, Final
 import attrs
 import pendulum
 
+from ilp._reader import Reader, show
+from ilp._reader import member as _member
+from ilp._reader import text as _text
+from ilp._reader import whole as _int
 from ilp._vocabulary import Cluster, Label, PointOfCare
-from ilp._yaml import Map, Reader, load_file, read_yaml, show
-from ilp._yaml import member as _member
-from ilp._yaml import text as _text
-from ilp._yaml import whole as _int
+from ilp._yaml import Map, load_file, read_yaml
 from ilp.dates import Duration
 from ilp.errors import CatalogueError
 from ilp.lifecycle._cycles import cycles

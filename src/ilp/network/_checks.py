@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from ilp._yaml import Reader as _Reader
-from ilp._yaml import show as _show
+from ilp._reader import Reader as _Reader
+from ilp._reader import show as _show
 from ilp.lifecycle import Catalogue, national
 from ilp.network._items import _Parsed
 from ilp.network._model import Area, AreaLevel, Facility, FacilityType

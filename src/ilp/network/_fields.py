@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Final
 
+from ilp._reader import whole as _int
 from ilp._vocabulary import Cluster
 from ilp._yaml import Map as _Map
-from ilp._yaml import whole as _int
 from ilp.dates import as_date
 from ilp.network._model import AreaLevel
 

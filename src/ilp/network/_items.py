@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ilp._reader import Reader as _Reader
+from ilp._reader import member as _member
+from ilp._reader import show as _show
+from ilp._reader import text as _text
 from ilp._vocabulary import Cluster
 from ilp._yaml import Map as _Map
-from ilp._yaml import Reader as _Reader
-from ilp._yaml import member as _member
-from ilp._yaml import show as _show
-from ilp._yaml import text as _text
 from ilp.network._fields import (
     _cluster,
     _code_text,

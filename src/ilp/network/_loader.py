@@ -24,9 +24,9 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any, Final
 
-from ilp._yaml import Reader as _Reader
+from ilp._reader import Reader as _Reader
+from ilp._reader import show as _show
 from ilp._yaml import load_file
-from ilp._yaml import show as _show
 from ilp.errors import ILPError, NetworkError
 from ilp.lifecycle import Catalogue
 from ilp.network._checks import _check_areas, _check_codes, _check_facilities, _check_flags

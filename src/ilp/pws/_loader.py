@@ -13,11 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
+from ilp._reader import Reader, join
+from ilp._reader import member as _member
+from ilp._reader import text as _text
+from ilp._reader import whole as _int
 from ilp._vocabulary import Label
-from ilp._yaml import Map, Reader, join, load_file, read_yaml
-from ilp._yaml import member as _member
-from ilp._yaml import text as _text
-from ilp._yaml import whole as _int
+from ilp._yaml import Map, load_file, read_yaml
 from ilp.dates import as_date
 from ilp.errors import IndicatorError
 from ilp.people import Condition

@@ -13,8 +13,9 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
+from ilp._reader import Reader
 from ilp._vocabulary import Label
-from ilp._yaml import Map, Reader
+from ilp._yaml import Map
 
 if TYPE_CHECKING:
     from ilp.lifecycle._item import DueItem

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ilp._yaml import Map, Reader
-from ilp._yaml import whole as _int
+from ilp._reader import Reader
+from ilp._reader import whole as _int
+from ilp._yaml import Map
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code

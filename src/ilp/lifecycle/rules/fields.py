@@ -15,9 +15,10 @@ from typing import Any, Final, TypeVar
 
 import pendulum
 
+from ilp._reader import Reader, whole
+from ilp._reader import text as _text
 from ilp._vocabulary import Label
-from ilp._yaml import Map, Reader, whole
-from ilp._yaml import text as _text
+from ilp._yaml import Map
 from ilp.dates import Duration, as_date
 from ilp.lifecycle._model import Limit
 

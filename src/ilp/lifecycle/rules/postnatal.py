@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ilp._yaml import Map, Reader
-from ilp._yaml import member as _member
+from ilp._reader import Reader
+from ilp._reader import member as _member
+from ilp._yaml import Map
 from ilp.dates import Duration, from_day
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ilp._yaml import Map, Reader
+from ilp._reader import Reader
+from ilp._yaml import Map
 from ilp.dates import Duration, from_day
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields

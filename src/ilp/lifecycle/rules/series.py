@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import pendulum
 
-from ilp._yaml import Map, Reader
+from ilp._reader import Reader
+from ilp._yaml import Map
 from ilp.dates import Duration, from_day
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
