@@ -311,3 +311,60 @@ class TestBadInput:
         with pytest.raises(PopulationError, match="history"):
             two.save(tmp_path / "p.npz", history)
         assert History.load(path, one).persons == 1
+
+
+def _with_pregnancies(n: int, counts: list[int]) -> Population:
+    """*n* women born 1980, the *i*-th with ``counts[i % len(counts)]`` pregnancies a year apart."""
+    birth = pendulum.Date(1980, 1, 1).toordinal()
+    person, lmp = [], []
+    for row in range(n):
+        for k in range(counts[row % len(counts)]):
+            person.append(row)
+            lmp.append(birth + 20 * 365 + 400 * k + row)
+    lmps = np.array(lmp, dtype=np.int32)
+    return Population(
+        ids=np.array([f"w{i}" for i in range(n)], dtype=object),
+        birth=np.full(n, birth, dtype=np.int32),
+        sex=np.zeros(n, dtype=np.int8),
+        preg_person=np.array(person, dtype=np.int32),
+        preg_lmp=lmps,
+        preg_edd=lmps + 280,
+        preg_delivery=np.where(np.arange(len(lmps)) % 2 == 0, lmps + 270, NO_DAY).astype(np.int32),
+        preg_outcome=np.where(np.arange(len(lmps)) % 2 == 0, 0, -1).astype(np.int8),
+        preg_in_facility=np.where(np.arange(len(lmps)) % 2 == 0, 1, -1).astype(np.int8),
+    )
+
+
+class TestTake:
+    @settings(deadline=None, max_examples=60)
+    @given(
+        st.integers(1, 12).flatmap(
+            lambda n: st.tuples(
+                st.just(n),
+                st.lists(st.integers(0, 3), min_size=1, max_size=4),
+                st.permutations(range(n)).flatmap(
+                    lambda p: st.integers(0, len(p)).map(lambda k: p[:k])
+                ),
+            )
+        )
+    )
+    def test_take_gives_each_row_its_pregnancies_as_a_plain_filter_and_sort_does(
+        self, case: tuple[int, list[int], list[int]]
+    ) -> None:
+        """take() of any distinct rows in any order: each taken row's pregnancies, in the
+        order of the rows then of the HPHT, renumbered; as a map of every row and a lexsort."""
+        n, counts, rows = case
+        population = _with_pregnancies(n, counts)
+        picked = population.take(rows)
+        new = np.full(n, -1, dtype=np.int64)
+        new[rows] = np.arange(len(rows))
+        moved = new[population.preg_person]
+        kept = np.flatnonzero(moved >= 0)
+        order = kept[np.lexsort((population.preg_lmp[kept], moved[kept]))]
+        assert picked.preg_person.tolist() == moved[order].tolist()
+        assert picked.preg_person.dtype == np.int32
+        for name in ("preg_lmp", "preg_edd", "preg_delivery", "preg_outcome", "preg_in_facility"):
+            got, want = getattr(picked, name), getattr(population, name)[order]
+            assert got.dtype == want.dtype
+            assert got.tolist() == want.tolist(), name
+        assert picked.ids.tolist() == [f"w{r}" for r in rows]

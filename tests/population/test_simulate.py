@@ -938,7 +938,7 @@ class TestRecords:
         codes = tuple(data.draw(st.permutations(CODES))[: data.draw(st.integers(1, 5))])
         new = np.full(persons, -1, dtype=np.int64)
         new[rows] = np.arange(len(rows))
-        got = records.of_rows(codes, new, len(rows))
+        got = records.of_rows(codes, np.array(rows, dtype=np.intp))
         kept = [
             (int(new[p]), codes.index(CODES[c]), d)
             for p, c, d in first

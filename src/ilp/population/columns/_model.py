@@ -198,11 +198,7 @@ class Population:
     def take(self, rows: npt.ArrayLike) -> Population:
         """The people in *rows* (distinct row numbers), in that order, with their pregnancies."""
         picked = _rows_arg(rows, len(self))
-        new = np.full(len(self), -1, dtype=np.int64)
-        new[picked] = np.arange(len(picked))
-        moved = new[self.preg_person]
-        kept = np.flatnonzero(moved >= 0)
-        order = kept[np.lexsort((self.preg_lmp[kept], moved[kept]))]
+        order, preg_person = _pregnancies_of(self.preg_person, picked, len(self))
         return Population(
             ids=self.ids[picked],
             birth=self.birth[picked],
@@ -214,7 +210,7 @@ class Population:
             sexually_active=self.sexually_active[picked],
             residence=self.residence[picked],
             areas=self.areas,
-            preg_person=moved[order].astype(np.int32),
+            preg_person=preg_person,
             preg_lmp=self.preg_lmp[order],
             preg_edd=self.preg_edd[order],
             preg_delivery=self.preg_delivery[order],
@@ -507,6 +503,27 @@ def code_offsets(rec_code: npt.NDArray[np.int16], n_codes: int) -> npt.NDArray[n
     """
     bounds = np.searchsorted(rec_code, np.arange(n_codes + 1, dtype=np.int16))
     return bounds.astype(np.int64)
+
+
+def _pregnancies_of(
+    preg_person: npt.NDArray[np.int32], picked: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int32]]:
+    """The pregnancies of the rows *picked* (distinct, any order) among *n* people: their
+    indices, in the order of the rows picked then of the HPHT, and their new row numbers.
+
+    The pregnancy rows are sorted by person and HPHT (as checked), so each
+    person's pregnancies are one slice, found by a search: the work grows with
+    the rows picked, not with the population (a simulation takes a few
+    thousand babies of millions each week).
+    """
+    # rows as int32 like the column, so the search does not copy the column to int64
+    query = picked.astype(np.int32) if n <= np.iinfo(np.int32).max else picked
+    lo = np.searchsorted(preg_person, query, side="left")
+    counts = np.searchsorted(preg_person, query, side="right") - lo
+    starts = np.cumsum(counts) - counts
+    order = np.repeat(lo - starts, counts) + np.arange(int(counts.sum()))
+    people = np.repeat(np.arange(len(picked), dtype=np.int32), counts)
+    return order.astype(np.intp), people
 
 
 def _rows_arg(rows: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:

@@ -131,10 +131,7 @@ class Attendance(TaskState):
     ) -> tuple[Population, History]:
         """The people in *rows* (ascending) of the month's population, and their records of
         *codes*, renumbered from 0."""
-        new = np.full(len(pop), -1, dtype=np.int64)
-        new[rows] = np.arange(len(rows))
-        babies = pop.take(rows)
-        return babies, self.records.of_rows(codes, new, len(rows))
+        return pop.take(rows), self.records.of_rows(codes, rows)
 
     def _picks(
         self,
@@ -232,19 +229,22 @@ class Attendance(TaskState):
 
     def _next_open(self, m0: int, m1: int) -> Arr | None:
         """Per task site and day of the month, the offset of the next opening day (or 99)."""
-        openings = self.t.openings
-        if all(o is None for o in openings):
+        if self._opens is None:  # the distinct openings, and each site's (-1: none)
+            distinct: dict[Any, int] = {}
+            site = [
+                -1 if o is None else distinct.setdefault(o, len(distinct)) for o in self.t.openings
+            ]
+            self._opens = (tuple(distinct), np.array(site, dtype=np.intp))
+        openings, index = self._opens
+        if not openings:
             return None
         span = m1 - m0 + 1
-        rows: dict[Any, Arr] = {}
-        table = np.full((len(openings), span), 99, dtype=np.int64)
-        for s, opening in enumerate(openings):
-            row = rows.get(opening)
-            if row is None:
-                row = np.full(span + 1, 99, dtype=np.int64)
-                for d in _opening_days(opening, self.t.holidays, m0, m1):
-                    row[d - m0] = d - m0
-                # the next opening at or after each day: a reversed running minimum
-                row = rows[opening] = np.minimum.accumulate(row[::-1])[::-1][:span]
-            table[s] = row
+        # one row per distinct opening, and a last row of 99 for the sites without one
+        rows = np.full((len(openings) + 1, span + 1), 99, dtype=np.int64)
+        for i, opening in enumerate(openings):
+            for d in _opening_days(opening, self.t.holidays, m0, m1):
+                rows[i, d - m0] = d - m0
+        # the next opening at or after each day: a reversed running minimum
+        rows = np.minimum.accumulate(rows[:, ::-1], axis=1)[:, ::-1][:, :span]
+        table: Arr = rows[index]
         return table

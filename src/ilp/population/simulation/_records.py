@@ -79,22 +79,39 @@ class Records:
             self.codes, self.person, self.code, self.day, persons, offsets=self.offsets
         )
 
-    def of_rows(self, codes: tuple[str, ...], new: Arr, persons: int) -> History:
-        """The records of *codes* (in that order) of the rows that *new* numbers (>= 0), as a
-        history of *persons* people (the numbering keeps the rows' order)."""
+    def of_rows(self, codes: tuple[str, ...], rows: Arr) -> History:
+        """The records of *codes* (in that order) of the people in *rows* (ascending), as a
+        history of ``len(rows)`` people numbered from 0 in that order.
+
+        Each code's records are sorted by person: the slice of those from the
+        first row to the last is found by a search, and its records are matched
+        to *rows* by another (the work grows with that slice, not with the
+        population).
+        """
         offsets = self.offsets
         person, day = self.person, self.day
-        people, kinds, days = [], [], []
-        for i, code in enumerate(codes):
+        query = rows.astype(np.int32)  # as the person column: no copy of it to int64
+        people = [np.zeros(0, dtype=np.int32)]
+        kinds = [np.zeros(0, dtype=np.int16)]
+        days = [np.zeros(0, dtype=np.int32)]
+        for i, code in enumerate(codes if len(query) else ()):
             k = self.codes.index(code)
             lo, hi = int(offsets[k]), int(offsets[k + 1])
-            moved = new[person[lo:hi]]
-            kept = np.flatnonzero(moved >= 0)
-            people.append(moved[kept].astype(np.int32))
+            block = person[lo:hi]
+            first = lo + int(np.searchsorted(block, query[0], side="left"))
+            last = lo + int(np.searchsorted(block, query[-1], side="right"))
+            near = person[first:last]
+            at = np.searchsorted(query, near)  # below len(query): no record is past the last
+            kept = np.flatnonzero(query[at] == near)
+            people.append(at[kept].astype(np.int32))
             kinds.append(np.full(len(kept), i, dtype=np.int16))
-            days.append(day[lo:hi][kept])
+            days.append(day[first:last][kept])
         return _trusted_history(
-            codes, np.concatenate(people), np.concatenate(kinds), np.concatenate(days), persons
+            codes,
+            np.concatenate(people),
+            np.concatenate(kinds),
+            np.concatenate(days),
+            len(rows),
         )
 
     def copies(self) -> tuple[Arr, Arr, Arr]:

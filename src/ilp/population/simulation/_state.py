@@ -68,6 +68,8 @@ class TaskState:
         self.part_received = np.zeros(self.n_parts, dtype=np.int64)
         self.people_start = np.bincount(self.part, minlength=self.n_parts).astype(np.int64)
         self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
+        self._opens: tuple[tuple[Any, ...], Arr] | None = None  # see Attendance._next_open
+        self._buffers: dict[str, Arr] = {}  # see _extended
         # per service and task area: the task site + 1 that gives it (0: none), and the
         # chance of coming (one row per service, so a service's items look up one row)
         self._slot = np.ascontiguousarray((task.site_of + 1).T, dtype=np.intp)
@@ -79,6 +81,23 @@ class TaskState:
             ).T
         )
         self._where = {c: i for i, c in enumerate(task.services)}
+
+    def _extended(self, name: str, old: Arr, values: Arr) -> Arr:
+        """*old* with *values* after it (along the last axis), in a buffer kept with room.
+
+        Babies join every month: copying every row column each time would move
+        the whole task a dozen times over for a few thousand rows. The result
+        is a view of the buffer named *name*; the next call writes after it.
+        """
+        n, b = old.shape[-1], values.shape[-1]
+        buf = self._buffers.get(name)
+        if buf is None or old.base is not buf or buf.shape[-1] < n + b:
+            room = n + b + max((n + b) // 16, 1024)
+            buf = np.empty((*old.shape[:-1], room), dtype=old.dtype)
+            buf[..., :n] = old
+            self._buffers[name] = buf
+        buf[..., n : n + b] = values
+        return buf[..., : n + b]
 
     # -- draws, per partition in its own order -----------------------------------------
 

@@ -192,24 +192,24 @@ class VitalEvents(TaskState):
             value = values.get(name)
             if value is None:  # residence and any column we do not know: the mother's
                 value = col[mother]
-            cols[name] = np.concatenate([col, value.astype(col.dtype, copy=False)])
+            cols[name] = self._extended(name, col, value.astype(col.dtype, copy=False))
         dies = draws[1] < p.neonatal_mortality
         death = np.full(b, NO_DAY, dtype=np.int32)
         death[dies] = (day[dies] + np.floor(draws[2][dies] * NEONATAL_DAYS)).astype(np.int32)
-        self.death_day = np.concatenate([self.death_day, death])
+        self.death_day = self._extended("death_day", self.death_day, death)
         if self.households is not None:
-            self.households = np.concatenate([self.households, self.households[mother]])
-        self.part = np.concatenate([self.part, owner])
-        self.lid = np.concatenate([self.lid, new_lid])
+            family = self.households[mother]
+            self.households = self._extended("households", self.households, family)
+        self.part = self._extended("part", self.part, owner)
+        self.lid = self._extended("lid", self.lid, new_lid)
         rows = n + np.arange(b)
         for q in np.unique(owner).tolist():
             self.members[q] = np.concatenate([self.members[q], rows[owner == q]])
         self.engaged = np.concatenate([self.engaged, np.ones(b, dtype=np.bool_)])
         self.reached = np.concatenate([self.reached, draws[4] >= p.unreached])
         g = self.t.n_groups
-        self.ever_due = np.concatenate([self.ever_due, np.zeros((g, b), dtype=np.bool_)], axis=1)
-        self.ever_received = np.concatenate(
-            [self.ever_received, np.zeros((g, b), dtype=np.bool_)], axis=1
-        )
+        none = np.zeros((g, b), dtype=np.bool_)
+        self.ever_due = self._extended("ever_due", self.ever_due, none)
+        self.ever_received = self._extended("ever_received", self.ever_received, none)
         out: Arr = draws[5]
         return out
