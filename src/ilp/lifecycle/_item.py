@@ -7,9 +7,10 @@ become :class:`pendulum.Date` only when read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Final
 
-import attrs
 import pendulum
 
 from ilp._vocabulary import Cluster, Label, PointOfCare
@@ -17,7 +18,7 @@ from ilp.dates import from_day
 from ilp.lifecycle._model import Service
 from ilp.lifecycle.semantics import Status
 
-__all__ = ["DueItem", "Why"]
+__all__ = ["DueItem", "Why", "new_item"]
 
 #: Why an item's dates are what they are: its rule kind's reason function, then what that
 #: function reads (``why[0](name, lang, *why[1:])`` gives the text in one language).
@@ -28,29 +29,32 @@ def _date_or_none(day: int | None) -> pendulum.Date | None:
     return None if day is None else from_day(day)
 
 
-# not slotted, and its own __init__: a frozen class with a __dict__ is built about a third
-# faster (its __init__ stores into the dict instead of calling object.__setattr__ per
-# field), and attrs' __init__ also makes a setter it does not use here; due() builds one
-# per item (issue 11)
-@attrs.frozen(eq=True, repr=False, slots=False, init=False)
-class DueItem:
+# A tuple underneath: due() makes one per item, and tuple.__new__ (new_item) builds one in
+# about a third of the time of a frozen class's __init__ (issue 11). Equality, hashing and
+# pickling are those of the frozen attrs class it was: the seven fields without the reason
+# data, only between DueItems; no order.
+class DueItem(tuple):  # type: ignore[type-arg]  # the fields are the typed properties below
     """One service for one person on one date: its status, four dates and the reason.
 
     Dates are ``pendulum.Date`` (or None where they do not apply). ``reason``
     says in Indonesian and English why the dates are what they are.
+    Immutable, hashable and equal by value (the reason data aside).
     """
 
-    service: Service
-    status: Status
-    _earliest: int
-    _recommended: int
-    _overdue: int | None
-    _latest: int | None
-    _given: int | None
-    _why: Why = attrs.field(eq=False)
+    __slots__ = ()
+    __match_args__ = (
+        "service",
+        "status",
+        "_earliest",
+        "_recommended",
+        "_overdue",
+        "_latest",
+        "_given",
+        "_why",
+    )
 
-    def __init__(  # noqa: PLR0917 - the item's eight fields, as attrs would take them
-        self,
+    def __new__(  # noqa: PLR0917 - the item's eight fields, in order
+        cls,
         service: Service,
         status: Status,
         earliest: int,
@@ -59,16 +63,63 @@ class DueItem:
         latest: int | None,
         given: int | None,
         why: Why,
-    ) -> None:
-        fields = self.__dict__
-        fields["service"] = service
-        fields["status"] = status
-        fields["_earliest"] = earliest
-        fields["_recommended"] = recommended
-        fields["_overdue"] = overdue
-        fields["_latest"] = latest
-        fields["_given"] = given
-        fields["_why"] = why
+    ) -> DueItem:
+        """The item of *service* with *status*, its day numbers and its reason data."""
+        return _new(cls, (service, status, earliest, recommended, overdue, latest, given, why))
+
+    if TYPE_CHECKING:
+
+        @property
+        def service(self) -> Service:
+            """The service (its code, label, dose, cluster and points of care)."""
+
+        @property
+        def status(self) -> Status:
+            """Overdue, due, upcoming, missed or completed on the date."""
+
+        @property
+        def _earliest(self) -> int: ...
+        @property
+        def _recommended(self) -> int: ...
+        @property
+        def _overdue(self) -> int | None: ...
+        @property
+        def _latest(self) -> int | None: ...
+        @property
+        def _given(self) -> int | None: ...
+        @property
+        def _why(self) -> Why: ...
+
+    else:
+        service = property(itemgetter(0), doc="The service (its code, label, dose, cluster ...).")
+        status = property(itemgetter(1), doc="Overdue, due, upcoming, missed or completed.")
+        _earliest = property(itemgetter(2))
+        _recommended = property(itemgetter(3))
+        _overdue = property(itemgetter(4))
+        _latest = property(itemgetter(5))
+        _given = property(itemgetter(6))
+        _why = property(itemgetter(7))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self[:7] == other[:7]
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self[:7] != other[:7]
+
+    def __hash__(self) -> int:
+        return hash(self[:7])
+
+    def __lt__(self, other: object) -> bool:
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return tuple(self)
 
     @property
     def code(self) -> str:
@@ -162,3 +213,16 @@ def _reason(name: Label, status: Status, why: Why, given: int | None, latest: in
         ids += f"; tidak dapat diberikan lagi setelah {last}"
         ens += f"; can no longer be given after {last}"
     return Label(ids, ens)
+
+
+_new: Final = tuple.__new__
+
+if TYPE_CHECKING:
+
+    def new_item(
+        fields: tuple[Service, Status, int, int, int | None, int | None, int | None, Why], /
+    ) -> DueItem:
+        """``DueItem(*fields)``, without the call of ``DueItem.__new__`` (the rules' hot path)."""
+
+else:
+    new_item = partial(_new, DueItem)

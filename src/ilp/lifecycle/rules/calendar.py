@@ -15,6 +15,7 @@ import attrs
 from ilp._reader import Reader
 from ilp._reader import whole as _int
 from ilp._yaml import Map
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
@@ -83,7 +84,7 @@ class CalendarRule(RuleBase):
             records = [r for r in ctx.recs.get(svc.code, ()) if r >= start]
             if len(records) >= self.limit:
                 last = records[self.limit - 1]
-                out.append(DueItem(svc, Status.COMPLETED, last, last, None, None, last, why))
+                out.append(new_item((svc, Status.COMPLETED, last, last, None, None, last, why)))
                 return
         spans = year_windows(self._years, ctx.year, self._spans)
         occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, out)

@@ -14,6 +14,7 @@ import attrs
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
@@ -68,11 +69,11 @@ class OnceRule(RuleBase):
         o = max(self.overdue.after(b), e) if self.overdue is not None else None
         latest = self.latest.day(b) if self.latest is not None else None
         if given:
-            out.append(DueItem(svc, Status.COMPLETED, e, r, o, latest, given[0], (reason, None)))
+            out.append(new_item((svc, Status.COMPLETED, e, r, o, latest, given[0], (reason, None))))
             return
         st = status(ctx.d, e, o, latest)
         if visible(st, e, ctx):
-            out.append(DueItem(svc, st, e, r, o, latest, None, (reason, rec_age)))
+            out.append(new_item((svc, st, e, r, o, latest, None, (reason, rec_age))))
 
 
 def reason(name: str, lang: str, recommended: Duration | None) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from ilp.dates import from_day, months_between
-from ilp.lifecycle._item import DueItem, Why
+from ilp.lifecycle._item import DueItem, Why, new_item
 from ilp.lifecycle._stages import LifeStage, stages_on_day
 from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, Status, school_year_of
 from ilp.people import Person, Pregnancy
@@ -301,17 +301,17 @@ def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
     if cur is not None:
         given = given_in(records, cur[0], d)
         if given is None:
-            out.append(DueItem(svc, Status.DUE, cur[0], cur[0], None, cur[1], None, why))
+            out.append(new_item((svc, Status.DUE, cur[0], cur[0], None, cur[1], None, why)))
             return
         if nxt is not None and nxt[0] - d <= ctx.horizon:
-            out.append(DueItem(svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why))
+            out.append(new_item((svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why)))
         else:
-            out.append(DueItem(svc, Status.COMPLETED, cur[0], cur[0], None, cur[1], given, why))
+            out.append(new_item((svc, Status.COMPLETED, cur[0], cur[0], None, cur[1], given, why)))
         return
     if nxt is not None and nxt[0] - d <= ctx.horizon:
-        out.append(DueItem(svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why))
+        out.append(new_item((svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why)))
         return
     if prev is not None:
         given = given_in(records, prev[0], prev[1])
         st = Status.MISSED if given is None else Status.COMPLETED
-        out.append(DueItem(svc, st, prev[0], prev[0], None, prev[1], given, why))
+        out.append(new_item((svc, st, prev[0], prev[0], None, prev[1], given, why)))

@@ -16,6 +16,7 @@ from ilp._reader import Reader
 from ilp._reader import member as _member
 from ilp._yaml import Map
 from ilp.dates import Duration, from_day
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Codes, Parsed, RuleBase
@@ -116,14 +117,14 @@ class PostnatalRule(RuleBase):
             why = (reason, v, anchor, self.anchor)
             given = given_in(ctx.recs.get(v.code, ()), anchor, d)
             if given is not None:
-                out.append(DueItem(svc, Status.COMPLETED, e, e, None, latest, given, why))
+                out.append(new_item((svc, Status.COMPLETED, e, e, None, latest, given, why)))
                 continue
             st = status(d, e, None, latest)
             if st is Status.UPCOMING:
                 if visible(st, e, ctx):
-                    out.append(DueItem(svc, st, e, e, None, latest, None, why))
+                    out.append(new_item((svc, st, e, e, None, latest, None, why)))
                 return
-            out.append(DueItem(svc, st, e, e, None, latest, None, why))
+            out.append(new_item((svc, st, e, e, None, latest, None, why)))
 
 
 def reason(name: str, lang: str, visit: Visit, anchor: int, what: Anchor) -> str:

@@ -14,6 +14,7 @@ import attrs
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration, from_day
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Codes, Parsed, RuleBase
@@ -137,15 +138,15 @@ class PregnancyRule(RuleBase):
             r = max(c.recommended.after(lmp), e) if c.recommended is not None else e
             o = max(c.overdue.after(lmp), e) if c.overdue is not None else None
             if given is not None:
-                out.append(DueItem(svc, Status.COMPLETED, e, r, o, latest, given, why))
+                out.append(new_item((svc, Status.COMPLETED, e, r, o, latest, given, why)))
                 prev = given
                 continue
             st = status(d, e, o, latest)
             if st is Status.MISSED:
-                out.append(DueItem(svc, st, e, r, o, latest, None, why))
+                out.append(new_item((svc, st, e, r, o, latest, None, why)))
                 continue
             if visible(st, e, ctx):
-                out.append(DueItem(svc, st, e, r, o, latest, None, why))
+                out.append(new_item((svc, st, e, r, o, latest, None, why)))
             return
 
 

@@ -14,6 +14,7 @@ import attrs
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration, from_day
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
@@ -88,13 +89,13 @@ class RecurringRule(RuleBase):
         why = (reason, self.interval, last)
         if last is not None and (e > ctx.d or (end is not None and e > end)):
             if e - ctx.d <= ctx.horizon and (end is None or e <= end):
-                out.append(DueItem(svc, Status.UPCOMING, e, e, o, end, None, why))
+                out.append(new_item((svc, Status.UPCOMING, e, e, o, end, None, why)))
             else:
-                out.append(DueItem(svc, Status.COMPLETED, e, e, o, end, last, why))
+                out.append(new_item((svc, Status.COMPLETED, e, e, o, end, last, why)))
             return
         st = status(ctx.d, e, o, end)
         if visible(st, e, ctx):
-            out.append(DueItem(svc, st, e, e, o, end, None, why))
+            out.append(new_item((svc, st, e, e, o, end, None, why)))
 
 
 def reason(name: str, lang: str, interval: Duration, last: int | None) -> str:

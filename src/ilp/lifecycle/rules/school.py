@@ -16,6 +16,7 @@ import pendulum
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration, months_between
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
@@ -98,7 +99,7 @@ class SchoolRule(RuleBase):
         why = (reason, self.grades, self.months)
         if records and not self.each_grade:
             first = records[0]
-            out.append(DueItem(svc, Status.COMPLETED, first, first, None, None, first, why))
+            out.append(new_item((svc, Status.COMPLETED, first, first, None, None, first, why)))
             return
         prev: int | None = None
         if self.after is not None:
@@ -122,7 +123,7 @@ class SchoolRule(RuleBase):
                 given = given_in(records, year_start, min(ctx.d, year_end))
                 if given is not None:
                     if year_start <= ctx.d:
-                        done = DueItem(svc, Status.COMPLETED, lo, lo, None, hi, given, why)
+                        done = new_item((svc, Status.COMPLETED, lo, lo, None, hi, given, why))
                     continue
             windows.append((lo, hi))
         start, end = scope(entry, ctx)

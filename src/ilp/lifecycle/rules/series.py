@@ -16,6 +16,7 @@ import pendulum
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration, from_day
+from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Codes, Parsed, RuleBase
@@ -162,7 +163,7 @@ class SeriesRule(RuleBase):
                     return
                 prev = given[0]
                 e = dose.earliest.after(b)
-                out.append(DueItem(svc, _COMPLETED, e, e, None, None, prev, _GIVEN))
+                out.append(new_item((svc, _COMPLETED, e, e, None, None, prev, _GIVEN)))
             return
         used: dict[str, int] = {}
         for svc, dose in zip(entry.services, self.doses, strict=True):
@@ -177,7 +178,7 @@ class SeriesRule(RuleBase):
             used[code] = k + 1
             prev = records[k]
             e = dose.earliest.after(b)
-            out.append(DueItem(svc, _COMPLETED, e, e, None, None, prev, _GIVEN))
+            out.append(new_item((svc, _COMPLETED, e, e, None, None, prev, _GIVEN)))
 
     def _next(  # noqa: PLR0917 - the state of evaluate's walk, handed on once
         self, entry: Entry, ctx: Ctx, svc: Service, dose: Dose, prev: int | None, out: list[DueItem]
@@ -197,7 +198,7 @@ class SeriesRule(RuleBase):
         latest = dose.latest.day(b) if dose.latest is not None else None
         st = status(ctx.d, e, o, latest)
         if visible(st, e, ctx):
-            out.append(DueItem(svc, st, e, r, o, latest, None, (reason, dose, prev)))
+            out.append(new_item((svc, st, e, r, o, latest, None, (reason, dose, prev))))
 
 
 def reason(name: str, lang: str, dose: Dose | None, prev: int | None) -> str:
