@@ -100,15 +100,13 @@ class DueItem(tuple):  # type: ignore[type-arg]  # the fields are the typed prop
         _given = property(itemgetter(6))
         _why = property(itemgetter(7))
 
+    # False, not NotImplemented, for anything else: a plain tuple's reflected __eq__ would
+    # compare the fields
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self[:7] == other[:7]
+        return type(other) is type(self) and self[:7] == other[:7]
 
     def __ne__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self[:7] != other[:7]
+        return not self == other
 
     def __hash__(self) -> int:
         return hash(self[:7])
