@@ -264,15 +264,16 @@ def due(
     age = d - ctx.b
     items: list[DueItem] = []
     # only the entries whose ages (and sex, pregnancy) may admit the person: ilp.lifecycle._plan
-    for entry, first, last, floor, codes, test in plan_for(catalogue, person, horizon).candidates(
-        age
-    ):
+    for entry, first, last, floor, codes, evaluate, test in plan_for(
+        catalogue, person, horizon
+    ).candidates(age):
         if d < first or d > last or (age < floor and recs.keys().isdisjoint(codes)):
             continue
-        el = entry.eligibility
         if test == SURE:  # an age band alone, and the person is well inside it
-            entering = False
-        elif test == BAND:  # an age band alone: one test tells whether, and whether upcoming
+            evaluate(entry, ctx, items)
+            continue
+        el = entry.eligibility
+        if test == BAND:  # an age band alone: one test tells whether, and whether upcoming
             band = age_band(el, ctx)
             if band == OUTSIDE:
                 continue
@@ -286,10 +287,10 @@ def due(
         if entering:
             # not yet in the age band (admitted by the horizon): only what is upcoming
             ahead: list[DueItem] = []
-            entry.rule.evaluate(entry, ctx, ahead)
+            evaluate(entry, ctx, ahead)
             items += [x for x in ahead if x.status is Status.UPCOMING]
         else:
-            entry.rule.evaluate(entry, ctx, items)
+            evaluate(entry, ctx, items)
     items.sort(key=_order)
     return DueList(person.id, day, tuple(items))
 
@@ -356,5 +357,6 @@ _RANK: Final = {status._value_: rank for status, rank in STATUS_RANK.items()}
 def _order(item: DueItem) -> tuple[int, int, str, int]:
     # semantics.order_key inlined: every item is sorted, and the extra call cost 2 % of due()
     # (the differential test compares due()'s order with BatchResult.items_of's)
-    svc = item.service
-    return _RANK[item.status._value_], item._recommended, svc.code, svc.dose or 0
+    # (read by index: a DueItem is (service, status, earliest, recommended, ...) underneath)
+    svc = item[0]
+    return _RANK[item[1]._value_], item[3], svc.code, svc.dose or 0

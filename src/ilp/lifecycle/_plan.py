@@ -25,7 +25,14 @@ from ilp.lifecycle.semantics import PREGNANCY_STAGES
 from ilp.people import Person, Sex
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ilp.lifecycle._item import DueItem
     from ilp.lifecycle._model import Catalogue, Eligibility, Entry
+    from ilp.lifecycle.rules.person import Ctx
+
+    #: A rule's ``evaluate``, bound to the rule.
+    Evaluate = Callable[[Entry, Ctx, list[DueItem]], None]
 
 __all__ = ["BAND", "FULL", "SURE", "Candidate", "Plan", "plan_for"]
 
@@ -43,13 +50,16 @@ SURE, BAND, FULL = 0, 1, 2
 
 #: One entry as the plan keeps it: the entry; the first and the last day number on which
 #: it is in force; the age in days below which its rule lists nothing for a person with no
-#: records of its codes (0: none; see ``RuleBase.floor_days``); those codes; and the test
-#: its eligibility needs in the band (SURE, BAND or FULL; the plan has settled the sex).
-Candidate = tuple["Entry", int, int, int, frozenset[str], int]
+#: records of its codes (0: none; see ``RuleBase.floor_days``); those codes; its rule's
+#: ``evaluate``; and the test its eligibility needs in the band (SURE, BAND or FULL; the
+#: plan has settled the sex).
+Candidate = tuple["Entry", int, int, int, frozenset[str], "Evaluate", int]
 
 # an entry as _build leaves it: the ages it may admit, the ages it surely admits when its
 # eligibility is an age band alone (None when not), and the candidate without the test
-_Row = tuple[int, int, tuple[int, int] | None, tuple["Entry", int, int, int, frozenset[str]]]
+_Row = tuple[
+    int, int, tuple[int, int] | None, tuple["Entry", int, int, int, frozenset[str], "Evaluate"]
+]
 
 
 class Plan:
@@ -81,12 +91,23 @@ def _test(sure: tuple[int, int] | None, age: int) -> int:
     return SURE if sure[0] <= age <= sure[1] else BAND
 
 
-def _hull(el: Eligibility, horizon: int) -> tuple[int, int]:
-    """Ages in days (first, last) outside which *el*'s age conditions admit nobody."""
+def _hull(el: Eligibility, key: tuple[int, Sex, bool, bool]) -> tuple[int, int]:
+    """Ages in days (first, last) outside which *el*'s age conditions admit nobody of *key*.
+
+    An alternative of ``any_of`` for another sex, or for a pregnancy when none is on
+    file, admits nobody of *key* and is left out.
+    """
+    horizon, sex, pregnant, schooled = key
     if el.any_of:
-        bounds = [_hull(alt, horizon) for alt in el.any_of]
+        bounds = [
+            _hull(alt, key)
+            for alt in el.any_of
+            if sex in _sexes(alt) and (pregnant or not _needs_pregnancy(alt))
+        ]
+        if not bounds:
+            return _NO_LIMIT, -_NO_LIMIT  # no age admits anybody of key
         return min(b[0] for b in bounds), max(b[1] for b in bounds)
-    if el.grades:
+    if el.grades and schooled:
         return -_NO_LIMIT, _NO_LIMIT  # a recorded grade decides instead of the age band
     lo, hi = -_NO_LIMIT, _NO_LIMIT
     if el.age_from is not None:
@@ -141,19 +162,21 @@ def _needs_pregnancy(el: Eligibility) -> bool:
 
 
 def _build(catalogue: Catalogue, key: tuple[int, Sex, bool, bool]) -> Plan:
-    horizon, sex, pregnant, schooled = key
+    _, sex, pregnant, schooled = key
     rows: list[_Row] = []
     for entry in catalogue.entries:
         el = entry.eligibility
         if sex not in _sexes(el) or (_needs_pregnancy(el) and not pregnant):
             continue
-        lo, hi = _hull(el, horizon)
+        lo, hi = _hull(el, key)
+        if lo > hi:
+            continue
         floor = 0 if schooled else entry.rule.floor_days()
         first = entry.effective_from.toordinal() if entry.effective_from else 0
         last = entry.effective_before.toordinal() - 1 if entry.effective_before else _NO_DAY
         codes = frozenset(s.code for s in entry.services)
         sure = _surely(el) if _age_only(el) else None
-        rows.append((lo, hi, sure, (entry, first, last, floor, codes)))
+        rows.append((lo, hi, sure, (entry, first, last, floor, codes, entry.rule.evaluate)))
     return Plan(rows)
 
 
@@ -163,11 +186,13 @@ def plan_for(catalogue: Catalogue, person: Person, horizon: int) -> Plan:
     Kept in the catalogue's memo: plans are values, so two threads building the same one
     at once store equal plans.
     """
-    key = ("due-plan", horizon, person.sex, bool(person.pregnancies), person.school is not None)
+    # the sex by its value: an Enum member's hash is a Python call
+    pregnant, schooled = bool(person.pregnancies), person.school is not None
+    key = ("due-plan", horizon, person.sex._value_, pregnant, schooled)
     memo = catalogue._memo  # the catalogue keeps its evaluators' indexes
     found = memo.get(key)
     if found is None:
-        found = _build(catalogue, key[1:])
+        found = _build(catalogue, (horizon, person.sex, pregnant, schooled))
         if len(memo) >= _PLANS_KEPT:  # many horizons asked: start again rather than grow
             memo.clear()
         memo[key] = found

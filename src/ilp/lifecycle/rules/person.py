@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from ilp.dates import from_day, months_between
+from ilp.dates import add_months_day, from_day, months_between
 from ilp.lifecycle._item import DueItem, Why, new_item
 from ilp.lifecycle._stages import LifeStage, stages_on_day
 from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, Status, school_year_of
@@ -204,9 +204,16 @@ def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
     end: int | None
     if grade is not None and grade in el.grades:
         start, end = grade_scope(el, grade, ctx.d)
-    else:
-        start = ctx.b if el.age_from is None else el.age_from.after(ctx.b)
-        end = None if el.age_to is None else el.age_to.day(ctx.b)
+    else:  # age_from.after(b) and age_to.day(b) inlined: most rules ask, once per entry
+        b = ctx.b
+        f = el.age_from
+        start = b if f is None else (add_months_day(b, f.months) if f.months else b) + f.days
+        to = el.age_to
+        if to is None:
+            end = None
+        else:
+            t = to.duration
+            end = (add_months_day(b, t.months) if t.months else b) + t.days - to.exclusive
     if entry.effective_from is not None:
         start = max(start, entry.effective_from.toordinal())
     return start, end

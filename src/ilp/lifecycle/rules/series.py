@@ -15,7 +15,7 @@ import pendulum
 
 from ilp._reader import Reader
 from ilp._yaml import Map
-from ilp.dates import Duration, from_day
+from ilp.dates import Duration, add_months_day, from_day
 from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
@@ -69,6 +69,10 @@ class SeriesRule(RuleBase):
     #: No credit, no birth cohort, each dose its own code: a dose is given when its code
     #: has a record, and the first record is the one (the fast path of ``evaluate``).
     _plain: bool = attrs.field(init=False, eq=False, repr=False, hash=False)
+    #: Per dose, what the fast path reads: its code, the months and days of ``earliest``.
+    _steps: tuple[tuple[Dose, str, int, int], ...] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     kind = RuleKind.SERIES
     REQUIRED = ("doses",)
@@ -81,6 +85,8 @@ class SeriesRule(RuleBase):
         plain = not self.credit and len(set(codes)) == len(codes)
         plain = plain and all(d.born_from is None for d in self.doses)
         object.__setattr__(self, "_plain", plain)
+        steps = tuple((d, d.code, d.earliest.months, d.earliest.days) for d in self.doses)
+        object.__setattr__(self, "_steps", steps)
 
     @classmethod
     def parse(cls, r: Reader, rm: Map, where: str, entry: Map) -> Parsed[SeriesRule]:
@@ -156,13 +162,13 @@ class SeriesRule(RuleBase):
         recs = ctx.recs
         prev: int | None = None
         if self._plain:
-            for svc, dose in zip(entry.services, self.doses, strict=True):
-                given = recs.get(dose.code)
+            for svc, (dose, code, months, days) in zip(entry.services, self._steps, strict=True):
+                given = recs.get(code)
                 if not given:
                     self._next(entry, ctx, svc, dose, prev, out)
                     return
                 prev = given[0]
-                e = dose.earliest.after(b)
+                e = (add_months_day(b, months) if months else b) + days  # dose.earliest.after(b)
                 out.append(new_item((svc, _COMPLETED, e, e, None, None, prev, _GIVEN)))
             return
         used: dict[str, int] = {}
