@@ -14,14 +14,18 @@ two years (each due item given with probability 0.8). Then times, on one
 date: every Posyandu's target list for its next opening day, every Pustu's
 weekly list and every dusun's kader home-visit list, first person by person
 (``targets``, ``weekly_list``, ``home_visits``) and then all at once with
-``ilp.population.work_lists``, and checks the two give the same lists. Times
-are wall clock and, less disturbed by other load, CPU seconds of this process.
+``ilp.population.work_lists``, and checks the two give the same lists. From
+the register files it also times what a user runs: reading, every list, and
+every list's JSON as ``ilp targets``/``ilp home-visits --format json`` print
+it. Times are wall clock and, less disturbed by other load, CPU seconds of
+this process.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import random
@@ -34,7 +38,17 @@ import ilp
 from ilp import Family, FamilyRegister, Member, Person, Pregnancy, ServiceRecord
 from ilp.files import read_register, read_register_columns
 from ilp.lifecycle import Status, due
-from ilp.network import Area, AreaLevel, Facility, FacilityType, Network, Opening, Staff, StaffRole
+from ilp.network import (
+    Area,
+    AreaLevel,
+    Facility,
+    FacilityType,
+    Network,
+    Opening,
+    Staff,
+    StaffRole,
+    TargetList,
+)
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import WorkLists, work_lists
 
@@ -240,10 +254,13 @@ def _columnar(folder: Path, network: Network, batch: WorkLists, rounds: int) -> 
             t_read, c_read = time.perf_counter() - t, _cpu() - c
             lists = work_lists(network, register, ON)
             t_all, c_all = time.perf_counter() - t, _cpu() - c
+            size = len(_json_of(lists))
+            t_json, c_json = time.perf_counter() - t, _cpu() - c
             load = os.getloadavg()[0]
             print(
                 f"round {k + 1}, {name} + work_lists: read {t_read:.2f} s (CPU {c_read:.2f}), "
-                f"end to end {t_all:.2f} s (CPU {c_all:.2f}), load {load:.1f}"
+                f"end to end {t_all:.2f} s (CPU {c_all:.2f}); with the JSON of every list "
+                f"({size / 1e6:.0f} MB) {t_json:.2f} s (CPU {c_json:.2f}), load {load:.1f}"
             )
             assert [x.as_dict() for x in lists.targets.values()] == [
                 x.as_dict() for x in batch.targets.values()
@@ -252,6 +269,28 @@ def _columnar(folder: Path, network: Network, batch: WorkLists, rounds: int) -> 
                 x.as_dict() for x in batch.weekly.values()
             ]
             assert list(lists.home_visits.values()) == list(batch.home_visits.values())
+
+
+def _json_of(lists: WorkLists) -> str:
+    """Every list as ``ilp targets --format json`` / ``ilp home-visits --format json`` print it."""
+    try:
+        from ilp.network._json import home_visits_json, target_list_json  # noqa: PLC0415
+    except ImportError:  # an ilp from before the writer: what the commands printed with
+        return "".join(
+            [json.dumps(tl.as_dict(), ensure_ascii=False, indent=2) for tl in _target_lists(lists)]
+            + [
+                json.dumps([v.as_dict() for v in visits], ensure_ascii=False, indent=2)
+                for visits in lists.home_visits.values()
+            ]
+        )
+    return "".join(
+        [target_list_json(tl) for tl in _target_lists(lists)]
+        + [home_visits_json(visits) for visits in lists.home_visits.values()]
+    )
+
+
+def _target_lists(lists: WorkLists) -> list[TargetList]:
+    return [*lists.targets.values(), *lists.weekly.values()]
 
 
 def _cpu() -> float:

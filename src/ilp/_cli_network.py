@@ -19,6 +19,7 @@ from ilp.errors import NetworkError
 from ilp.files import load_data, read_person_file, read_register, read_register_columns
 from ilp.lifecycle import LifeStage, Region, Status, national
 from ilp.network import FacilityType, Network, gaps, load_network
+from ilp.network._json import home_visits_json, target_list_json
 from ilp.network._targets import (
     HomeVisit,
     Target,
@@ -270,7 +271,7 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     )
     tl = next(iter((lists.weekly if args.week else lists.targets).values()))
     if args.format == "json":
-        out.write(json.dumps(tl.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        out.write(target_list_json(tl) + "\n")
     else:
         _write_target_list(tl, _View.of(args, network, register, on), out)
     return 0
@@ -287,7 +288,7 @@ def _cmd_home_visits(args: argparse.Namespace, out: TextIO, table: Table) -> int
     )
     visits = lists.home_visits[args.area]
     if args.format == "json":
-        out.write(json.dumps([v.as_dict() for v in visits], ensure_ascii=False, indent=2) + "\n")
+        out.write(home_visits_json(visits) + "\n")
     else:
         view = _View.of(args, network, register, on)
         lang = view.lang

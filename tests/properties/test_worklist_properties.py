@@ -5,6 +5,7 @@ The batch lists (``ilp.population.work_lists``) equal the per-person ones.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from importlib import resources
 
@@ -18,6 +19,7 @@ from ilp.files import read_register_columns
 from ilp.interop import write_register
 from ilp.lifecycle import due
 from ilp.network import AreaLevel, FacilityType, load_network
+from ilp.network._json import home_visits_json, target_list_json
 from ilp.network._routing import can_give, places_for
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import work_lists
@@ -29,6 +31,10 @@ DUSUN = [a.id for a in NETWORK.areas if a.level is AreaLevel.DUSUN]
 POSYANDU = NETWORK.of_type(FacilityType.POSYANDU)
 PUSTU = NETWORK.of_type(FacilityType.PUSTU)
 ON = pendulum.Date(2025, 11, 1)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 @st.composite
@@ -138,12 +144,16 @@ def test_batch_lists_equal_the_per_person_lists(case: tuple[FamilyRegister, pend
         expected = targets(NETWORK, register, on, site=f)
         assert lists.targets[f.id].as_dict() == expected.as_dict()
         assert lists.targets[f.id] == expected
+        # what `ilp targets --format json` prints, written directly (network/_json.py)
+        assert target_list_json(lists.targets[f.id]) == _json(expected.as_dict())
     for f in PUSTU:
         expected = weekly_list(NETWORK, register, on, site=f)
         assert lists.weekly[f.id].as_dict() == expected.as_dict()
+        assert target_list_json(lists.weekly[f.id]) == _json(expected.as_dict())
     for area in DUSUN:
         visits = home_visits(NETWORK, register, on, area=area)
         assert [v.as_dict() for v in lists.home_visits[area]] == [v.as_dict() for v in visits]
+        assert home_visits_json(lists.home_visits[area]) == _json([v.as_dict() for v in visits])
     # the same from the register's CSV files, read into columns (persons made on demand)
     with tempfile.TemporaryDirectory() as tmp:
         write_register(register, tmp)

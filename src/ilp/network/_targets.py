@@ -180,18 +180,19 @@ class TargetList:
     def by_step(self) -> dict[PosyanduStep, tuple[tuple[Target, DueItem], ...]]:
         """Services grouped by the Posyandu step that gives them (steps 1 and 5 are everyone's)."""
         steps: dict[PosyanduStep, list[tuple[Target, DueItem]]] = {s: [] for s in PosyanduStep}
-        for t, i in self.items:
-            steps[step_of(i)].append((t, i))
+        for t in self.targets:
+            for i in t.items:
+                steps[step_of(i)].append((t, i))
         return {k: tuple(v) for k, v in steps.items()}
 
     def counts(self) -> dict[str, int]:
         """How many people are due each service code."""
-        return dict(sorted(Counter(i.code for _, i in self.items).items()))
+        return dict(sorted(Counter(i.code for t in self.targets for i in t.items).items()))
 
     def supplies(self) -> tuple[SupplyLine, ...]:
         """What the day needs: vaccine doses per antigen, vitamin A capsules by colour, tablets."""
         need: Counter[tuple[str, str]] = Counter()
-        for _, i in self.items:
+        for i in (i for t in self.targets for i in t.items):
             s = i.service.supply
             if s is not None:
                 need[(s.item, s.unit)] += s.quantity

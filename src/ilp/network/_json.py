@@ -1,0 +1,245 @@
+"""Work lists as the JSON ``ilp targets`` and ``ilp home-visits`` print, written directly.
+
+``json.dumps(value, ensure_ascii=False, indent=2)`` runs the standard library's
+pure-Python encoder (its C encoder does not indent), about 25 µs per item of
+a list. :func:`target_list_json` and :func:`home_visits_json` write the same
+text from the list values, byte for byte, and write each distinct item
+(the same service, status, dates and reason data: most items of a kecamatan
+share them) once. ``tests/network/test_json.py`` compares them with
+``json.dumps`` of ``as_dict()``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final
+
+import attrs
+
+from ilp.lifecycle import DueItem
+from ilp.network._targets import HomeVisit, Target, TargetList
+
+__all__ = ["dumps", "home_visits_json", "target_list_json"]
+
+_PAD: Final = "  "
+_string: Callable[[str], str] = json.encoder.encode_basestring
+_SIMPLE: Final = (int, str, type(None))
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` for plain JSON-ready data."""
+    out: list[str] = []
+    _write(value, 0, out)
+    return "".join(out)
+
+
+def _float(value: float) -> str:
+    if value != value:  # noqa: PLR0124 - NaN, as json writes it
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key: Any) -> str:
+    """A mapping key as json writes it (text as is; numbers, booleans and None as text)."""
+    if isinstance(key, str):
+        return _string(key)
+    if key is True:
+        return '"true"'
+    if key is False:
+        return '"false"'
+    if key is None:
+        return '"null"'
+    if isinstance(key, float):
+        return _string(_float(key))
+    if isinstance(key, int):
+        return _string(int.__repr__(key))
+    return json.dumps({key: 0})  # raises json's own TypeError for the key
+
+
+def _write(value: Any, level: int, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_float(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        pad = "\n" + _PAD * (level + 1)
+        first = True
+        for k, v in value.items():
+            out.append(("{" if first else ",") + pad + _key(k) + ": ")
+            first = False
+            _write(v, level + 1, out)
+        out.append("\n" + _PAD * level + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        pad = "\n" + _PAD * (level + 1)
+        first = True
+        for v in value:
+            out.append(("[" if first else ",") + pad)
+            first = False
+            _write(v, level + 1, out)
+        out.append("\n" + _PAD * level + "]")
+    else:
+        out.append(json.dumps(value, ensure_ascii=False, indent=2))  # raises json's TypeError
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+class _Items:
+    """The JSON text of list items, each distinct item written once per indent level.
+
+    Two items share their text when they have the same service, status,
+    recommended, given and last day, and reason data of the same values or
+    the same objects (every object of the key is held by an item of the list
+    being written, so no id in a key is reused while the cache lives).
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[Any, ...], str] = {}
+
+    def text(self, item: DueItem, level: int) -> str:
+        why = item._why
+        key = (
+            level,
+            id(item.service),
+            item.status,
+            item._recommended,
+            item._given,
+            item._latest,
+            *(x if type(x) in _SIMPLE else id(x) for x in why),
+        )
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = dumps_at(_item_dict(item), level)
+        return found
+
+
+def _item_dict(item: DueItem) -> dict[str, Any]:
+    """What :meth:`~ilp.network.Target.as_dict` gives for one of its items."""
+    return {
+        "code": item.code,
+        "status": item.status.value,
+        "recommended": item.recommended.isoformat(),
+        "reason": item.reason.as_dict(),
+    }
+
+
+def dumps_at(value: Any, level: int) -> str:
+    """:func:`dumps` of *value* as it is written nested *level* levels deep."""
+    out: list[str] = []
+    _write(value, level, out)
+    return "".join(out)
+
+
+def _target(t: Target, level: int, items: _Items, out: list[str]) -> None:
+    """``Target.as_dict()`` written at *level*."""
+    pad = ",\n" + _PAD * (level + 1)
+    p, f = t.person, t.family
+    out.append(
+        "{\n"
+        + _PAD * (level + 1)
+        + '"person": '
+        + _string(p.id)
+        + pad
+        + '"name": '
+        + _text(p.name)
+        + pad
+        + '"kk_number": '
+        + (_string(f.kk_number) if f else "null")
+        + pad
+        + '"address": '
+        + (_text(f.address) if f else "null")
+        + pad
+        + '"residence": '
+        + _text(t.residence)
+        + pad
+        + '"stage": '
+        + (_string(t.stage.value) if t.stage else "null")
+        + pad
+        + '"items": '
+    )
+    _items(t.items, level + 1, items, out)
+    out.append("\n" + _PAD * level + "}")
+
+
+def _items(found: Sequence[DueItem], level: int, items: _Items, out: list[str]) -> None:
+    if not found:
+        out.append("[]")
+        return
+    pad = "\n" + _PAD * (level + 1)
+    out.append("[" + pad + ("," + pad).join(items.text(i, level + 1) for i in found))
+    out.append("\n" + _PAD * level + "]")
+
+
+def _targets(found: Iterable[Target], level: int, items: _Items, out: list[str]) -> None:
+    pad = "\n" + _PAD * (level + 1)
+    first = True
+    for t in found:
+        out.append(("[" if first else ",") + pad)
+        first = False
+        _target(t, level + 1, items, out)
+    out.append("[]" if first else "\n" + _PAD * level + "]")
+
+
+def target_list_json(tl: TargetList) -> str:
+    """``json.dumps(tl.as_dict(), ensure_ascii=False, indent=2)``, as ``ilp targets`` prints it."""
+    head = {
+        "site": tl.site.id,
+        "name": tl.site.name,
+        "day": tl.day.isoformat(),
+        "until": tl.until.isoformat(),
+        "people": len(tl.targets),
+        "counts": tl.counts(),
+        "supplies": [attrs.asdict(s) for s in tl.supplies()],
+        "steps": {s.name.lower(): len(v) for s, v in tl.by_step().items()},
+    }
+    text = dumps(head)
+    out = [text[:-2], ',\n  "targets": ']  # the head without its closing "\n}"
+    _targets(tl.targets, 1, _Items(), out)
+    out.append("\n}")
+    return "".join(out)
+
+
+def home_visits_json(visits: Sequence[HomeVisit]) -> str:
+    """``json.dumps([v.as_dict() for v in visits], ensure_ascii=False, indent=2)``.
+
+    What ``ilp home-visits --format json`` prints.
+    """
+    if not visits:
+        return "[]"
+    items = _Items()
+    out: list[str] = []
+    for n, v in enumerate(visits):
+        f = v.family
+        out.append(
+            ("[\n  " if n == 0 else ",\n  ")
+            + '{\n    "kk_number": '
+            + _string(f.kk_number)
+            + ',\n    "address": '
+            + _text(f.address)
+            + ',\n    "residence": '
+            + _text(v.residence)
+            + ',\n    "members": '
+        )
+        _targets(v.members, 2, items, out)
+        out.append("\n  }")
+    out.append("\n]")
+    return "".join(out)
