@@ -23,9 +23,6 @@ __all__ = ["Attendance"]
 _DUE: Final = STATUS_CODES[Status.DUE]
 
 
-_OVERDUE: Final = STATUS_CODES[Status.OVERDUE]
-
-
 _MISSED: Final = STATUS_CODES[Status.MISSED]
 
 
@@ -159,8 +156,8 @@ class Attendance(TaskState):
             st = items.status
             e = items.earliest
             latest = items.latest
-            # overdue (1) or due (2): listed items have codes 1 to 5, so one test of st - 1
-            sel = st.view(np.uint8) - np.uint8(_OVERDUE) <= _DUE - _OVERDUE
+            # overdue (1) or due (2): listed items have codes 1 to 5, so one test
+            sel = st <= _DUE
             missed = np.flatnonzero(st == _MISSED)  # few: test their window on them alone
             end = latest[missed]
             sel[missed[(end >= m0) & (end >= e[missed]) & (end != NO_DAY)]] = True
@@ -176,7 +173,8 @@ class Attendance(TaskState):
     def _take_up(self, k: int, m0: int, m1: int, u: Arr, picks: Iterable[Pick]) -> None:
         """Count the items of *picks* as due at their site; those who come get a record.
 
-        Slot by slot (one service each), so no array is as long as the month's items.
+        Slot by slot (one service each), so no array is as long as the month's
+        items; those who come (a few in a hundred) are then dated all at once.
         """
         t = self.t
         # indices as intp, so that no lookup below first converts its index array
@@ -184,48 +182,60 @@ class Attendance(TaskState):
         n_areas = len(t.area_factor)
         # the month's draw of each row, or infinity for the unreached and disengaged
         draws = np.where(self.reached & self.engaged, u, np.inf)
-        birth, death = self.cols["birth"], self.death_day
-        table = self._next_open(m0, m1)
-        n_slots = len(t.site_global) + 1  # no site, then the task's sites
-        due, received = self.due[k], self.received[k]
-        added: list[tuple[Arr, int, Arr]] = []
+        due = self.due[k]
+        came: list[tuple[int, Arr, Arr, Arr]] = []
         for s, found, picked, earliest, latest in picks:
             rows = found.astype(np.intp)
             a = area[rows]
-            slots = self._slot[s]  # per area: the site + 1 that gives service s there
-            np.add.at(due[:, s], slots, np.bincount(a, minlength=n_areas))
-            group = int(t.service_group[s])
-            self.ever_due[group][rows] = True
+            # per area: the site + 1 that gives service s there
+            np.add.at(due[:, s], self._slot[s], np.bincount(a, minlength=n_areas))
+            self.ever_due[int(t.service_group[s])][rows] = True
             # who comes: reached, engaged, and their draw of the month below the attendance
-            prob = self._chance[s][a]
-            draw = draws[rows]
-            come = np.flatnonzero(draw < prob)
-            if not len(come):
-                continue
-            r = rows[come]
-            item = picked[come]
-            lo = np.maximum(np.maximum(earliest[item].astype(np.int64), m0), birth[r])
-            hi = np.minimum(np.minimum(latest[item].astype(np.int64), m1), death[r])
-            inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
-            got, lo, hi, r = come[inside], lo[inside], hi[inside], r[inside]
-            slot = slots[a[got]]
-            # the day: the site's first opening day in the window, else a day drawn in it
-            # (the draw below the attendance, rescaled, is uniform on [0, 1))
-            fraction = draw[got] / prob[got]
-            day = lo + np.floor(fraction * (hi - lo + 1)).astype(np.int64)
-            if table is not None:
-                j = table[slot - 1, lo - m0]
-                day = np.where(j <= hi - m0, m0 + j, day)
-            received[:, s] += np.bincount(slot, minlength=n_slots)
-            self.ever_received[group][r] = True
-            self.part_received += np.bincount(self.part[r], minlength=self.n_parts)
-            added.append((r, int(t.service_hist_code[s]), day))
-        if added:
-            self.records.add(
-                np.concatenate([x[0] for x in added]),
-                np.concatenate([np.full(len(x[0]), x[1], dtype=np.int16) for x in added]),
-                np.concatenate([x[2] for x in added]),
-            )
+            come = np.flatnonzero(draws[rows] < self._chance[s][a])
+            if len(come):
+                item = picked[come]
+                came.append((s, rows[come], earliest[item], latest[item]))
+        if came:
+            self._receive(k, m0, m1, area=area, draws=draws, came=came)
+
+    def _receive(
+        self,
+        k: int,
+        m0: int,
+        m1: int,
+        *,
+        area: Arr,
+        draws: Arr,
+        came: list[tuple[int, Arr, Arr, Arr]],
+    ) -> None:
+        """Date the items of those who came (per slot: service, rows, earliest and latest
+        days), count them as received at their site, and record them."""
+        t = self.t
+        service = np.concatenate([np.full(len(x[1]), x[0], dtype=np.intp) for x in came])
+        rows = np.concatenate([x[1] for x in came])
+        # within the window, the month and the life (day numbers fit int32)
+        lo = np.maximum(
+            np.maximum(np.concatenate([x[2] for x in came]), m0), self.cols["birth"][rows]
+        )
+        hi = np.minimum(np.minimum(np.concatenate([x[3] for x in came]), m1), self.death_day[rows])
+        inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
+        service, rows, lo, hi = service[inside], rows[inside], lo[inside], hi[inside]
+        a = area[rows]
+        slot = self._slot[service, a]
+        # the day: the site's first opening day in the window, else a day drawn in it
+        # (the draw below the attendance, rescaled, is uniform on [0, 1))
+        fraction = draws[rows] / self._chance[service, a]
+        day = lo + np.floor(fraction * (hi - lo + 1)).astype(np.int64)
+        table = self._next_open(m0, m1)
+        if table is not None:
+            j = table[slot - 1, lo - m0]
+            day = np.where(j <= hi - m0, m0 + j, day)
+        n_slots, n_services = self.received.shape[1:]
+        counts = np.bincount(slot * n_services + service, minlength=n_slots * n_services)
+        self.received[k] += counts.reshape(n_slots, n_services)
+        self.ever_received[t.service_group[service], rows] = True
+        self.part_received += np.bincount(self.part[rows], minlength=self.n_parts)
+        self.records.add(rows, t.service_hist_code[service], day)
 
     def _next_open(self, m0: int, m1: int) -> Arr | None:
         """Per task site and day of the month, the offset of the next opening day (or 99)."""

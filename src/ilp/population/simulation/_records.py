@@ -204,7 +204,11 @@ def _sorted(person: Arr, code: Arr, day: Arr) -> tuple[Arr, Arr, Arr]:
             code[order].astype(np.int16),
             day[order].astype(np.int32),
         )
-    key = np.sort((code << (person_bits + day_bits)) | (person << day_bits) | (day - d0))
+    # the records come slot by slot, each slot's sorted: a stable sort (timsort) merges
+    # those runs; any sort gives the same keys
+    key = np.sort(
+        (code << (person_bits + day_bits)) | (person << day_bits) | (day - d0), kind="stable"
+    )
     return (
         ((key >> day_bits) & ((1 << person_bits) - 1)).astype(np.int32),
         (key >> (person_bits + day_bits)).astype(np.int16),

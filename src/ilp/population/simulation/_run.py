@@ -40,17 +40,21 @@ class TaskRun(VitalEvents, Attendance):
         # 2. deaths among the living without a date of death yet
         alive_start = (birth <= m0) & (self.death_day >= m0)
         age = (m0 - birth) / YEAR_DAYS
-        at_risk = alive_start & (self.death_day == NO_DAY)
-        q = 1 - np.exp(-p.mortality(age) * length / YEAR_DAYS)
-        dies = at_risk & (draws[1] < q)
+        # the rates only where they are used (elementwise: the same values)
+        risk = np.flatnonzero(alive_start & (self.death_day == NO_DAY))
+        q = 1 - np.exp(-p.mortality(age[risk]) * length / YEAR_DAYS)
+        dies = np.zeros(n0, dtype=np.bool_)
+        dies[risk[draws[1][risk] < q]] = True
         when = self._draw_some(dies)
         day = (m0 + np.floor(when[dies] * length)).astype(np.int32)
         self.death_day[dies] = np.maximum(day, birth[dies])
         # 3. conceptions
         women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
         women &= ~self._blocked(m0)
-        chance = 1 - np.exp(-p.conception(age) * length / YEAR_DAYS)
-        conceive = women & (self._draw_some(women) < chance)
+        at = np.flatnonzero(women)
+        chance = 1 - np.exp(-p.conception(age[at]) * length / YEAR_DAYS)
+        conceive = np.zeros(n0, dtype=np.bool_)
+        conceive[at[self._draw_some(women)[at] < chance]] = True
         when = self._draw_some(conceive)
         normal = self._draw_some(conceive, normal=True)
         rows = np.flatnonzero(conceive)
@@ -79,13 +83,16 @@ class TaskRun(VitalEvents, Attendance):
 
     def finish(self, seconds: float) -> TaskResult:
         t = self.t
-        desa = t.area_desa[t.area_local[self.cols["residence"]]].astype(np.int64)
+        desa = t.area_desa[t.area_local[self.cols["residence"]]].astype(np.intp) + 1
         g = t.n_groups
-        key = ((desa + 1) * g)[None, :] + np.arange(g)[:, None]  # per group and row
-        # people due and people who received, per (desa + 1, group) key in use
-        size = int(key.max()) + 1 if key.size else 0
-        due = np.bincount(key[self.ever_due], minlength=size)
-        got = np.bincount(key[self.ever_received], minlength=size)
+        # people due and people who received, per (desa + 1, group) key = (desa + 1) × g + group
+        size = int(desa.max()) + 1 if len(desa) else 0
+        due_of = np.zeros((size, g), dtype=np.int64)
+        got_of = np.zeros((size, g), dtype=np.int64)
+        for group in range(g):
+            due_of[:, group] = np.bincount(desa[self.ever_due[group]], minlength=size)
+            got_of[:, group] = np.bincount(desa[self.ever_received[group]], minlength=size)
+        due, got = due_of.ravel(), got_of.ravel()
         keys = np.flatnonzero(due)
         cover = np.stack([keys // g - 1, keys % g, due[keys], got[keys]]).astype(np.int64)
         columns = preg = records = None

@@ -16,6 +16,9 @@ from ilp.population.simulation._task import Task
 
 __all__ = ["TaskState"]
 
+#: Partition numbers below this fit int16, whose stable sort is a radix sort.
+_SMALL = np.iinfo(np.int16).max
+
 
 class TaskState:
     """The state of one task: growing columns, pregnancies, records and counters."""
@@ -50,8 +53,13 @@ class TaskState:
         self.households = None if task.households is None else task.households.copy()
         self.n_parts = len(task.keys)
         self.rngs = [np.random.Generator(np.random.PCG64(s)) for s in task.seeds]
-        order = np.lexsort((self.lid, self.part))
-        starts = np.searchsorted(self.part[order], np.arange(self.n_parts + 1))
+        # each partition's rows in its own order (lid), which is the rows' order: a stable
+        # sort of the (small) partition numbers is the lexsort by (part, lid)
+        owner = self.part.astype(np.int16 if self.n_parts <= _SMALL else np.int32)
+        order = np.argsort(owner, kind="stable")
+        step = np.diff(self.lid[order])
+        assert bool(np.all((step > 0) | (np.diff(owner[order]) != 0))), "lid not in row order"
+        starts = np.searchsorted(owner[order], np.arange(self.n_parts + 1, dtype=owner.dtype))
         self.members = [order[starts[p] : starts[p + 1]] for p in range(self.n_parts)]
         self.records = Records(task.history)
         n = len(pop)
@@ -104,14 +112,14 @@ class TaskState:
     def _spread(self, blocks: list[Arr], width: int) -> Arr:
         """Per-partition draws (``width`` × the partition's members) laid out over the task rows.
 
-        The members of all partitions are every task row once, so the blocks side by
-        side are one permutation of the rows: one gather puts them in row order.
+        The members of all partitions are every task row once, each partition's
+        in ascending rows: each block row is scattered in order.
         """
-        rows = np.concatenate(self.members)
-        inverse = np.empty(len(rows), dtype=np.int64)
-        inverse[rows] = np.arange(len(rows))
-        out: Arr = np.take(np.concatenate(blocks, axis=1), inverse, axis=1)
-        return out.reshape(width, len(rows))
+        out = np.empty((width, len(self.part)), dtype=np.float64)
+        for rows, block in zip(self.members, blocks, strict=True):
+            for i in range(width):
+                out[i][rows] = block[i]
+        return out
 
     def _draw(self, width: int) -> Arr:
         """*width* draws for every task row, each partition's from its generator in its order."""
@@ -119,13 +127,25 @@ class TaskState:
         return self._spread(blocks, width)
 
     def _draw_some(self, mask: Arr, *, normal: bool = False) -> Arr:
-        """One draw for each row in *mask* (others 0), per partition in its own order."""
+        """One draw for each row in *mask* (others 0), per partition in its own order.
+
+        A partition's members are in ascending rows, so its rows in *mask* are
+        those of ``flatnonzero(mask)`` in that partition, in the same order: a
+        stable sort by partition groups them.
+        """
         out = np.zeros(len(mask), dtype=np.float64)
-        for rng, rows in zip(self.rngs, self.members, strict=True):
-            picked = rows[mask[rows]]
-            if len(picked):
-                size = len(picked)
-                out[picked] = rng.standard_normal(size) if normal else rng.random(size)
+        picked = np.flatnonzero(mask)
+        if not len(picked):
+            return out
+        owner = self.part[picked].astype(np.int16 if self.n_parts <= _SMALL else np.int32)
+        order = np.argsort(owner, kind="stable")
+        counts = np.bincount(owner, minlength=self.n_parts).tolist()
+        values = [
+            rng.standard_normal(size) if normal else rng.random(size)
+            for rng, size in zip(self.rngs, counts, strict=True)
+            if size
+        ]
+        out[picked[order]] = np.concatenate(values)
         return out
 
     # -- the month's view ------------------------------------------------------------
