@@ -49,6 +49,7 @@ from ilp.population.simulation import (
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
 from ilp.population.simulation._records import Records
+from ilp.population.simulation._state import TaskState
 
 START = pendulum.Date(2025, 1, 1)
 BASELINE = Path(__file__).with_name("baseline_simulate.json")
@@ -996,6 +997,8 @@ class TestTrustedHistory:
         checked ``Population.take`` and ``History.take`` give for the same rows."""
         pop, hist = _people(300, data.draw(st.integers(0, 5)), pregnant=True)
         rows = np.array(sorted(data.draw(st.sets(st.integers(0, 299), min_size=1))))
+        if data.draw(st.booleans()):  # every row (one task holds them all)
+            rows = np.arange(300)
         task_pop, task_hist = take_ascending(pop, hist, rows)
         want_pop, want_hist = pop.take(rows), hist.take(rows)
         for name in ("rec_person", "rec_code", "rec_day", "offsets"):
@@ -1013,6 +1016,35 @@ class TestTrustedHistory:
         assert got.persons == 4
         assert got.offsets.tolist() == want.offsets.tolist() == [0, 2, 2, 3, 3, 5]
         assert repr(got) == repr(want)
+
+    def test_every_month_s_view_of_the_people_passes_the_population_checks(
+        self, network: Network, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The monthly view of the people is built without the checks; built again with
+        them from the same columns, each month's is accepted and the same."""
+        real = TaskState.population
+        seen: list[int] = []
+
+        def checked(self: TaskState, m0: int) -> Population:
+            view = real(self, m0)
+            fields = [f.name for f in attrs.fields(Population) if f.init]
+            again = Population(**{name: getattr(view, name) for name in fields})
+            for name in fields:
+                got, want = getattr(view, name), getattr(again, name)
+                if isinstance(want, np.ndarray):
+                    assert got.dtype == want.dtype, name
+                    assert np.array_equal(got, want), name
+                else:
+                    assert got == want, name
+            assert view.birth_sorted == again.birth_sorted
+            seen.append(m0)
+            return view
+
+        monkeypatch.setattr(TaskState, "population", checked)
+        pop, hist = _people(2000, 3, pregnant=True)
+        result = sim.simulate(pop, hist, network, START, 4, seed=3)
+        assert len(seen) == 4
+        assert int(result.people["births"].sum()) > 0
 
     def test_code_offsets_reach_the_last_code_a_history_can_hold(self) -> None:
         """With 32767 codes (the most int16 holds) the bounds still end at the last record."""

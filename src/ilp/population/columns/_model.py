@@ -495,6 +495,22 @@ def _trusted_history(
     return history
 
 
+def _trusted_population(columns: dict[str, Any]) -> Population:
+    """A :class:`Population` of *columns* (every init field, already of the right type)
+    that its caller keeps to the invariants, not checked again.
+
+    Internal to ``ilp.population``, as :func:`_trusted_history`: for the
+    simulation's monthly view of the people it grows itself from a population
+    checked once when it was given. Never for columns from outside.
+    """
+    population = object.__new__(Population)
+    fresh: dict[str, Any] = {"_index": {}, "_sorted": []}  # the caches, empty
+    for field in attrs.fields(Population):
+        value = columns[field.name] if field.init else fresh[field.name]
+        object.__setattr__(population, field.name, value)
+    return population
+
+
 def code_offsets(rec_code: npt.NDArray[np.int16], n_codes: int) -> npt.NDArray[np.int64]:
     """Where each code's slice of *rec_code* (sorted) starts, and the end: ``n_codes + 1`` bounds.
 

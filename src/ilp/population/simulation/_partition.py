@@ -22,6 +22,9 @@ from ilp.population.simulation._task import Task
 
 __all__ = ["make_tasks", "take_ascending", "task_groups", "workers_of"]
 
+#: Partition numbers up to this fit int16, whose stable sort is a radix sort.
+_SMALL = np.iinfo(np.int16).max
+
 
 def workers_of(executor: concurrent.futures.Executor) -> int:
     found = getattr(executor, "_max_workers", None)
@@ -45,6 +48,8 @@ def take_ascending(
 ) -> tuple[Population, History]:
     """The people in *rows* (ascending) and their records: a gather, no sort needed."""
     n = len(population)
+    if len(rows) == n:  # every row (one task): the same columns and records
+        return population, history
     new = np.full(n, -1, dtype=np.int64)
     new[rows] = np.arange(len(rows))
     columns: dict[str, Any] = {}
@@ -122,7 +127,8 @@ def make_tasks(  # long only by Task's keyword list: one line per field
     n_parts = len(layout.partitions)
     sizes = np.bincount(part, minlength=n_parts)
     # a person's place in its partition: by birth, then by row (the rows are in that order)
-    by_part = np.argsort(part, kind="stable")
+    # (a stable sort of small numbers is a radix sort)
+    by_part = np.argsort(part.astype(np.int16 if n_parts <= _SMALL else np.int32), kind="stable")
     part_start = np.concatenate([[0], np.cumsum(sizes)])
     lid = np.empty(len(population), dtype=np.int64)
     lid[by_part] = np.arange(len(population)) - part_start[part[by_part]]

@@ -46,6 +46,8 @@ __all__ = ["simulate"]
 
 def _area_regions(network: Network, population: Population) -> dict[str, Region] | None:
     """Each residence area's region, or None when no area sets a flag."""
+    if not any(any(a.flags.values()) for a in network.areas):
+        return None  # no flag set anywhere: every region is plain
     regions = {a: network.region_of(a) for a in population.areas if network.has_area(a)}
     return regions if any(r.flags for r in regions.values()) else None
 

@@ -10,6 +10,7 @@ import numpy as np
 from ilp.lifecycle import Catalogue
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns import History, Population
+from ilp.population.columns._model import _trusted_population
 from ilp.population.simulation._params import Arr
 from ilp.population.simulation._records import Records
 from ilp.population.simulation._task import Task
@@ -155,15 +156,19 @@ class TaskState:
         cols = dict(self.cols)
         cols["death"] = np.where(self.death_day < m0, self.death_day, NO_DAY).astype(np.int32)
         preg = self.preg
-        return Population(
-            **cols,
-            **self.extra,
-            preg_person=preg["person"].astype(np.int32),
-            preg_lmp=preg["lmp"],
-            preg_edd=preg["edd"],
-            preg_delivery=preg["delivery"],
-            preg_outcome=preg["outcome"],
-            preg_in_facility=preg["in_facility"],
+        # built here from a population checked when it was given: not checked again
+        # (tests/population/test_simulate.py checks every month's view)
+        return _trusted_population(
+            {
+                **cols,
+                **self.extra,
+                "preg_person": preg["person"].astype(np.int32),
+                "preg_lmp": preg["lmp"],
+                "preg_edd": preg["edd"],
+                "preg_delivery": preg["delivery"],
+                "preg_outcome": preg["outcome"],
+                "preg_in_facility": preg["in_facility"],
+            }
         )
 
     def history(self) -> History:
