@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from ilp.errors import PopulationError
 from ilp.lifecycle import Service
-from ilp.network import AreaLevel, Facility, FacilityType, Network, can_give
+from ilp.network import AreaLevel, AreaType, Facility, FacilityType, Network, can_give
 from ilp.population.columns import Population
 from ilp.population.simulation._params import AREA_TYPES, Arr
 
@@ -54,24 +54,19 @@ def layout_of(network: Network, population: Population) -> Layout:
     area_desa = np.full(n_areas, -1, dtype=np.int32)
     desas: dict[str, int] = {}
     types = {t: i for i, t in enumerate(AREA_TYPES)}
-    found: dict[int, list[Facility | None]] = {}
+    found: dict[int, tuple[Facility | None, ...]] = {}
+    above: dict[str, _Above] = {}
     for a in np.flatnonzero(used[1:]).tolist():
         area_id = population.areas[a]
         if not network.has_area(area_id):
             msg = f"area {area_id!r} of the population is not in network {network.id!r}"
             raise PopulationError(f"residence: {msg}", field="residence", value=area_id)
-        chain: list[Facility | None] = [None, None, None]
-        for anc in network.ancestors(area_id):
-            if anc.level is AreaLevel.DESA and area_desa[a] < 0:
-                area_desa[a] = desas.setdefault(anc.id, len(desas))
-            for f in network.serving(anc.id):
-                k = _FACILITY_SITE.get(f.type)
-                if k is not None and chain[k] is None:
-                    chain[k] = f
+        chain, desa, kind = _above(network, area_id, above)
+        if desa is not None:
+            area_desa[a] = desas.setdefault(desa, len(desas))
         if chain[2] is None:
             msg = f"area {area_id!r} is served by no Puskesmas in network {network.id!r}"
             raise PopulationError(f"residence: {msg}", field="residence", value=area_id)
-        kind = network.area_type(area_id)
         area_type[a] = -1 if kind is None else types[kind.value]
         found[a] = chain
     # sites in network order, so that results list them as the network does
@@ -80,8 +75,8 @@ def layout_of(network: Network, population: Population) -> Layout:
     sites = sorted(unique.values(), key=lambda f: order[f.id])
     index = {f.id: i for i, f in enumerate(sites)}
     table = np.full((n_areas, 3), -1, dtype=np.int32)
-    for a, chain in found.items():
-        table[a] = [-1 if f is None else index[f.id] for f in chain]
+    for a, sites_of in found.items():
+        table[a] = [-1 if f is None else index[f.id] for f in sites_of]
     site_type = np.array([_FACILITY_SITE[f.type] for f in sites], dtype=np.int8)
     # each site's Puskesmas: the one over the areas it serves
     site_pkm = np.full(len(sites), -1, dtype=np.int32)
@@ -100,6 +95,37 @@ def layout_of(network: Network, population: Population) -> Layout:
         tuple(desas),
         partitions,
     )
+
+
+#: Of an area: its Posyandu, Pustu and Puskesmas (the nearest above that has one, each),
+#: its desa (the nearest desa at or above it) and its type (the nearest one set).
+_Above = tuple[tuple[Facility | None, ...], str | None, AreaType | None]
+
+
+def _above(network: Network, area_id: str, memo: dict[str, _Above]) -> _Above:
+    """What *area_id* takes from itself and the areas above it (``memo``: per area, so the
+    areas sharing a desa or kecamatan walk it once)."""
+    known = memo.get(area_id)
+    if known is not None:
+        return known
+    area = network.area(area_id)
+    if area.parent is None:
+        chain: tuple[Facility | None, ...] = (None, None, None)
+        desa, kind = None, None
+    else:
+        chain, desa, kind = _above(network, area.parent, memo)
+    own: list[Facility | None] = [None, None, None]
+    for f in network.serving(area_id):  # the first of each kind serving the area itself
+        k = _FACILITY_SITE.get(f.type)
+        if k is not None and own[k] is None:
+            own[k] = f
+    result: _Above = (
+        tuple(mine if mine is not None else up for mine, up in zip(own, chain, strict=True)),
+        area_id if area.level is AreaLevel.DESA else desa,
+        area.type if area.type is not None else kind,
+    )
+    memo[area_id] = result
+    return result
 
 
 def partition_seed(seed: int, key: str) -> np.random.SeedSequence:
