@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import attrs
 import numpy as np
@@ -45,6 +46,7 @@ from ilp.population.simulation import (
     DEFAULT_MINUTES,
     SimParams,
     SimResult,
+    _records,
 )
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
@@ -925,6 +927,27 @@ class TestRecords:
             assert got.persons == persons
             # and the history handed out passes every check History makes
             History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
+
+    @settings(deadline=None, max_examples=60)
+    @given(_growth(), st.integers(1, 9))
+    def test_records_merged_a_few_at_a_time_are_the_sorted_checked_history(
+        self, case: tuple[int, list[Any], list[list[Any]]], chunk: int
+    ) -> None:
+        """The merge works chunk by chunk of the output; with chunks of a few records (so
+        that new records fall in many chunks, at their edges too) the columns and offsets
+        are still those of all records sorted by (code, person, day)."""
+        persons, first, batches = case
+        with patch.object(_records, "_CHUNK", chunk):
+            records = Records(_checked(persons, *_columns(first)))
+            so_far = list(first)
+            for batch in batches:
+                p, c, d = _columns(batch)
+                records.add(p.astype(np.int32), c.astype(np.int16), d.astype(np.int32))
+                so_far += batch
+                want = _checked(persons, *_columns(so_far))
+                got = records.history(persons)
+                for name in ("rec_person", "rec_code", "rec_day", "offsets"):
+                    assert np.array_equal(getattr(got, name), getattr(want, name)), name
 
     @settings(deadline=None, max_examples=60)
     @given(_growth(), st.data())

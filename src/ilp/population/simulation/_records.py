@@ -30,6 +30,10 @@ __all__ = ["Records"]
 _CODE_BITS = 15
 
 
+#: Records merged at a time: a chunk's columns and mask stay in cache while written.
+_CHUNK = 1 << 18
+
+
 def _capacity(n: int) -> int:
     """Room for *n* records and half as many again (at least 4096)."""
     return n + max(n // 2, 4096)
@@ -55,7 +59,7 @@ class Records:
         ):
             column[: self.n] = given
         self._spare: tuple[Arr, Arr, Arr] | None = None
-        self._mask = np.empty(0, dtype=np.bool_)
+        self._mask = np.empty(_CHUNK, dtype=np.bool_)  # one chunk's: old record or new
         self._last_day = int(history.rec_day.max()) if self.n else 0
         self.offsets = history.offsets.copy()  # each code's slice
 
@@ -153,16 +157,25 @@ class Records:
         spare = self._spare
         if spare is None or len(spare[0]) < m:
             spare = _columns(_capacity(m))
-        if len(self._mask) < m:
-            self._mask = np.empty(len(spare[0]), dtype=np.bool_)
-        keep = self._mask[:m]
-        keep[:] = True
         where = at + np.arange(k)  # the new records' places among all
-        keep[where] = False
-        for src, dst, values in ((self.person, spare[0], person), (self.day, spare[2], day)):
-            out = dst[:m]
-            out[where] = values
-            out[keep] = src
+        # chunk by chunk of the output, so that the new records are written where the old
+        # ones were just copied (still in cache), not scattered over the whole buffer
+        starts = list(range(0, m, _CHUNK))
+        cuts = np.searchsorted(where, [*starts, m]).tolist()
+        keep_all = self._mask
+        for j, lo in enumerate(starts):
+            hi = min(m, lo + _CHUNK)
+            first, last = cuts[j], cuts[j + 1]
+            local = where[first:last] - lo
+            keep = keep_all[: hi - lo]
+            keep[:] = True
+            keep[local] = False
+            # the old records of the chunk: after those before it, less the new ones
+            old_lo, old_hi = lo - first, hi - last
+            for src, dst, values in ((self.person, spare[0], person), (self.day, spare[2], day)):
+                out = dst[lo:hi]
+                out[keep] = src[old_lo:old_hi]
+                out[local] = values[first:last]
         offsets = old + new
         # the codes are runs, one per code: written from the offsets, not moved
         bounds = offsets.tolist()
