@@ -16,6 +16,7 @@ from ilp.errors import ILPError, PopulationError, UnknownServiceError
 from ilp.lifecycle import Limit, Status, due
 from ilp.population import NO_DAY, NOT_LISTED, STATUS_CODES, History, Population, due_batch
 from ilp.population._calendar import Calendar, add_months, max_birth, min_birth
+from ilp.population.batch.cohort import radix_order
 
 ON = pendulum.Date(2025, 11, 1)
 
@@ -150,6 +151,15 @@ class TestRowOrder:
         del population, history
         gc.collect()
         assert gone() is None
+
+    def test_radix_order_is_the_stable_order_of_the_pairs(self) -> None:
+        """radix_order sorts (major, minor) pairs as a stable lexsort does, in 32 and 64 bits."""
+        rng = np.random.default_rng(11)
+        for n, codes, size in ((1, 1, 5), (70_000, 3, 5_000), (1 << 30, 40, 3_000), (5, 9, 0)):
+            major = np.sort(rng.integers(0, codes, size)).astype(np.int16)
+            minor = rng.integers(0, min(n, 50), size).astype(np.int32) * (n // min(n, 50))
+            got = radix_order(major, minor, n)
+            assert got.tolist() == np.lexsort((minor, major)).tolist(), (n, codes)
 
 
 class TestBadArguments:

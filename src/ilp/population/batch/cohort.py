@@ -33,6 +33,7 @@ __all__ = [
     "first_per_person",
     "last_per_person",
     "lookup",
+    "radix_order",
     "take",
 ]
 
@@ -158,6 +159,7 @@ class Columns:
 
     __slots__ = (
         "_lazy",
+        "_ordered",
         "_places",
         "_pop",
         "areas",
@@ -182,6 +184,9 @@ class Columns:
         self._pop = weakref.ref(pop)  # the cache of views must not keep the population alive
         self.order = order
         self._places: weakref.WeakKeyDictionary[History, Arr] = weakref.WeakKeyDictionary()
+        self._ordered: weakref.WeakKeyDictionary[History, tuple[Arr, Arr]] = (
+            weakref.WeakKeyDictionary()
+        )
         # the columns most rules read are taken at once, the others when first asked for
         self._lazy: dict[str, Arr] = {}
         self.birth: Arr = self.pick(pop.birth)
@@ -234,6 +239,27 @@ class Columns:
             found = self.inverse[history.rec_person]
             with _LOCK:
                 self._places[history] = found
+        return found
+
+    def in_order(self, history: History) -> tuple[Arr, Arr] | None:
+        """*history*'s records with the rows here, in row order within each code, or None.
+
+        The row and day of each record, sorted by code, row and day as a
+        History is, so that each code's records are in order of birth. They
+        are made when *history* is asked for a second time (its records' rows
+        here are kept since the first), and kept with it; None the first time.
+        """
+        with _LOCK:
+            found = self._ordered.get(history)
+            places = self._places.get(history)
+        if found is None and places is not None:
+            # the records are sorted by code, then person and day: a stable sort of
+            # (code, row here) keeps each person's records in day order
+            order = radix_order(history.rec_code, places, self.n)
+            found = (places[order], history.rec_day[order])
+            with _LOCK:
+                self._ordered[history] = found
+                self._places.pop(history, None)
         return found
 
     @property
@@ -333,6 +359,27 @@ def birth_order(birth: Arr) -> Arr:
     if len(birth) and int(birth.max()) - low < 1 << 16:
         return np.argsort((birth - low).astype(np.uint16), kind="stable")
     return np.argsort(birth, kind="stable")
+
+
+def radix_order(major: Arr, minor: Arr, n: int) -> Arr:
+    """The stable order of the pairs (*major*, *minor*), *minor* in ``range(n)``, *major* >= 0.
+
+    A least-significant-digit radix sort: a stable argsort of 16-bit digits
+    at a time (NumPy sorts those by counting), not a comparison sort.
+    """
+    bits = max(1, (n - 1).bit_length())
+    top = int(major.max()) if len(major) else 0
+    kind = np.dtype(np.uint32 if top.bit_length() + bits <= 32 else np.uint64)
+    key: Arr = np.left_shift(major.astype(kind), np.array(bits, dtype=kind))
+    key |= minor.astype(kind)
+    order: Arr | None = None
+    for shift in range(0, top.bit_length() + bits, 16):
+        at = key if order is None else key[order]
+        digit = np.right_shift(at, np.array(shift, dtype=kind)).astype(np.uint16)
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+    assert order is not None
+    return order
 
 
 @lru_cache(maxsize=4)

@@ -76,6 +76,9 @@ class Run:
         self._records: dict[str, tuple[Arr, Arr] | None] = {}
         #: The rows here of the persons of each code's records (None: rows are in order).
         self._places: dict[str, Arr | None] = {}
+        #: The records with the rows here in order (None: the rows are in order, or the
+        #: first call on this population and history, which reads them as they are).
+        self.ordered = None if cols.inverse is None else cols.in_order(history)
         self._cohorts: dict[tuple[Any, ...], Cohort | None] = {}
         self._preg: Pregnancies | None = None
         self._thresholds: dict[tuple[int, int], int] = {}
@@ -134,13 +137,23 @@ class Run:
         return out - 1 if limit.exclusive else out
 
     def records(self, code: str) -> tuple[Arr, Arr] | None:
-        """Persons and days of the records of *code* up to the date (None when none)."""
+        """Persons and days of the records of *code* up to the date (None when none).
+
+        Each person's records are consecutive and in day order. The persons
+        are rows here, ascending, unless ``places`` is kept for *code* (the
+        first call on a population out of order): then they are the caller's
+        rows, and ``places`` their rows here.
+        """
         if code not in self._records:
             person, day = self.history.of_code(code)
             places = None
             if self.pop.inverse is not None and len(person):
                 at = int(self.history.offsets[self.history.codes.index(code)])
-                places = self.pop.places(self.history)[at : at + len(person)]
+                if self.ordered is None:
+                    places = self.pop.places(self.history)[at : at + len(person)]
+                else:  # the records with the rows here, sorted as the rows
+                    rows, days = self.ordered
+                    person, day = rows[at : at + len(person)], days[at : at + len(person)]
             keep = day <= self.d
             if not keep.all():
                 person, day = person[keep], day[keep]
@@ -162,7 +175,7 @@ class Run:
         if found is not None:
             person, day = found
             lo, hi = co.lo, co.hi
-            inverse = self.pop.inverse
+            inverse = None if self.ordered is not None else self.pop.inverse
             if inverse is None:  # the records are sorted by row here
                 i, j = np.searchsorted(person, np.array([lo, hi], dtype=person.dtype))
                 loc, day = person[i:j] - lo, day[i:j]
