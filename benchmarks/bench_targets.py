@@ -274,8 +274,8 @@ def _columnar(folder: Path, network: Network, batch: WorkLists, rounds: int) -> 
 def _json_of(lists: WorkLists) -> str:
     """Every list as ``ilp targets --format json`` / ``ilp home-visits --format json`` print it."""
     try:
-        from ilp.network._json import home_visits_json, target_list_json  # noqa: PLC0415
-    except ImportError:  # an ilp from before the writer: what the commands printed with
+        from ilp.population._worklist_rows import work_list_json  # noqa: PLC0415
+    except ImportError:  # an ilp from before the lists held rows: what the commands printed with
         return "".join(
             [json.dumps(tl.as_dict(), ensure_ascii=False, indent=2) for tl in _target_lists(lists)]
             + [
@@ -284,8 +284,9 @@ def _json_of(lists: WorkLists) -> str:
             ]
         )
     return "".join(
-        [target_list_json(tl) for tl in _target_lists(lists)]
-        + [home_visits_json(visits) for visits in lists.home_visits.values()]
+        work_list_json(made, key)
+        for made in (lists.targets, lists.weekly, lists.home_visits)
+        for key in made
     )
 
 

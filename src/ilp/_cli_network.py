@@ -19,7 +19,6 @@ from ilp.errors import NetworkError
 from ilp.files import load_data, read_person_file, read_register, read_register_columns
 from ilp.lifecycle import LifeStage, Region, Status, national
 from ilp.network import FacilityType, Network, gaps, load_network
-from ilp.network._json import home_visits_json, target_list_json
 from ilp.network._targets import (
     HomeVisit,
     Target,
@@ -254,6 +253,7 @@ def _write_home_visits(visits: Sequence[HomeVisit], view: _View, out: TextIO) ->
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     from ilp.population import work_lists  # noqa: PLC0415 - NumPy behind it
+    from ilp.population._worklist_rows import work_list_json  # noqa: PLC0415
 
     network = load_network(args.network)
     register = read_register_columns(args.register)
@@ -269,16 +269,17 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, table: Table) -> int:
         home_visits=(),
         region=_region(args),
     )
-    tl = next(iter((lists.weekly if args.week else lists.targets).values()))
-    if args.format == "json":
-        out.write(target_list_json(tl) + "\n")
+    made = lists.weekly if args.week else lists.targets
+    if args.format == "json":  # written from the rows work_lists holds
+        out.write(work_list_json(made, args.site) + "\n")
     else:
-        _write_target_list(tl, _View.of(args, network, register, on), out)
+        _write_target_list(made[args.site], _View.of(args, network, register, on), out)
     return 0
 
 
 def _cmd_home_visits(args: argparse.Namespace, out: TextIO, table: Table) -> int:
     from ilp.population import work_lists  # noqa: PLC0415 - NumPy behind it
+    from ilp.population._worklist_rows import work_list_json  # noqa: PLC0415
 
     network = load_network(args.network)
     register = read_register_columns(args.register)
@@ -286,10 +287,10 @@ def _cmd_home_visits(args: argparse.Namespace, out: TextIO, table: Table) -> int
     lists = work_lists(
         network, register, on, targets=(), weekly=(), home_visits=[args.area], region=_region(args)
     )
-    visits = lists.home_visits[args.area]
     if args.format == "json":
-        out.write(home_visits_json(visits) + "\n")
+        out.write(work_list_json(lists.home_visits, args.area) + "\n")
     else:
+        visits = lists.home_visits[args.area]
         view = _View.of(args, network, register, on)
         lang = view.lang
         head = f"{say('home_visits', lang)}, {view.area_name(args.area)}, {on}"

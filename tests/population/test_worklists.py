@@ -9,6 +9,8 @@ generated registers.
 
 from __future__ import annotations
 
+import json
+import pickle
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from ilp.files import load_data, read_register
 from ilp.network import FacilityType, Network, load_network
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import WorkLists, work_lists
+from ilp.population._worklist_rows import work_list_json
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +155,55 @@ def test_each_person_takes_the_region_of_their_area(
     assert not any("JE" in tl.counts() for tl in plain.targets.values())
     for site, tl in plain.targets.items():
         assert tl == targets(network, register, as_of, site=site, region=Region())
+
+
+def test_the_mappings_behave_as_dicts_of_the_lists(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """Lists made when first read compare, print and pickle as the dict of the lists."""
+    network, register, on = demo
+    lists = work_lists(network, register, on)
+    made = work_lists(network, register, on)
+    for kind in ("targets", "weekly", "home_visits"):
+        lazy, plain = getattr(lists, kind), dict(getattr(made, kind))
+        assert repr(lazy) == repr(plain)  # every list made on the way
+        assert lazy == plain
+        assert plain == lazy
+        assert lazy != {**plain, "x": ()}
+        assert list(lazy) == list(plain)
+        assert len(lazy) == len(plain)
+        key = next(iter(plain))
+        assert lazy[key] is lazy[key]  # made once
+        assert lazy.get("no such site") is None
+        with pytest.raises(KeyError):
+            lazy["no such site"]
+        with pytest.raises(TypeError, match="unhashable"):
+            hash(lazy)
+        back = pickle.loads(pickle.dumps(lazy))
+        assert type(back) is dict
+        assert back == plain
+    again = pickle.loads(pickle.dumps(lists))
+    assert again.targets == made.targets
+    assert again.home_visits == made.home_visits
+    assert repr(again) == repr(lists)
+
+
+def test_json_from_the_rows_equals_json_of_the_lists(
+    demo: tuple[Network, FamilyRegister, pendulum.Date],
+) -> None:
+    """What ``ilp targets``/``ilp home-visits`` print, written from the rows before any list is made."""
+    network, register, on = demo
+    lists = work_lists(network, register, on.add(days=7))
+    for kind in ("targets", "weekly", "home_visits"):
+        lazy = getattr(lists, kind)
+        texts = {key: work_list_json(lazy, key) for key in lazy}
+        assert lazy._made == {}
+        for key, text in texts.items():
+            value = lazy[key]
+            if kind == "home_visits":
+                assert text == json.dumps(
+                    [v.as_dict() for v in value], ensure_ascii=False, indent=2
+                )
+            else:
+                assert text == json.dumps(value.as_dict(), ensure_ascii=False, indent=2)
+            assert work_list_json(dict(lazy), key) == text  # lists already made: the same text

@@ -23,11 +23,13 @@ from ilp.network._json import home_visits_json, target_list_json
 from ilp.network._routing import can_give, places_for
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import work_lists
+from ilp.population._worklist_rows import work_list_json
 from ilp.testing import families, histories, persons
 
 with resources.as_file(resources.files("ilp").joinpath("data/demo/kecamatan/network.yaml")) as _p:
     NETWORK = load_network(_p)
 DUSUN = [a.id for a in NETWORK.areas if a.level is AreaLevel.DUSUN]
+DESA = [a.id for a in NETWORK.areas if a.level is AreaLevel.DESA]
 POSYANDU = NETWORK.of_type(FacilityType.POSYANDU)
 PUSTU = NETWORK.of_type(FacilityType.PUSTU)
 ON = pendulum.Date(2025, 11, 1)
@@ -139,26 +141,38 @@ def catchments(draw: st.DrawFn) -> tuple[FamilyRegister, pendulum.Date]:
 def test_batch_lists_equal_the_per_person_lists(case: tuple[FamilyRegister, pendulum.Date]) -> None:
     """work_lists makes, for every site and area, exactly the per-person functions' lists."""
     register, on = case
-    lists = work_lists(NETWORK, register, on, targets=POSYANDU, weekly=PUSTU, home_visits=DUSUN)
+    # a desa's home visits gather households whose members live in several of its dusun
+    areas = DUSUN + DESA
+    lists = work_lists(NETWORK, register, on, targets=POSYANDU, weekly=PUSTU, home_visits=areas)
     for f in POSYANDU:
         expected = targets(NETWORK, register, on, site=f)
         assert lists.targets[f.id].as_dict() == expected.as_dict()
         assert lists.targets[f.id] == expected
-        # what `ilp targets --format json` prints, written directly (network/_json.py)
+        # what `ilp targets --format json` prints, written directly (network/_json.py),
+        # and from the rows work_lists holds (population/_worklist_rows.py)
         assert target_list_json(lists.targets[f.id]) == _json(expected.as_dict())
+        assert work_list_json(lists.targets, f.id) == _json(expected.as_dict())
     for f in PUSTU:
         expected = weekly_list(NETWORK, register, on, site=f)
         assert lists.weekly[f.id].as_dict() == expected.as_dict()
         assert target_list_json(lists.weekly[f.id]) == _json(expected.as_dict())
-    for area in DUSUN:
+        assert work_list_json(lists.weekly, f.id) == _json(expected.as_dict())
+    for area in areas:
         visits = home_visits(NETWORK, register, on, area=area)
         assert [v.as_dict() for v in lists.home_visits[area]] == [v.as_dict() for v in visits]
         assert home_visits_json(lists.home_visits[area]) == _json([v.as_dict() for v in visits])
+        assert work_list_json(lists.home_visits, area) == _json([v.as_dict() for v in visits])
     # the same from the register's CSV files, read into columns (persons made on demand)
     with tempfile.TemporaryDirectory() as tmp:
         write_register(register, tmp)
         columns = read_register_columns(tmp)
-    fast = work_lists(NETWORK, columns, on, targets=POSYANDU, weekly=PUSTU, home_visits=DUSUN)
+    fast = work_lists(NETWORK, columns, on, targets=POSYANDU, weekly=PUSTU, home_visits=areas)
+    # JSON from the rows before any list value is made: the same text
+    for kind in ("targets", "weekly", "home_visits"):
+        for key in getattr(fast, kind):
+            made = getattr(lists, kind)[key]
+            text = target_list_json(made) if kind != "home_visits" else home_visits_json(made)
+            assert work_list_json(getattr(fast, kind), key) == text
     assert {k: v.as_dict() for k, v in fast.targets.items()} == {
         k: v.as_dict() for k, v in lists.targets.items()
     }

@@ -22,6 +22,7 @@ from ilp.network._routing import Place, can_give, check_residence, places_for
 from ilp.network._targets import (
     ACTIONABLE,
     THIS_WEEK,
+    VISIT_SERIES,
     FamilyDue,
     HomeVisit,
     PosyanduStep,
@@ -43,6 +44,7 @@ from ilp.network._visit import ClusterVisit, Referral, VisitPlan, visit_plan
 __all__ = [
     "ACTIONABLE",
     "THIS_WEEK",
+    "VISIT_SERIES",
     "Area",
     "AreaLevel",
     "AreaType",

@@ -21,7 +21,21 @@ import attrs
 from ilp.lifecycle import DueItem
 from ilp.network._targets import HomeVisit, Target, TargetList
 
-__all__ = ["dumps", "home_visits_json", "target_list_json"]
+__all__ = [
+    "Household",
+    "TargetHead",
+    "dumps",
+    "dumps_at",
+    "home_visits_json",
+    "item_dict",
+    "list_head",
+    "list_json",
+    "list_text",
+    "target_list_json",
+    "target_text",
+    "text_or_null",
+    "visits_json",
+]
 
 _PAD: Final = "  "
 _string: Callable[[str], str] = json.encoder.encode_basestring
@@ -99,7 +113,8 @@ def _write(value: Any, level: int, out: list[str]) -> None:
         out.append(json.dumps(value, ensure_ascii=False, indent=2))  # raises json's TypeError
 
 
-def _text(value: str | None) -> str:
+def text_or_null(value: str | None) -> str:
+    """A JSON string, or ``null`` for None."""
     return "null" if value is None else _string(value)
 
 
@@ -128,11 +143,11 @@ class _Items:
         )
         found = self._texts.get(key)
         if found is None:
-            found = self._texts[key] = dumps_at(_item_dict(item), level)
+            found = self._texts[key] = dumps_at(item_dict(item), level)
         return found
 
 
-def _item_dict(item: DueItem) -> dict[str, Any]:
+def item_dict(item: DueItem) -> dict[str, Any]:
     """What :meth:`~ilp.network.Target.as_dict` gives for one of its items."""
     return {
         "code": item.code,
@@ -149,59 +164,68 @@ def dumps_at(value: Any, level: int) -> str:
     return "".join(out)
 
 
-def _target(t: Target, level: int, items: _Items, out: list[str]) -> None:
-    """``Target.as_dict()`` written at *level*."""
+#: What ``Target.as_dict()`` gives before its items: person, name, kk_number, address,
+#: residence and stage (each text or None).
+TargetHead = tuple[str, str | None, str | None, str | None, str | None, str | None]
+
+
+def target_text(head: TargetHead, items: Sequence[str], level: int) -> str:
+    """``Target.as_dict()`` at *level*, from its head and its items' texts (at *level* + 2)."""
+    pid, name, kk, address, residence, stage = head
     pad = ",\n" + _PAD * (level + 1)
-    p, f = t.person, t.family
-    out.append(
+    return (
         "{\n"
         + _PAD * (level + 1)
         + '"person": '
-        + _string(p.id)
+        + _string(pid)
         + pad
         + '"name": '
-        + _text(p.name)
+        + ("null" if name is None else _string(name))
         + pad
         + '"kk_number": '
-        + (_string(f.kk_number) if f else "null")
+        + ("null" if kk is None else _string(kk))
         + pad
         + '"address": '
-        + (_text(f.address) if f else "null")
+        + ("null" if address is None else _string(address))
         + pad
         + '"residence": '
-        + _text(t.residence)
+        + ("null" if residence is None else _string(residence))
         + pad
         + '"stage": '
-        + (_string(t.stage.value) if t.stage else "null")
+        + ("null" if stage is None else _string(stage))
         + pad
         + '"items": '
+        + list_text(items, level + 1)
+        + "\n"
+        + _PAD * level
+        + "}"
     )
-    _items(t.items, level + 1, items, out)
-    out.append("\n" + _PAD * level + "}")
 
 
-def _items(found: Sequence[DueItem], level: int, items: _Items, out: list[str]) -> None:
-    if not found:
-        out.append("[]")
-        return
+def list_text(parts: Sequence[str], level: int) -> str:
+    """A JSON list at *level* of items already written (at *level* + 1)."""
+    if not parts:
+        return "[]"
     pad = "\n" + _PAD * (level + 1)
-    out.append("[" + pad + ("," + pad).join(items.text(i, level + 1) for i in found))
-    out.append("\n" + _PAD * level + "]")
+    return "[" + pad + ("," + pad).join(parts) + "\n" + _PAD * level + "]"
 
 
-def _targets(found: Iterable[Target], level: int, items: _Items, out: list[str]) -> None:
-    pad = "\n" + _PAD * (level + 1)
-    first = True
-    for t in found:
-        out.append(("[" if first else ",") + pad)
-        first = False
-        _target(t, level + 1, items, out)
-    out.append("[]" if first else "\n" + _PAD * level + "]")
+def _target(t: Target, level: int, items: _Items) -> str:
+    p, f = t.person, t.family
+    head = (
+        p.id,
+        p.name,
+        f.kk_number if f else None,
+        f.address if f else None,
+        t.residence,
+        t.stage.value if t.stage else None,
+    )
+    return target_text(head, [items.text(i, level + 2) for i in t.items], level)
 
 
-def target_list_json(tl: TargetList) -> str:
-    """``json.dumps(tl.as_dict(), ensure_ascii=False, indent=2)``, as ``ilp targets`` prints it."""
-    head = {
+def list_head(tl: TargetList) -> dict[str, Any]:
+    """``TargetList.as_dict()`` without its targets."""
+    return {
         "site": tl.site.id,
         "name": tl.site.name,
         "day": tl.day.isoformat(),
@@ -211,11 +235,39 @@ def target_list_json(tl: TargetList) -> str:
         "supplies": [attrs.asdict(s) for s in tl.supplies()],
         "steps": {s.name.lower(): len(v) for s, v in tl.by_step().items()},
     }
+
+
+def list_json(head: dict[str, Any], targets: Sequence[str]) -> str:
+    """A target list's JSON from its head (:func:`list_head`) and its targets' texts (level 2)."""
     text = dumps(head)
-    out = [text[:-2], ',\n  "targets": ']  # the head without its closing "\n}"
-    _targets(tl.targets, 1, _Items(), out)
-    out.append("\n}")
-    return "".join(out)
+    return text[:-2] + ',\n  "targets": ' + list_text(targets, 1) + "\n}"
+
+
+def target_list_json(tl: TargetList) -> str:
+    """``json.dumps(tl.as_dict(), ensure_ascii=False, indent=2)``, as ``ilp targets`` prints it."""
+    items = _Items()
+    return list_json(list_head(tl), [_target(t, 2, items) for t in tl.targets])
+
+
+#: A household of a home-visit list: kk_number, address, residence and its members' texts.
+Household = tuple[str, str | None, str | None, Sequence[str]]
+
+
+def visits_json(households: Iterable[Household]) -> str:
+    """A home-visit list's JSON from its households (members written at level 3)."""
+    parts = [
+        '{\n    "kk_number": '
+        + _string(kk)
+        + ',\n    "address": '
+        + text_or_null(address)
+        + ',\n    "residence": '
+        + text_or_null(residence)
+        + ',\n    "members": '
+        + list_text(members, 2)
+        + "\n  }"
+        for kk, address, residence, members in households
+    ]
+    return list_text(parts, 0)
 
 
 def home_visits_json(visits: Sequence[HomeVisit]) -> str:
@@ -223,23 +275,13 @@ def home_visits_json(visits: Sequence[HomeVisit]) -> str:
 
     What ``ilp home-visits --format json`` prints.
     """
-    if not visits:
-        return "[]"
     items = _Items()
-    out: list[str] = []
-    for n, v in enumerate(visits):
-        f = v.family
-        out.append(
-            ("[\n  " if n == 0 else ",\n  ")
-            + '{\n    "kk_number": '
-            + _string(f.kk_number)
-            + ',\n    "address": '
-            + _text(f.address)
-            + ',\n    "residence": '
-            + _text(v.residence)
-            + ',\n    "members": '
+    return visits_json(
+        (
+            v.family.kk_number,
+            v.family.address,
+            v.residence,
+            [_target(t, 3, items) for t in v.members],
         )
-        _targets(v.members, 2, items, out)
-        out.append("\n  }")
-    out.append("\n]")
-    return "".join(out)
+        for v in visits
+    )

@@ -27,6 +27,7 @@ from ilp.people import Family, FamilyRegister, Person
 __all__ = [
     "ACTIONABLE",
     "THIS_WEEK",
+    "VISIT_SERIES",
     "FamilyDue",
     "HomeVisit",
     "PosyanduStep",
@@ -357,7 +358,8 @@ def weekly_list(
     return TargetList(facility, day, day.add(days=6), found)
 
 
-_VISIT_SERIES: Final = frozenset({"KN", "KF", "KBPP", "ANC"})
+#: The series whose open window (due) calls for a home visit: antenatal, postpartum, newborn.
+VISIT_SERIES: Final = frozenset({"KN", "KF", "KBPP", "ANC"})
 
 
 @attrs.frozen
@@ -385,7 +387,7 @@ def _needs_visit(
         return False  # opportunistic: offered when the person comes, not a reason to visit
     if item.status is Status.OVERDUE:
         return True  # drop-out follow-up (DOFU, sweeping)
-    if item.status is Status.DUE and item.service.series in _VISIT_SERIES:
+    if item.status is Status.DUE and item.service.series in VISIT_SERIES:
         return True  # a pregnancy, postpartum or newborn visit window is open
     return LifeStage.IBU_HAMIL in stages and item.status is Status.DUE
 

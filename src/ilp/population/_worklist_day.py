@@ -1,0 +1,469 @@
+"""One day's batch evaluation for work lists: the people, their open items, and who a list keeps.
+
+:class:`_Day` evaluates the people of every list that falls on one day with
+:func:`~ilp.population.due_batch` and holds their open items as columns
+(local row, slot, status, dates), in ``due()`` order per person. Which
+items a target list or a home-visit list keeps is chosen over these
+columns (:meth:`_Day.targets`, :meth:`_Day.visits`); a ``DueItem`` and its
+reason data are made only when a list is read (:meth:`_Day.item`), the
+reason data of a slot for all its items at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import pendulum
+
+from ilp.lifecycle import (
+    Catalogue,
+    DueItem,
+    Entry,
+    LifeStage,
+    Region,
+    Service,
+    Status,
+)
+from ilp.lifecycle.rules.person import Why
+from ilp.lifecycle.semantics import NIFAS_DAYS, PREGNANCY_STAGES, age_stage_births
+from ilp.network import VISIT_SERIES, Facility, can_give, main_stage
+from ilp.people import POSTTERM_DAYS, Family, FamilyRegister, Outcome, Person
+from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch import STATUS_CODES, BatchResult, due_batch
+from ilp.population.batch.kinds import EXPLAINERS
+from ilp.population.batch.plan import plan_of
+from ilp.population.columns import CONDITIONS, OUTCOMES, ColumnRegister, History, Population
+
+_STATUS_OF: Final = {code: status for status, code in STATUS_CODES.items()}
+_SIMPLE: Final = (int, str, type(None))
+_Heads = tuple[
+    list[str],
+    list[str | None],
+    list[int],
+    Sequence[str],
+    Sequence[str | None],
+    list[str | None],
+]
+_DUE: Final = STATUS_CODES[Status.DUE]
+_OVERDUE: Final = STATUS_CODES[Status.OVERDUE]
+#: What a home visit acts on (``_needs_visit`` selects only these).
+_VISIT_CODES: Final = (_DUE, _OVERDUE)
+
+
+class _Register:
+    """The register as columns, and its people indexed by home area once."""
+
+    def __init__(self, register: FamilyRegister | ColumnRegister) -> None:
+        if isinstance(register, ColumnRegister):
+            cols = register
+        else:
+            cols = ColumnRegister.from_register(register, only_known=True)
+        self.cols = cols
+        self.population, self.history = cols.population, cols.history
+        self.homes = homes = cols.homes
+        by_area: dict[str, list[int]] = {}
+        for r, home in enumerate(homes):
+            if home is not None:
+                by_area.setdefault(home, []).append(r)
+        self.by_area = {a: np.array(rows, dtype=np.int64) for a, rows in by_area.items()}
+        #: Each row's home as an index into ``home_areas`` (its last item: no home).
+        self.home_areas: list[str | None] = [*by_area, None]
+        self.home_index = np.full(len(homes), len(by_area), dtype=np.int64)
+        for k, rows in enumerate(self.by_area.values()):
+            self.home_index[rows] = k
+        self._regions: list[Region] | None = None
+        self._heads: _Heads | None = None
+        #: The JSON writer's: each distinct item's number (by its text's inputs), and its
+        #: text per (number, level). The objects whose ids a key holds are held by the
+        #: evaluations of the same work_lists call, which live as long as this register.
+        self.item_numbers: dict[tuple[Any, ...], int] = {}
+        self.texts: dict[tuple[int, int], str] = {}
+
+    def heads(self) -> _Heads:
+        """Per row its id, name and family row; per family its card number and address; homes."""
+        if self._heads is None:
+            c = self.cols
+            self._heads = (
+                c.population.ids.tolist(),
+                c.names.tolist(),
+                c.family.tolist(),
+                c.kk_numbers,
+                c.addresses,
+                self.homes,
+            )
+        return self._heads
+
+    def regions(self, network: Any) -> list[Region]:
+        """Per item of ``home_areas``, the region of that area in *network*."""
+        if self._regions is None:
+            self._regions = [
+                network.region_of(a) if a is not None and network.has_area(a) else Region()
+                for a in self.home_areas
+            ]
+        return self._regions
+
+    def person(self, row: int) -> Person:
+        """The person in *row* (made when first asked for)."""
+        return self.cols.person(row)
+
+    def family(self, row: int) -> Family:
+        """The family of the person in *row*."""
+        return self.cols.family_of(row)
+
+    def living(self, areas: Any, day: int) -> Arr:
+        """Rows (in register order) whose home is in *areas* and who are alive on *day*."""
+        parts = [self.by_area[a] for a in areas if a in self.by_area]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        rows: Arr = np.sort(np.concatenate(parts))
+        pop = self.population
+        alive = (pop.birth[rows] <= day) & ((pop.death[rows] == NO_DAY) | (day <= pop.death[rows]))
+        living: Arr = rows[alive]
+        return living
+
+
+class _Slots:
+    """Per slot of the catalogue's plan: its entry, service, place in the entry and sort keys."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        plan = plan_of(catalogue)
+        self.entry: list[Entry] = []
+        self.service: list[Service] = []
+        self.index: list[int] = []
+        for entry in catalogue.entries:
+            assert plan.base[id(entry)] == len(self.service)
+            for j, svc in enumerate(entry.services):
+                self.entry.append(entry)
+                self.service.append(svc)
+                self.index.append(j)
+        ranks = {c: i for i, c in enumerate(sorted(set(plan.codes)))}
+        self.code_rank = np.array([ranks[c] for c in plan.codes], dtype=np.int64)
+        self.dose = np.array([d or 0 for d in plan.doses], dtype=np.int64)
+        # Service.outreach as bits: always, or a priority condition or stage the person has
+        self.always = np.array([not svc.opportunistic for svc in self.service], dtype=bool)
+        bits = [_priority_bits(svc) for svc in self.service]
+        self.condition_bits = np.array([c for c, _ in bits], dtype=np.int64)
+        self.stage_bits = np.array([s for _, s in bits], dtype=np.int64)
+        #: Per slot, whether its service's open window is a reason for a home visit.
+        self.visit_series = np.array([s.series in VISIT_SERIES for s in self.service], dtype=bool)
+        self._gives: dict[str, Arr] = {}
+
+    def gives(self, facility: Facility) -> Arr:
+        """Per slot, whether *facility* gives the service (``can_give``)."""
+        found = self._gives.get(facility.id)
+        if found is None:
+            found = self._gives[facility.id] = np.array(
+                [can_give(facility, s) for s in self.service], dtype=bool
+            )
+        return found
+
+
+def _priority_bits(service: Service) -> tuple[int, int]:
+    """The condition bits and stage bits of *service*'s priority groups (0, 0 when none)."""
+    if service.priority is None:
+        return 0, 0
+    conditions = sum(1 << CONDITIONS.index(c) for c in service.priority.conditions)
+    return conditions, sum(_STAGE_BIT[s] for s in service.priority.stages)
+
+
+def _stage_masks(population: Population, rows: Arr, d: int) -> Arr:
+    """Per row of *rows*, the bits (:data:`_STAGE_BIT`) of its stages on day *d* (``stages_of``)."""
+    b = population.birth[rows].astype(np.int64)
+    mask = np.zeros(len(rows), dtype=np.int64)
+    pregnancies = _pregnancy_stages(population, d)
+    for stage in _STAGES:
+        if stage in PREGNANCY_STAGES:
+            found = np.isin(rows, pregnancies[stage])
+        else:
+            found = mask < 0
+            for first, last in age_stage_births(frozenset({stage}), d):
+                found |= (b >= first) & (b <= last)
+        mask[found] |= _STAGE_BIT[stage]
+    death = population.death[rows]
+    mask[(death != NO_DAY) & (death < d)] = 0
+    return mask
+
+
+def _pregnancy_stages(population: Population, d: int) -> dict[LifeStage, Arr]:
+    """The rows in each pregnancy stage on day *d*, as ``stages_of`` finds them."""
+    pop = population
+    person = pop.preg_person
+    lmp, dl = pop.preg_lmp.astype(np.int64), pop.preg_delivery.astype(np.int64)
+    ended = dl != NO_DAY
+    last_day = np.where(ended, dl - 1, pop.preg_edd.astype(np.int64) + POSTTERM_DAYS)
+    birth = ended & (pop.preg_outcome != OUTCOMES.index(Outcome.MISCARRIAGE))
+    after = d - dl
+    return {
+        LifeStage.IBU_HAMIL: person[(lmp <= d) & (d <= last_day)],
+        LifeStage.IBU_BERSALIN: person[birth & (after == 0)],
+        LifeStage.IBU_NIFAS: person[birth & (after >= 0) & (after <= NIFAS_DAYS)],
+    }
+
+
+_STAGES: Final = tuple(LifeStage)
+_STAGE_BIT: Final = {s: 1 << i for i, s in enumerate(_STAGES)}
+_PREGNANT: Final = _STAGE_BIT[LifeStage.IBU_HAMIL]
+_STAGE_SETS: dict[int, frozenset[LifeStage]] = {}
+_MAIN_STAGES: dict[int, LifeStage | None] = {}
+
+
+def stage_set(mask: int) -> frozenset[LifeStage]:
+    """The stages of *mask*."""
+    found = _STAGE_SETS.get(mask)
+    if found is None:
+        found = _STAGE_SETS[mask] = frozenset(s for s in _STAGES if mask & _STAGE_BIT[s])
+    return found
+
+
+def main_stage_of(mask: int) -> LifeStage | None:
+    """``main_stage`` of the stages of *mask*."""
+    if mask not in _MAIN_STAGES:
+        _MAIN_STAGES[mask] = main_stage(stage_set(mask))
+    return _MAIN_STAGES[mask]
+
+
+#: A list's people of one evaluation: per person its local row and its items (indices).
+Chosen = list[tuple[int, list[int]]]
+
+
+class _Day:
+    """One batch evaluation of the people of every list on one day, and its items."""
+
+    def __init__(  # noqa: PLR0917 - internal: one evaluation's inputs
+        self,
+        reg: _Register,
+        slots: _Slots,
+        rows: Arr,
+        day: pendulum.Date,
+        horizon: int,
+        keep: frozenset[Status],
+        catalogue: Catalogue,
+        region: Region,
+    ) -> None:
+        self.reg, self.slots, self.day, self.d = reg, slots, day, day.toordinal()
+        self.region = region
+        self.rows = rows
+        self.row_list: list[int] = rows.tolist()
+        self.history: History = reg.history.take(rows)
+        result = due_batch(
+            reg.population.take(rows),
+            self.history,
+            day,
+            catalogue=catalogue,
+            region=region,
+            horizon=horizon,
+        )
+        self.result = result
+        self._dense: dict[int, Arr] = {}
+        #: Per local row, the bits of its stages on the day.
+        self.mask_array = _stage_masks(reg.population, rows, self.d)
+        self.masks: list[int] = self.mask_array.tolist()
+        self._items(result, keep)
+
+    def _items(self, result: BatchResult, keep: frozenset[Status]) -> None:
+        """The open items of *keep* statuses, per local row in ``due()`` order, as columns.
+
+        Item *j* is slot ``slot[j]`` of local row ``person[j]`` with status code
+        ``status[j]``; ``reach[j]`` is ``Service.outreach`` for it. :meth:`item`
+        makes its ``DueItem`` once.
+        """
+        cols = result.to_arrays()
+        codes = np.array(sorted(STATUS_CODES[s] for s in keep), dtype=np.int8)
+        picked = np.flatnonzero(np.isin(cols["status"], codes))
+        person = cols["person"][picked].astype(np.int64)
+        slot = cols["slot"][picked].astype(np.int64)
+        status = cols["status"][picked]
+        rec = cols["recommended"][picked]
+        s = self.slots
+        order = np.lexsort((slot, s.dose[slot], s.code_rank[slot], rec, status, person))
+        where = picked[order]
+        self.person_array: Arr = person[order]
+        self.slot_array: Arr = slot[order]
+        self.status_array: Arr = cols["status"][where]
+        self.slot: list[int] = self.slot_array.tolist()
+        self.status: list[int] = self.status_array.tolist()
+        self._dates = (
+            cols["earliest"][where].tolist(),
+            cols["recommended"][where].tolist(),
+            cols["overdue"][where].tolist(),
+            cols["latest"][where].tolist(),
+        )
+        n = len(self.slot)
+        self._whys: list[Why | None] = [None] * n
+        self._made: list[DueItem | None] = [None] * n
+        self._numbers: list[int] = [-1] * n
+        self._by_slot: tuple[Arr, list[int]] | None = None
+        # Service.outreach of each item: always, or a priority condition or stage the person has
+        conditions = self.reg.population.conditions[self.rows].astype(np.int64)
+        p, sl = self.person_array, self.slot_array
+        self.reach: Arr = (
+            s.always[sl]
+            | (conditions[p] & s.condition_bits[sl] != 0)
+            | (self.mask_array[p] & s.stage_bits[sl] != 0)
+        )
+
+    # -- who a list keeps ---------------------------------------------------------------------
+
+    def targets(self, wanted: Arr, facility: Facility, keep: frozenset[Status]) -> Chosen:
+        """The people of *wanted* (local rows) on *facility*'s list, each with their items.
+
+        A person's items are the open items of *keep* statuses the facility
+        gives; the person is listed when one of them reaches out (opportunistic
+        services go with a person's other services, never alone).
+        """
+        codes = np.array([STATUS_CODES[s] for s in keep], dtype=np.int8)
+        p = self.person_array
+        chosen = (
+            self.slots.gives(facility)[self.slot_array]
+            & np.isin(self.status_array, codes)
+            & wanted[p]
+        )
+        listed = np.zeros(len(self.rows), dtype=bool)
+        listed[p[chosen & self.reach]] = True
+        return _per_person(np.flatnonzero(chosen & listed[p]), p)
+
+    def visits(self, wanted: Arr) -> Chosen:
+        """The people of *wanted* (local rows) on a home-visit list, each with the items why.
+
+        As :func:`~ilp.network.visit_member` chooses: an item that reaches out
+        and is overdue, or due with a visit window open (``VISIT_SERIES``) or
+        for a pregnant woman; a pregnant woman is listed even without one.
+        """
+        p, st = self.person_array, self.status_array
+        pregnant = self.mask_array & _PREGNANT != 0
+        chosen = (
+            wanted[p]
+            & self.reach
+            & (
+                (st == _OVERDUE)
+                | ((st == _DUE) & (self.slots.visit_series[self.slot_array] | pregnant[p]))
+            )
+        )
+        items = _per_person(np.flatnonzero(chosen), p)
+        listed = wanted & pregnant
+        listed[np.array([k for k, _ in items], dtype=np.int64)] = True
+        found = dict(items)
+        return [(k, found.get(k, [])) for k in np.flatnonzero(listed).tolist()]
+
+    # -- items, made when a list is read -------------------------------------------------------
+
+    def item(self, j: int) -> DueItem:
+        """Item *j* (made once)."""
+        found = self._made[j]
+        if found is None:
+            earliest, recommended, overdue, latest = self._dates
+            o, lt = overdue[j], latest[j]
+            found = self._made[j] = DueItem(
+                self.slots.service[self.slot[j]],
+                _STATUS_OF[self.status[j]],
+                earliest[j],
+                recommended[j],
+                None if o == NO_DAY else o,
+                None if lt == NO_DAY else lt,
+                None,
+                self.why(j),
+            )
+        return found
+
+    def why(self, j: int) -> Why:
+        """The reason data of item *j*: its slot's for every item of the slot, made once."""
+        found = self._whys[j]
+        if found is None:
+            if self._by_slot is None:
+                by = np.argsort(self.slot_array, kind="stable")
+                cuts = np.searchsorted(self.slot_array[by], np.arange(len(self.slots.service) + 1))
+                self._by_slot = (by, cuts.tolist())
+            order, bounds = self._by_slot
+            slot = self.slot[j]
+            group = order[bounds[slot] : bounds[slot + 1]]
+            whys = self._why(slot, self.person_array[group])
+            for k, w in zip(group.tolist(), whys, strict=True):
+                self._whys[k] = w
+            found = self._whys[j]
+            assert found is not None
+        return found
+
+    def number(self, j: int) -> int:
+        """The number of item *j* among the register's distinct items (``item_numbers``).
+
+        Items with the same slot, status, recommended and last day and reason
+        data of the same values or objects have the same text.
+        """
+        found = self._numbers[j]
+        if found < 0:
+            why = self.why(j)
+            _, recommended, _, latest = self._dates
+            key = (
+                self.slot[j],
+                self.status[j],
+                recommended[j],
+                latest[j],
+                *(x if type(x) in _SIMPLE else id(x) for x in why),
+            )
+            numbers = self.reg.item_numbers
+            found = self._numbers[j] = numbers.setdefault(key, len(numbers))
+        return found
+
+    # -- the reason of an item, as the per-person engine words it ---------------------------
+
+    def given(self, slot: int) -> Arr:
+        """Per local row, the day *slot* was given (NO_DAY when not listed as given)."""
+        found = self._dense.get(slot)
+        if found is None:
+            items = self.result.slots[slot]
+            found = np.full(len(self.rows), NO_DAY, dtype=np.int64)
+            found[items.rows] = items.given
+            self._dense[slot] = found
+        return found
+
+    def last_records(self, code: str, rows: Arr) -> list[int | None]:
+        """The day of each of *rows*' last record of *code* on or before the day, or None."""
+        person, day = self.history.of_code(code)
+        key = person.astype(np.int64) << 32 | day
+        k = np.searchsorted(key, rows.astype(np.int64) << 32 | self.d, side="right") - 1
+        safe = np.maximum(k, 0)
+        found = (k >= 0) & (person[safe] == rows) if len(person) else np.zeros(len(rows), bool)
+        days = day[safe] if len(day) else np.zeros(len(rows), np.int32)
+        return [int(x) if f else None for x, f in zip(days.tolist(), found.tolist(), strict=True)]
+
+    def _why(self, slot: int, rows: Arr) -> list[Why]:
+        """The reason data the engine attaches to *slot*'s open items, for each of *rows*.
+
+        Each rule kind's ``why`` (:mod:`ilp.population.batch.kinds`) rebuilds what its
+        per-person ``evaluate`` attaches, from this day's facts.
+        """
+        entry = self.slots.entry[slot]
+        return EXPLAINERS[entry.rule.kind](self, entry, self.slots.index[slot], slot, rows)
+
+    def person(self, row: int) -> Person:
+        """The person in local *row*."""
+        return self.reg.person(int(self.rows[row]))
+
+    def stages_of(self, row: int) -> frozenset[LifeStage]:
+        """The stages of the person in local *row* on the day (``stages_of``)."""
+        return stage_set(self.masks[row])
+
+    def anchor(self, row: int, what: str) -> int:
+        """The day postnatal visits of local *row* count from (birth, or the last delivery)."""
+        person = self.person(row)
+        if what == "birth":
+            return person.birth_date.toordinal()
+        return max(
+            p.delivery_date.toordinal()
+            for p in person.pregnancies
+            if p.is_birth and p.delivery_date is not None and p.delivery_date.toordinal() <= self.d
+        )
+
+
+def _per_person(items: Arr, person: Arr) -> Chosen:
+    """*items* (increasing, so grouped by person) as (local row, its items) per person."""
+    if not len(items):
+        return []
+    p = person[items]
+    cuts = (np.flatnonzero(p[1:] != p[:-1]) + 1).tolist()
+    js = items.tolist()
+    starts = [0, *cuts]
+    ends = [*cuts, len(js)]
+    return [(k, js[a:b]) for k, a, b in zip(p[starts].tolist(), starts, ends, strict=True)]
