@@ -434,7 +434,7 @@ class _Reader:
             codes = sorted(set(code_col.values))
             rank = np.array([codes.index(c) for c in code_col.values] or [0], np.int64)
             code = rank[code_col.index] if k else np.zeros(0, np.int64)
-            order = np.lexsort((day, person, code))
+            order = _record_order(code, person, day, len(codes))
             history = History(
                 tuple(codes),
                 person[order].astype(np.int32),
@@ -466,6 +466,26 @@ class _Reader:
             extra["provider"],
             extra["result"],
         )
+
+
+_Ints = npt.NDArray[np.int64]
+
+
+def _record_order(code: _Ints, person: _Ints, day: _Ints, codes: int) -> npt.NDArray[np.intp]:
+    """``np.lexsort((day, person, code))``; when the file lists each person's records together
+    in date order (as usual), the same by a stable sort of the codes alone (about 10x faster)."""
+    same = person[1:] == person[:-1]
+    if codes <= np.iinfo(np.int16).max and bool(
+        np.all((person[1:] > person[:-1]) | (same & (day[1:] >= day[:-1])))
+    ):
+        return np.argsort(code.astype(np.int16), kind="stable")
+    return np.lexsort((day, person, code))
+
+
+_PERSON_ARRAYS: Final = (
+    *("sex", "birth", "death", "names", "niks"),
+    *("residence", "conditions", "grade", "year", "active"),
+)
 
 
 class _PersonColumns:
@@ -506,18 +526,7 @@ class _PersonColumns:
 
     def take(self, order: npt.NDArray[np.int64]) -> None:
         """Put the rows in *order*."""
-        for name in (
-            "sex",
-            "birth",
-            "death",
-            "names",
-            "niks",
-            "residence",
-            "conditions",
-            "grade",
-            "year",
-            "active",
-        ):
+        for name in _PERSON_ARRAYS:
             setattr(self, name, getattr(self, name)[order])
 
     def check_pregnancies(self, row: int, pregnancies: list[Pregnancy]) -> Person:

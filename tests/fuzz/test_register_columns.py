@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pendulum
 import pytest
 import yaml
@@ -314,3 +315,21 @@ def test_columns_made_by_hand_are_checked() -> None:
         young.person(int(pop.preg_person[0]))
     with pytest.raises(PopulationError, match="2 items where 3 are expected"):
         attrs.evolve(cols, relation=cols.relation[:2])
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 6), st.integers(738000, 738010)), max_size=60
+    ),
+    st.booleans(),
+)
+def test_records_are_put_in_the_order_of_the_three_key_sort(
+    records: list[tuple[int, int, int]], by_person: bool
+) -> None:
+    """By code, person and day, ties in file order: as np.lexsort, the files in any order."""
+    if by_person:  # as register files usually are: each person's records together, by date
+        records = sorted(records, key=lambda r: (r[1], r[2]))
+    code, person, day = (np.array([r[k] for r in records], np.int64) for k in range(3))
+    expected = np.lexsort((day, person, code))
+    assert _register_columns._record_order(code, person, day, 6).tolist() == expected.tolist()
+    assert _register_columns._record_order(code, person, day, 40000).tolist() == expected.tolist()

@@ -15,8 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ilp import FamilyRegister, NetworkError, Region, ServiceRecord
 from ilp.errors import InvalidRecordError
@@ -24,6 +27,7 @@ from ilp.files import load_data, read_register
 from ilp.network import FacilityType, Network, load_network
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import WorkLists, work_lists
+from ilp.population._worklist_day import _Register
 from ilp.population._worklist_rows import work_list_json
 
 
@@ -207,3 +211,25 @@ def test_json_from_the_rows_equals_json_of_the_lists(
             else:
                 assert text == json.dumps(value.as_dict(), ensure_ascii=False, indent=2)
             assert work_list_json(dict(lazy), key) == text  # lists already made: the same text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_day_takes_the_records_history_take_takes(
+    demo: tuple[Network, FamilyRegister, pendulum.Date], data: st.DataObject
+) -> None:
+    """Each evaluation's history (gathered from its rows' own records) equals History.take."""
+    register = demo[1]
+    reg = _Register(register)
+    n = len(reg.population)
+    rows = data.draw(
+        st.sampled_from([np.arange(n), np.arange(0), np.arange(n - 1)])
+        | st.sets(st.integers(0, n - 1), max_size=200).map(lambda s: np.array(sorted(s), int))
+    )
+    mine, theirs = reg.history_of(rows), reg.history.take(rows)
+    assert mine.codes == theirs.codes
+    assert mine.persons == theirs.persons
+    for name in ("rec_person", "rec_code", "rec_day", "offsets"):
+        assert getattr(mine, name).dtype == getattr(theirs, name).dtype
+        assert np.array_equal(getattr(mine, name), getattr(theirs, name)), name
+    assert reg.population_of(rows).ids.tolist() == reg.population.take(rows).ids.tolist()

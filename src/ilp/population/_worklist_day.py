@@ -75,11 +75,54 @@ class _Register:
             self.home_index[rows] = k
         self._regions: list[Region] | None = None
         self._heads: _Heads | None = None
+        self._by_person: tuple[Arr, Arr] | None = None
         #: The JSON writer's: each distinct item's number (by its text's inputs), and its
         #: text per (number, level). The objects whose ids a key holds are held by the
         #: evaluations of the same work_lists call, which live as long as this register.
         self.item_numbers: dict[tuple[Any, ...], int] = {}
         self.texts: dict[tuple[int, int], str] = {}
+
+    def _everyone(self, rows: Arr) -> bool:
+        n = len(self.population)
+        return len(rows) == n and bool(np.all(rows == np.arange(n)))
+
+    def population_of(self, rows: Arr) -> Population:
+        """``population.take(rows)``: the population itself when *rows* are all its rows."""
+        return self.population if self._everyone(rows) else self.population.take(rows)
+
+    def history_of(self, rows: Arr) -> History:
+        """``history.take(rows)`` for *rows* (increasing), from each row's own records.
+
+        ``History.take`` goes through every record of the register for each
+        day's evaluation; this gathers only the records of *rows* (by person,
+        found once per register) and sorts them as ``take`` orders them: by
+        code, person and day. The history itself when *rows* are all its rows.
+        ``tests/population/test_worklists.py`` compares the two.
+        """
+        h = self.history
+        if self._everyone(rows):
+            return h
+        if self._by_person is None:
+            order = np.argsort(h.rec_person, kind="stable")  # each person's: by code, then day
+            starts = np.searchsorted(h.rec_person[order], np.arange(h.persons + 1))
+            self._by_person = (order, starts)
+        order, starts = self._by_person
+        first, counts = starts[rows], starts[rows + 1] - starts[rows]
+        ends = np.cumsum(counts)
+        where = np.arange(ends[-1] if len(ends) else 0) + np.repeat(first - (ends - counts), counts)
+        picked = order[where]
+        person = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+        code = h.rec_code[picked]
+        # gathered by person (in row order), each person's by code then day: a stable sort
+        # by code (a radix sort of int16) puts them in take's order, by code, person and day
+        by = np.argsort(code, kind="stable")
+        return History(
+            h.codes,
+            person[by].astype(np.int32),
+            code[by],
+            h.rec_day[picked][by],
+            len(rows),
+        )
 
     def heads(self) -> _Heads:
         """Per row its id, name and family row; per family its card number and address; homes."""
@@ -224,8 +267,9 @@ def main_stage_of(mask: int) -> LifeStage | None:
     return _MAIN_STAGES[mask]
 
 
-#: A list's people of one evaluation: per person its local row and its items (indices).
-Chosen = list[tuple[int, list[int]]]
+#: A list's people of one evaluation: per person the evaluation, its local row in it and
+#: its items (indices).
+Chosen = list[tuple["_Day", int, list[int]]]
 
 
 class _Day:
@@ -246,9 +290,9 @@ class _Day:
         self.region = region
         self.rows = rows
         self.row_list: list[int] = rows.tolist()
-        self.history: History = reg.history.take(rows)
+        self.history: History = reg.history_of(rows)
         result = due_batch(
-            reg.population.take(rows),
+            reg.population_of(rows),
             self.history,
             day,
             catalogue=catalogue,
@@ -322,7 +366,7 @@ class _Day:
         )
         listed = np.zeros(len(self.rows), dtype=bool)
         listed[p[chosen & self.reach]] = True
-        return _per_person(np.flatnonzero(chosen & listed[p]), p)
+        return _per_person(self, np.flatnonzero(chosen & listed[p]), p)
 
     def visits(self, wanted: Arr) -> Chosen:
         """The people of *wanted* (local rows) on a home-visit list, each with the items why.
@@ -341,11 +385,16 @@ class _Day:
                 | ((st == _DUE) & (self.slots.visit_series[self.slot_array] | pregnant[p]))
             )
         )
-        items = _per_person(np.flatnonzero(chosen), p)
-        listed = wanted & pregnant
-        listed[np.array([k for k, _ in items], dtype=np.int64)] = True
-        found = dict(items)
-        return [(k, found.get(k, [])) for k in np.flatnonzero(listed).tolist()]
+        items = _per_person(self, np.flatnonzero(chosen), p)
+        # a pregnant woman is listed even with no item calling for a visit
+        has = np.zeros(len(wanted), dtype=bool)
+        has[p[chosen]] = True
+        alone = np.flatnonzero(wanted & pregnant & ~has)
+        if not len(alone):
+            return items
+        found = items + [(self, k, []) for k in alone.tolist()]
+        found.sort(key=lambda x: x[1])
+        return found
 
     # -- items, made when a list is read -------------------------------------------------------
 
@@ -457,8 +506,8 @@ class _Day:
         )
 
 
-def _per_person(items: Arr, person: Arr) -> Chosen:
-    """*items* (increasing, so grouped by person) as (local row, its items) per person."""
+def _per_person(ev: _Day, items: Arr, person: Arr) -> Chosen:
+    """*items* (increasing, so grouped by person) as (*ev*, local row, its items) per person."""
     if not len(items):
         return []
     p = person[items]
@@ -466,4 +515,4 @@ def _per_person(items: Arr, person: Arr) -> Chosen:
     js = items.tolist()
     starts = [0, *cuts]
     ends = [*cuts, len(js)]
-    return [(k, js[a:b]) for k, a, b in zip(p[starts].tolist(), starts, ends, strict=True)]
+    return [(ev, k, js[a:b]) for k, a, b in zip(p[starts].tolist(), starts, ends, strict=True)]

@@ -147,7 +147,10 @@ def work_lists(
     for day, wants in days.items():
         d = day.toordinal()
         living = {(kind, key): reg.living(areas_, d) for kind, key, areas_, _ in wants}
-        rows = np.unique(np.concatenate([np.zeros(0, np.int64), *living.values()]))
+        listed = np.zeros(len(reg.population), dtype=bool)
+        for found in living.values():
+            listed[found] = True
+        rows = np.flatnonzero(listed)
         keep = frozenset().union(*(k for *_, k in wants))
         # one evaluation per region: each person takes the region of their home area
         evaluations = [
@@ -155,15 +158,14 @@ def work_lists(
             for rg, sub in _by_region(network, reg, rows, region)
         ]
         for kind, key, _, kept in wants:
-            wanted = living[(kind, key)]
+            wanted = np.zeros(len(reg.population), dtype=bool)
+            wanted[living[(kind, key)]] = True
             people: list[Person_] = []
             for ev in evaluations:
-                local = np.isin(ev.rows, wanted)
                 if kind == "visits":
-                    chosen = ev.visits(local)
+                    people += ev.visits(wanted[ev.rows])
                 else:
-                    chosen = ev.targets(local, facilities[key], kept)
-                people += [(ev, k, js) for k, js in chosen]
+                    people += ev.targets(wanted[ev.rows], facilities[key], kept)
             if len(evaluations) > 1:  # back in register order
                 people.sort(key=lambda p: int(p[0].rows[p[1]]))
             if kind == "visits":
