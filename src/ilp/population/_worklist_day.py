@@ -339,6 +339,9 @@ class _Day:
         self._made: list[DueItem | None] = [None] * n
         self._numbers: list[int] = [-1] * n
         self._by_slot: tuple[Arr, list[int]] | None = None
+        self._keeps: dict[frozenset[Status], Arr] = {}
+        #: Items ``_starts[k]:_starts[k + 1]`` are local row *k*'s.
+        self._starts = np.searchsorted(self.person_array, np.arange(len(self.rows) + 1))
         # Service.outreach of each item: always, or a priority condition or stage the person has
         conditions = self.reg.population.conditions[self.rows].astype(np.int64)
         p, sl = self.person_array, self.slot_array
@@ -350,46 +353,65 @@ class _Day:
 
     # -- who a list keeps ---------------------------------------------------------------------
 
-    def targets(self, wanted: Arr, facility: Facility, keep: frozenset[Status]) -> Chosen:
-        """The people of *wanted* (local rows) on *facility*'s list, each with their items.
+    def local(self, rows: Arr) -> Arr:
+        """The local rows of those of register *rows* (increasing) this evaluation holds."""
+        at = np.searchsorted(self.rows, rows)
+        inside = at < len(self.rows)
+        inside[inside] = self.rows[at[inside]] == rows[inside]
+        found: Arr = at[inside]
+        return found
+
+    def _items_of(self, local: Arr) -> Arr:
+        """The items (increasing) of *local* rows (increasing)."""
+        first = self._starts[local]
+        counts = self._starts[local + 1] - first
+        ends = np.cumsum(counts)
+        total = int(ends[-1]) if len(ends) else 0
+        found: Arr = np.arange(total) + np.repeat(first - (ends - counts), counts)
+        return found
+
+    def _kept(self, keep: frozenset[Status]) -> Arr:
+        """Per item, whether its status is one of *keep*."""
+        found = self._keeps.get(keep)
+        if found is None:
+            codes = np.array([STATUS_CODES[s] for s in keep], dtype=np.int8)
+            found = self._keeps[keep] = np.isin(self.status_array, codes)
+        return found
+
+    def targets(self, local: Arr, facility: Facility, keep: frozenset[Status]) -> Chosen:
+        """The people of *local* rows (increasing) on *facility*'s list, each with their items.
 
         A person's items are the open items of *keep* statuses the facility
         gives; the person is listed when one of them reaches out (opportunistic
         services go with a person's other services, never alone).
         """
-        codes = np.array([STATUS_CODES[s] for s in keep], dtype=np.int8)
-        p = self.person_array
-        chosen = (
-            self.slots.gives(facility)[self.slot_array]
-            & np.isin(self.status_array, codes)
-            & wanted[p]
-        )
+        js = self._items_of(local)
+        p = self.person_array[js]
+        chosen = self.slots.gives(facility)[self.slot_array[js]] & self._kept(keep)[js]
         listed = np.zeros(len(self.rows), dtype=bool)
-        listed[p[chosen & self.reach]] = True
-        return _per_person(self, np.flatnonzero(chosen & listed[p]), p)
+        listed[p[chosen & self.reach[js]]] = True
+        return _per_person(self, js[chosen & listed[p]], self.person_array)
 
-    def visits(self, wanted: Arr) -> Chosen:
-        """The people of *wanted* (local rows) on a home-visit list, each with the items why.
+    def visits(self, local: Arr) -> Chosen:
+        """The people of *local* rows (increasing) on a home-visit list, with the items why.
 
         As :func:`~ilp.network.visit_member` chooses: an item that reaches out
         and is overdue, or due with a visit window open (``VISIT_SERIES``) or
         for a pregnant woman; a pregnant woman is listed even without one.
         """
-        p, st = self.person_array, self.status_array
+        js = self._items_of(local)
+        p, st = self.person_array[js], self.status_array[js]
         pregnant = self.mask_array & _PREGNANT != 0
-        chosen = (
-            wanted[p]
-            & self.reach
-            & (
-                (st == _OVERDUE)
-                | ((st == _DUE) & (self.slots.visit_series[self.slot_array] | pregnant[p]))
-            )
+        chosen = self.reach[js] & (
+            (st == _OVERDUE)
+            | ((st == _DUE) & (self.slots.visit_series[self.slot_array[js]] | pregnant[p]))
         )
-        items = _per_person(self, np.flatnonzero(chosen), p)
+        items = _per_person(self, js[chosen], self.person_array)
         # a pregnant woman is listed even with no item calling for a visit
-        has = np.zeros(len(wanted), dtype=bool)
+        has = np.zeros(len(self.rows), dtype=bool)
         has[p[chosen]] = True
-        alone = np.flatnonzero(wanted & pregnant & ~has)
+        expecting = local[pregnant[local]]
+        alone = expecting[~has[expecting]]
         if not len(alone):
             return items
         found = items + [(self, k, []) for k in alone.tolist()]

@@ -158,14 +158,13 @@ def work_lists(
             for rg, sub in _by_region(network, reg, rows, region)
         ]
         for kind, key, _, kept in wants:
-            wanted = np.zeros(len(reg.population), dtype=bool)
-            wanted[living[(kind, key)]] = True
+            wanted = living[(kind, key)]
             people: list[Person_] = []
             for ev in evaluations:
                 if kind == "visits":
-                    people += ev.visits(wanted[ev.rows])
+                    people += ev.visits(ev.local(wanted))
                 else:
-                    people += ev.targets(wanted[ev.rows], facilities[key], kept)
+                    people += ev.targets(ev.local(wanted), facilities[key], kept)
             if len(evaluations) > 1:  # back in register order
                 people.sort(key=lambda p: int(p[0].rows[p[1]]))
             if kind == "visits":
