@@ -82,6 +82,12 @@ class Cohort:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def release(self) -> None:
+        """Let go of the lookups kept for the entries (when the last one is done)."""
+        self.segments.clear()
+        self.cache.clear()
+        self.scopes.clear()
+
     def subset(self, keep: Arr) -> Cohort:
         """The cohort rows at the positions *keep* (ascending)."""
         return Cohort(self.rows[keep], self.out32[keep], self.b[keep])

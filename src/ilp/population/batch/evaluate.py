@@ -120,8 +120,11 @@ def due_batch(
         plan=plan,
         by_area=by_area,
     )
-    for entry in catalogue.entries_on(day):
-        co = run.cohort(entry)
+    entries = catalogue.entries_on(day)
+    cohorts = [run.cohort(entry) for entry in entries]
+    # each cohort's lookups are let go after the last entry it serves (a lower peak of memory)
+    last = {id(co): k for k, co in enumerate(cohorts) if co is not None}
+    for k, (entry, co) in enumerate(zip(entries, cohorts, strict=True)):
         if co is None:
             continue
         run.ahead = None
@@ -131,6 +134,8 @@ def due_batch(
                 ahead = ahead[run.pop.school_grade[co.rows[ahead]] == 0]
             run.ahead = ahead if len(ahead) else None
         EVALUATORS[entry.rule.kind](run, entry, co, plan.base[id(entry)])
+        if last[id(co)] == k:
+            co.release()
     return BatchResult(
         day,
         len(population),

@@ -73,11 +73,11 @@ def decide(  # noqa: PLR0917 - internal helper shared by four rule kinds
         st += use_c.view(np.int8) * np.int8(DUE)
         st += use_p.view(np.int8) * np.int8(MISSED)
     else:
-        # first records in the current and in the previous window (a window from NO_DAY
-        # holds none: rows with no such window)
-        gc = run.first_in(co, code, np.where(has_c, clo, NO_DAY), d, sel)
+        # first records in the current and in the previous window (rows with no such
+        # window have none)
+        gc = run.first_in(co, code, clo, d, sel, has_c)
         if use_p.any():
-            gp = run.first_in(co, code, np.where(use_p, plo, NO_DAY), phi, sel)
+            gp = run.first_in(co, code, plo, phi, sel, use_p)
         else:
             gp = np.full(m, NO_DAY, dtype=np.int32)
         got_c = gc != NO_DAY
@@ -173,9 +173,8 @@ def find_scalar_windows(
         lo = np.maximum(np.asarray(first)[jj], s)
         hi = np.asarray(last)[jj] if t is None else np.minimum(np.asarray(last)[jj], t)
         ok &= lo <= hi
-        has_n = has_n.copy()
-        nlo = nlo.copy()
-        nhi = np.array(nhi, dtype=np.int32)
+        # has_n, nlo and nhi are new arrays here (nhi of the type of *end*)
+        nhi = nhi.astype(np.int32, copy=False)
         has_n[ahead] = ok
         nlo[ahead] = lo
         nhi[ahead] = hi

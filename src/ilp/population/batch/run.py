@@ -255,13 +255,20 @@ class Run:
             hi = np.where(less, hi, mid)
         return a, z, seg
 
-    def first_in(
-        self, co: Cohort, code: str, lo: Arr | int, hi: Arr | int, sel: Arr | None = None
+    def first_in(  # noqa: PLR0917 - internal: the window of each row, as first_in per person
+        self,
+        co: Cohort,
+        code: str,
+        lo: Arr | int,
+        hi: Arr | int,
+        sel: Arr | None = None,
+        valid: Arr | None = None,
     ) -> Arr:
         """Each row's first record of *code* from *lo* to *hi* (inclusive), or NO_DAY.
 
         One pass over the code's records: each is tested against its row's
-        bounds, and the first that passes in each row's run is kept.
+        bounds, and the first that passes in each row's run is kept. Rows
+        where *valid* is False (when given) have no window.
         """
         m = len(co) if sel is None else len(sel)
         out = np.full(m, NO_DAY, dtype=np.int32)
@@ -278,6 +285,8 @@ class Run:
         ok &= day <= (hi if np.ndim(hi) == 0 else hi[at])  # type: ignore[index]
         if sel is not None:
             ok &= at >= 0
+        if valid is not None:
+            ok &= valid[at]
         idx = np.flatnonzero(ok)
         if len(idx):
             # each row's records are consecutive and in day order: its first one passing
