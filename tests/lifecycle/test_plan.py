@@ -190,3 +190,56 @@ def test_plans_for_many_horizons_do_not_pile_up() -> None:
     assert len(cat._memo) <= 256
     on = pendulum.Date(2025, 11, 1)
     assert due(child, on, catalogue=cat, horizon=3) == due(child, on, catalogue=CAT, horizon=3)
+
+
+@st.composite
+def anyone(draw: st.DrawFn) -> tuple[Person, pendulum.Date, Region, int]:
+    """People of every kind the plan tells apart: pregnant at any age, with a school grade."""
+    import attrs
+
+    from ilp.people import School
+
+    on = draw(ON)
+    kind = draw(st.sampled_from(["any", "pregnant", "schooled"]))
+    if kind == "pregnant":
+        person = draw(persons(on=on, alive=True, pregnant=True, min_age="9y", max_age="60y"))
+    else:
+        person = draw(persons(on=on, alive=True, max_age="100y" if kind == "any" else "25y"))
+    if kind == "schooled":
+        person = attrs.evolve(person, school=School(draw(st.integers(min_value=1, max_value=12))))
+    return person, on, draw(REGIONS), draw(HORIZONS)
+
+
+class TestSuperset:
+    @settings(max_examples=400)
+    @given(anyone())
+    def test_every_entry_eligible_admits_is_a_candidate(
+        self, case: tuple[Person, pendulum.Date, Region, int]
+    ) -> None:
+        """The plan never leaves out an entry in force whose eligibility admits the person."""
+        person, on, region, h = case
+        ctx = Ctx(person, on.toordinal(), {}, region, h)
+        kept = {id(c[0]) for c in plan_for(CAT, person, h).candidates(ctx.d - ctx.b)}
+        for entry in CAT.entries_on(on):
+            if eligible(entry.eligibility, ctx):
+                assert id(entry) in kept, entry.key
+
+    def test_an_alternative_for_a_pregnancy_counts_only_with_one_on_file(self) -> None:
+        """TD-WUS admits a pregnant woman of 45 by her pregnancy, and not the same woman without."""
+        from ilp import Pregnancy
+
+        on = pendulum.Date(2025, 11, 1)
+        born = pendulum.Date(1980, 6, 1)
+        pregnant = Person("w", Sex.FEMALE, born, pregnancies=[Pregnancy(on.subtract(days=60))])
+        assert "TD-WUS" in due(pregnant, on).codes
+        assert "TD-WUS" not in due(Person("w", Sex.FEMALE, born), on).codes
+
+    def test_a_grade_decides_only_with_a_school_record(self) -> None:
+        """A girl of 10 in grade 7 is offered TTD-REMAJA; without the record her age decides."""
+        from ilp.people import School
+
+        on = pendulum.Date(2025, 11, 1)
+        born = pendulum.Date(2015, 6, 1)
+        schooled = Person("g", Sex.FEMALE, born, school=School(7))
+        assert "TTD-REMAJA" in due(schooled, on).codes
+        assert "TTD-REMAJA" not in due(Person("g", Sex.FEMALE, born), on).codes
