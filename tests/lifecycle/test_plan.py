@@ -7,6 +7,7 @@ asked whether it admits the person. ``due()`` must give the same list.
 from __future__ import annotations
 
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -243,3 +244,19 @@ class TestSuperset:
         schooled = Person("g", Sex.FEMALE, born, school=School(7))
         assert "TTD-REMAJA" in due(schooled, on).codes
         assert "TTD-REMAJA" not in due(Person("g", Sex.FEMALE, born), on).codes
+
+
+@pytest.mark.parametrize(
+    "code", ["BIAS-MR", "BIAS-DT", "BIAS-TD-2", "HPV-1", "THALASSAEMIA-SCREEN"]
+)
+def test_a_record_of_a_school_code_is_listed_below_the_floor(code: str) -> None:
+    """A child of 4 with a record of a school entry's code has it listed (completed): the plan
+    leaves the entries below their floor out only when no record of their codes is on file.
+    """
+    child = Person("c", Sex.FEMALE, pendulum.Date(2021, 3, 1))
+    on = pendulum.Date(2025, 11, 1)
+    item = due(child, on, history=[ServiceRecord(code, "2025-08-10")]).get(code)
+    assert item is not None
+    assert item.status is Status.COMPLETED
+    assert item.given == pendulum.Date(2025, 8, 10)
+    assert due(child, on).get(code) is None

@@ -266,7 +266,7 @@ def due(
     # only the entries whose ages (and sex, pregnancy) may admit the person: ilp.lifecycle._plan
     for entry, first, last, floor, codes, evaluate, test in plan_for(
         catalogue, person, horizon
-    ).candidates(age):
+    ).candidates_for(age, recs.keys()):
         if d < first or d > last or (age < floor and recs.keys().isdisjoint(codes)):
             continue
         if test == SURE:  # an age band alone, and the person is well inside it

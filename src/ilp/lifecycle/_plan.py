@@ -19,6 +19,7 @@ per entry with day numbers.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Set
 from typing import TYPE_CHECKING, Final
 
 from ilp.lifecycle.semantics import PREGNANCY_STAGES
@@ -65,24 +66,43 @@ _Row = tuple[
 class Plan:
     """The entries of a catalogue by the ages (in days) they may admit, for one kind of person."""
 
-    __slots__ = ("bands", "cuts")
+    __slots__ = ("bands", "cuts", "lean")
 
     def __init__(self, rows: list[_Row]) -> None:
         ages = {a for lo, hi, _, _ in rows for a in (lo, hi + 1)}
         ages |= {a for _, _, sure, _ in rows if sure is not None for a in (sure[0], sure[1] + 1)}
+        ages |= {c[3] for _, _, _, c in rows if c[3] > 0}  # each band below or above each floor
         #: Age in days where a new band starts (sorted); band i holds ages cuts[i-1]..cuts[i]-1.
         self.cuts: list[int] = sorted(ages)
         bands: list[tuple[Candidate, ...]] = []
+        lean: list[tuple[tuple[Candidate, ...], frozenset[str]]] = []
         for i in range(len(self.cuts) + 1):
             age = self.cuts[i - 1] if i else -_NO_LIMIT
-            bands.append(
-                tuple((*c, _test(sure, age)) for lo, hi, sure, c in rows if lo <= age <= hi)
+            band = tuple((*c, _test(sure, age)) for lo, hi, sure, c in rows if lo <= age <= hi)
+            bands.append(band)
+            held = [c for c in band if age < c[3]]
+            lean.append(
+                (
+                    tuple(c for c in band if age >= c[3]),
+                    frozenset().union(*(c[4] for c in held)),
+                )
             )
         self.bands: tuple[tuple[Candidate, ...], ...] = tuple(bands)
+        #: Per band, its entries without those below their floor (see ``Candidate``) and the
+        #: codes of those: a person with no record of these codes is asked the first only.
+        self.lean: tuple[tuple[tuple[Candidate, ...], frozenset[str]], ...] = tuple(lean)
 
     def candidates(self, age: int) -> tuple[Candidate, ...]:
         """The entries whose age bounds may admit a person *age* days old, in catalogue order."""
         return self.bands[bisect_right(self.cuts, age)]
+
+    def candidates_for(self, age: int, codes: Set[str]) -> tuple[Candidate, ...]:
+        """:meth:`candidates`, without the entries below their floor when *codes* (the codes
+        with records) holds none of theirs: those list nothing (``RuleBase.floor_days``).
+        """
+        i = bisect_right(self.cuts, age)
+        lean, held = self.lean[i]
+        return lean if not held or codes.isdisjoint(held) else self.bands[i]
 
 
 def _test(sure: tuple[int, int] | None, age: int) -> int:
