@@ -260,3 +260,16 @@ def test_a_record_of_a_school_code_is_listed_below_the_floor(code: str) -> None:
     assert item.status is Status.COMPLETED
     assert item.given == pendulum.Date(2025, 8, 10)
     assert due(child, on).get(code) is None
+
+
+@given(
+    st.integers(min_value=pendulum.Date(1900, 1, 1).toordinal(), max_value=740_000),
+    st.integers(min_value=0, max_value=45_000),
+)
+def test_the_context_counts_months_as_months_between(b: int, age: int) -> None:
+    """Ctx works out the completed months itself (sharing a date with the year): the same."""
+    from ilp.dates import months_between
+
+    ctx = Ctx(Person("p", Sex.MALE, pendulum.Date.fromordinal(b)), b + age, {}, Region(), 0)
+    assert ctx.months == months_between(b, b + age)
+    assert ctx.year == pendulum.Date.fromordinal(b + age).year

@@ -23,6 +23,7 @@ from ilp.lifecycle.rules.person import (
     Ctx,
     DueItem,
     Spans,
+    Why,
     near,
     occurrences,
     scope,
@@ -45,10 +46,15 @@ class CalendarRule(RuleBase):
     limit: int | None = None
     #: The windows of each year asked about (:func:`~ilp.lifecycle.rules.person.year_windows`).
     _years: dict[int, Spans] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    #: The reason data of its items (the same for every person).
+    _why: Why = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     kind = RuleKind.CALENDAR
     REQUIRED = ("months",)
     OPTIONAL = ("limit",)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_why", (reason, self.months))
 
     def windows(self, day: int) -> list[tuple[int, int]]:
         """The listed months of the year before, the year of and the year after *day*."""
@@ -79,14 +85,14 @@ class CalendarRule(RuleBase):
         """Completed for good after *limit* records; else the occurrence of a listed month."""
         svc = entry.services[0]
         start, end = scope(entry, ctx)
-        why = (reason, self.months)
+        why = self._why
         if self.limit is not None:
             records = [r for r in ctx.recs.get(svc.code, ()) if r >= start]
             if len(records) >= self.limit:
                 last = records[self.limit - 1]
                 out.append(new_item((svc, Status.COMPLETED, last, last, None, None, last, why)))
                 return
-        spans = year_windows(self._years, ctx.year, self._spans)
+        spans = self._years.get(ctx.year) or year_windows(self._years, ctx.year, self._spans)
         occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, out)
 
 

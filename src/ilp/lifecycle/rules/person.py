@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from ilp.dates import add_months_day, from_day, months_between
+from ilp.dates import add_months_day, from_day
 from ilp.lifecycle._item import DueItem, Why, new_item
 from ilp.lifecycle._stages import LifeStage, stages_on_day
 from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, Status, school_year_of
@@ -80,10 +80,14 @@ class Ctx:
         horizon: int,
     ) -> None:
         self.person = person
-        self.b = person.birth_date.toordinal()
+        birth = person.birth_date
+        self.b = b = birth.toordinal()
         self.d = d
-        self.months = months_between(self.b, d)
-        self.year = _dt.date.fromordinal(d).year
+        on = _dt.date.fromordinal(d)
+        # months_between(b, d), sharing the date of d with the year
+        months = (on.year - birth.year) * 12 + on.month - birth.month
+        self.months = months - 1 if add_months_day(b, months) > d else months
+        self.year = on.year
         self.recs = recs
         self.region = region
         self.horizon = horizon
