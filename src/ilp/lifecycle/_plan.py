@@ -80,10 +80,12 @@ class Plan:
             age = self.cuts[i - 1] if i else -_NO_LIMIT
             band = tuple((*c, _test(sure, age)) for lo, hi, sure, c in rows if lo <= age <= hi)
             bands.append(band)
-            held = [c for c in band if age < c[3]]
+            # below its floor (a cut, so the whole band is): a floor of 0 holds nothing back,
+            # though a band may start at a negative age
+            held = [c for c in band if c[3] > 0 and age < c[3]]
             lean.append(
                 (
-                    tuple(c for c in band if age >= c[3]),
+                    tuple(c for c in band if not (c[3] > 0 and age < c[3])),
                     frozenset().union(*(c[4] for c in held)),
                 )
             )

@@ -280,8 +280,8 @@ def near(spans: Spans, ctx: Ctx, start: int, end: int | None) -> Sequence[tuple[
     windows, lasts = spans
     if lasts is None or (end is not None and end < ctx.d):
         return windows
-    k = bisect_left(lasts, max(ctx.d, start))
-    return windows[max(0, k - 1) : k + 2]
+    k = bisect_left(lasts, ctx.d if ctx.d > start else start)  # (max() is a slower call)
+    return windows[k - 1 if k else 0 : k + 2]
 
 
 def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
