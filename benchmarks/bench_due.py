@@ -24,6 +24,7 @@ import random
 import statistics
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pendulum
 
@@ -130,7 +131,10 @@ def main() -> None:
         made += f" wall, CPU {cpu_made:.1f} µs per person"
     times, cpu, items = time_due(population, args.repeat)
     p95 = times[int(0.95 * (len(times) - 1))]
-    print(f"ilp {ilp.__version__}, Python {platform.python_version()}, {platform.machine()}")
+    where = Path(ilp.__file__).parent  # which ilp ran (a same-run A/B puts another first)
+    print(
+        f"ilp {ilp.__version__} ({where}), Python {platform.python_version()}, {platform.machine()}"
+    )
     print(f"catalogue: {len(cat)} codes in {len(cat.entries)} entries")
     who = "children 0-5" if args.children else "people"
     if args.validated:
