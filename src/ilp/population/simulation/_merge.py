@@ -90,7 +90,10 @@ def _demand(
         due_l.append(out.due[nz])
         rec_l.append(out.received[nz])
     key = np.concatenate(keys_l) if keys_l else np.zeros(0, dtype=np.int64)
-    uniq, inverse = np.unique(key, return_inverse=True)
+    if np.all(key[1:] > key[:-1]):  # already distinct and sorted (one task: in C order)
+        uniq, inverse = key, np.arange(len(key))
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
     due = np.bincount(inverse, weights=np.concatenate(due_l), minlength=len(uniq))
     rec = np.bincount(inverse, weights=np.concatenate(rec_l), minlength=len(uniq))
     demand = np.zeros(len(uniq), dtype=DEMAND_DTYPE)
