@@ -47,6 +47,7 @@ from ilp.population.simulation import (
     SimParams,
     SimResult,
     _records,
+    _state,
 )
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
@@ -401,6 +402,15 @@ class TestReproducibility:
         split = sim.simulate(*people, network, START, 6, seed=7, tasks=2)
         assert len(split.seconds) == 2
         assert split.same_as(run)
+
+    def test_spreading_the_draws_and_merging_records_a_few_at_a_time_changes_nothing(
+        self, network: Network, people: tuple[Population, History], run: SimResult
+    ) -> None:
+        """The draws are laid out over the rows a range of rows at a time, and the records
+        merged a chunk at a time: with ranges and chunks of a few the run is the same."""
+        with patch.object(_state, "_ROWS", 5), patch.object(_records, "_CHUNK", 3):
+            small = sim.simulate(*people, network, START, 6, seed=7)
+        assert small.same_as(run)
 
     def test_a_process_pool_gives_the_same_result_as_one_process(
         self, network: Network, people: tuple[Population, History], run: SimResult

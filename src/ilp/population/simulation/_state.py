@@ -20,6 +20,9 @@ __all__ = ["TaskState"]
 #: Partition numbers below this fit int16, whose stable sort is a radix sort.
 _SMALL = np.iinfo(np.int16).max
 
+#: Rows written at a time when spreading the draws (1 MB of float64 per draw).
+_ROWS = 1 << 17
+
 
 class TaskState:
     """The state of one task: growing columns, pregnancies, records and counters."""
@@ -114,12 +117,20 @@ class TaskState:
         """Per-partition draws (``width`` × the partition's members) laid out over the task rows.
 
         The members of all partitions are every task row once, each partition's
-        in ascending rows: each block row is scattered in order.
+        in ascending rows: each block row is scattered in order, a range of rows
+        at a time.
         """
-        out = np.empty((width, len(self.part)), dtype=np.float64)
-        for rows, block in zip(self.members, blocks, strict=True):
-            for i in range(width):
-                out[i][rows] = block[i]
+        n = len(self.part)
+        out = np.empty((width, n), dtype=np.float64)
+        # range by range of rows, so that the writes of all partitions stay in cache
+        edges = np.minimum(np.arange(0, n + _ROWS, _ROWS), n)
+        cuts = [np.searchsorted(rows, edges).tolist() for rows in self.members]
+        for j in range(len(edges) - 1):
+            for rows, block, cut in zip(self.members, blocks, cuts, strict=True):
+                lo, hi = cut[j], cut[j + 1]
+                if lo < hi:
+                    for i in range(width):
+                        out[i][rows[lo:hi]] = block[i][lo:hi]
         return out
 
     def _draw(self, width: int) -> Arr:
