@@ -204,7 +204,7 @@ class VitalEvents(TaskState):
         self.lid = self._extended("lid", self.lid, new_lid)
         rows = n + np.arange(b)
         for q in np.unique(owner).tolist():
-            self.members[q] = np.concatenate([self.members[q], rows[owner == q]])
+            self.members[q] = self._extended(f"members {q}", self.members[q], rows[owner == q])
         self.engaged = np.concatenate([self.engaged, np.ones(b, dtype=np.bool_)])
         self.reached = np.concatenate([self.reached, draws[4] >= p.unreached])
         g = self.t.n_groups
