@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import pendulum
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ilp import FamilyRegister, NetworkError, Region, ServiceRecord
@@ -27,7 +27,7 @@ from ilp.files import load_data, read_register
 from ilp.network import FacilityType, Network, load_network
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import WorkLists, work_lists
-from ilp.population._worklist_day import _Register
+from ilp.population._worklist_day import _lexsort, _Register
 from ilp.population._worklist_rows import work_list_json
 
 
@@ -235,3 +235,17 @@ def test_a_day_takes_the_records_history_take_takes(
         assert getattr(mine, name).dtype == getattr(theirs, name).dtype
         assert np.array_equal(getattr(mine, name), getattr(theirs, name)), name
     assert reg.population_of(rows).ids.tolist() == reg.population.take(rows).ids.tolist()
+
+
+@given(
+    st.lists(st.tuples(st.integers(-3, 3), st.integers(0, 2**20), st.integers(0, 5)), max_size=40),
+    st.integers(0, 42),
+)
+@example([(0, 2**20, 1), (1, 0, 0)], 42)  # 64 bits: the second key alone takes 63
+def test_items_are_sorted_as_lexsort_sorts_them(
+    rows: list[tuple[int, int, int]], wide: int
+) -> None:
+    """The packed one-key sort of a day's items equals np.lexsort, ties and wide keys too."""
+    keys = [np.array([r[k] for r in rows], np.int64) for k in range(3)]
+    keys[1] = keys[1] << wide  # past 62 bits in all: np.lexsort itself
+    assert _lexsort(keys).tolist() == np.lexsort(keys).tolist()

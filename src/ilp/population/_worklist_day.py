@@ -76,11 +76,11 @@ class _Register:
         self._regions: list[Region] | None = None
         self._heads: _Heads | None = None
         self._by_person: tuple[Arr, Arr] | None = None
-        #: The JSON writer's: each distinct item's number (by its text's inputs), and its
-        #: text per (number, level). The objects whose ids a key holds are held by the
+        #: The JSON writer's: each distinct item's number (by its text's inputs), and per
+        #: level each number's text. The objects whose ids a key holds are held by the
         #: evaluations of the same work_lists call, which live as long as this register.
         self.item_numbers: dict[tuple[Any, ...], int] = {}
-        self.texts: dict[tuple[int, int], str] = {}
+        self.texts: dict[int, dict[int, str]] = {}
 
     def _everyone(self, rows: Arr) -> bool:
         n = len(self.population)
@@ -321,7 +321,7 @@ class _Day:
         status = cols["status"][picked]
         rec = cols["recommended"][picked]
         s = self.slots
-        order = np.lexsort((slot, s.dose[slot], s.code_rank[slot], rec, status, person))
+        order = _lexsort((slot, s.dose[slot], s.code_rank[slot], rec, status, person))
         where = picked[order]
         self.person_array: Arr = person[order]
         self.slot_array: Arr = slot[order]
@@ -337,7 +337,8 @@ class _Day:
         n = len(self.slot)
         self._whys: list[Why | None] = [None] * n
         self._made: list[DueItem | None] = [None] * n
-        self._numbers: list[int] = [-1] * n
+        #: Per item, its number among the register's distinct items (-1: not found yet).
+        self.numbers: list[int] = [-1] * n
         self._by_slot: tuple[Arr, list[int]] | None = None
         self._keeps: dict[frozenset[Status], Arr] = {}
         #: Items ``_starts[k]:_starts[k + 1]`` are local row *k*'s.
@@ -462,7 +463,7 @@ class _Day:
         Items with the same slot, status, recommended and last day and reason
         data of the same values or objects have the same text.
         """
-        found = self._numbers[j]
+        found = self.numbers[j]
         if found < 0:
             why = self.why(j)
             _, recommended, _, latest = self._dates
@@ -474,7 +475,7 @@ class _Day:
                 *(x if type(x) in _SIMPLE else id(x) for x in why),
             )
             numbers = self.reg.item_numbers
-            found = self._numbers[j] = numbers.setdefault(key, len(numbers))
+            found = self.numbers[j] = numbers.setdefault(key, len(numbers))
         return found
 
     # -- the reason of an item, as the per-person engine words it ---------------------------
@@ -526,6 +527,24 @@ class _Day:
             for p in person.pregnancies
             if p.is_birth and p.delivery_date is not None and p.delivery_date.toordinal() <= self.d
         )
+
+
+def _lexsort(keys: Sequence[Arr]) -> Arr:
+    """``np.lexsort(keys)`` (the last key first), by one sort of the keys packed in an int64."""
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    bits = 0
+    for key in keys:
+        if not len(key):
+            break
+        k = key.astype(np.int64)
+        low = int(k.min())
+        width = (int(k.max()) - low).bit_length()
+        if bits + width > 62:
+            return np.lexsort(keys)
+        packed |= (k - low) << bits
+        bits += width
+    found: Arr = np.argsort(packed, kind="stable")
+    return found
 
 
 def _per_person(ev: _Day, items: Arr, person: Arr) -> Chosen:

@@ -114,14 +114,20 @@ class Lazy(Mapping[str, V], Generic[V]):
         return dict, (dict(self),)
 
 
-def _item_text(ev: _Day, j: int, level: int) -> str:
-    """Item *j*'s JSON at *level*, as its ``DueItem`` gives it; each distinct item once."""
-    key = (ev.number(j), level)
-    texts = ev.reg.texts
-    found = texts.get(key)
-    if found is None:
-        found = texts[key] = dumps_at(item_dict(ev.item(j)), level)
-    return found
+def _item_texts(ev: _Day, js: list[int], level: int) -> list[str]:
+    """Items *js*' JSON at *level*, as their ``DueItem`` gives it; each distinct item once."""
+    numbers = ev.numbers
+    texts = ev.reg.texts.setdefault(level, {})
+    out = []
+    for j in js:
+        n = numbers[j]
+        if n < 0:
+            n = ev.number(j)
+        found = texts.get(n)
+        if found is None:
+            found = texts[n] = dumps_at(item_dict(ev.item(j)), level)
+        out.append(found)
+    return out
 
 
 def _head(ev: _Day, k: int) -> TargetHead:
@@ -141,8 +147,7 @@ def _head(ev: _Day, k: int) -> TargetHead:
 
 def _targets(people: Sequence[Person_], level: int) -> list[str]:
     return [
-        target_text(_head(ev, k), [_item_text(ev, j, level + 2) for j in js], level)
-        for ev, k, js in people
+        target_text(_head(ev, k), _item_texts(ev, js, level + 2), level) for ev, k, js in people
     ]
 
 
@@ -186,7 +191,7 @@ def _households(people: Sequence[Person_]) -> list[Household]:
         head = _head(ev, k)
         kk = head[2]
         assert kk is not None
-        members.setdefault(kk, []).append(target_text(head, [_item_text(ev, j, 5) for j in js], 3))
+        members.setdefault(kk, []).append(target_text(head, _item_texts(ev, js, 5), 3))
         homes[kk] = (head[3], head[4])
     order = sorted(members, key=lambda kk: (homes[kk][1] or "", homes[kk][0] or "", kk))
     return [(kk, homes[kk][0], homes[kk][1], members[kk]) for kk in order]
