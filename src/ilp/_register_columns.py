@@ -41,15 +41,7 @@ from ilp._register_csv import (
 from ilp._yaml import SIZE_LIMITS
 from ilp.dates import from_day
 from ilp.errors import ILPError
-from ilp.people import (
-    Family,
-    Household,
-    Member,
-    Person,
-    Pregnancy,
-    Relation,
-    ServiceRecord,
-)
+from ilp.people import Family, Household, Member, Person, Pregnancy, Relation, ServiceRecord
 from ilp.population import NO_DAY, ColumnRegister, History, Population
 from ilp.population.columns import CONDITIONS, OUTCOMES, RELATIONS, SEX_CODES, SEXES
 
@@ -83,8 +75,7 @@ def reference_columns(folder: Path) -> ColumnRegister:
     return ColumnRegister.from_register(read_csv_register(folder))
 
 
-# ---------------------------------------------------------------------------
-# splitting a file into columns of distinct cells
+# -- splitting a file into columns of distinct cells
 
 
 @attrs.frozen
@@ -144,7 +135,7 @@ def _table(
     for name, cells in zip(header, raw, strict=True):
         encoded = pc.dictionary_encode(cells)
         values = [v.strip() for v in encoded.dictionary.to_pylist()]
-        index = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        index = _indices(encoded.indices)
         column = _Column(index, values)
         empty = np.array([not v for v in values], dtype=np.bool_)[index]
         blank = empty if blank is None else blank & empty
@@ -160,6 +151,17 @@ def _table(
         ):
             raise _Decline
     return columns, rows
+
+
+def _indices(array: Any) -> npt.NDArray[np.int64]:
+    """A pyarrow integer array without nulls, read from its buffer (to_numpy imports pandas)."""
+    if array.null_count:
+        raise _Decline
+    width = array.type.bit_width // 8
+    data = np.frombuffer(
+        array.buffers()[1], np.dtype(f"i{width}"), len(array), array.offset * width
+    )
+    return data.astype(np.int64)
 
 
 def _python_table(
@@ -219,8 +221,7 @@ def _split(data: bytes, width: int) -> list[Any] | None:
     return [table.column(n).combine_chunks() for n in names]
 
 
-# ---------------------------------------------------------------------------
-# checking distinct cells with the fields' own converters and validators
+# -- checking distinct cells with the fields' own converters and validators
 
 
 def _checked(check: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -286,8 +287,7 @@ def _whole(column: str) -> Callable[[str], int]:
     return _checked(whole)
 
 
-# ---------------------------------------------------------------------------
-# the files
+# -- the files
 
 
 class _Reader:

@@ -333,3 +333,15 @@ def test_records_are_put_in_the_order_of_the_three_key_sort(
     expected = np.lexsort((day, person, code))
     assert _register_columns._record_order(code, person, day, 6).tolist() == expected.tolist()
     assert _register_columns._record_order(code, person, day, 40000).tolist() == expected.tolist()
+
+
+def test_dictionary_indices_are_read_from_their_buffer() -> None:
+    """Any integer width and a slice's offset; a null (never made by the split) declines."""
+    pa = pytest.importorskip("pyarrow")
+    for kind in (pa.int8(), pa.int16(), pa.int32(), pa.int64()):
+        array = pa.array([5, -6, 7, 8], kind).slice(1, 2)
+        found = _register_columns._indices(array)
+        assert found.dtype == np.int64
+        assert found.tolist() == [-6, 7]
+    with pytest.raises(_register_columns._Decline):
+        _register_columns._indices(pa.array([1, None], pa.int32()))
