@@ -182,19 +182,22 @@ class Attendance(TaskState):
         n_areas = len(t.area_factor)
         # the month's draw of each row, or infinity for the unreached and disengaged
         draws = np.where(self.reached & self.engaged, u, np.inf)
-        due = self.due[k]
+        # items due per service and area, counted at their sites once the month is done
+        per_area = np.zeros(self._slot.shape, dtype=np.int64)
         came: list[tuple[int, Arr, Arr, Arr]] = []
         for s, found, picked, earliest, latest in picks:
             rows = found.astype(np.intp)
             a = area[rows]
-            # per area: the site + 1 that gives service s there
-            np.add.at(due[:, s], self._slot[s], np.bincount(a, minlength=n_areas))
+            per_area[s] += np.bincount(a, minlength=n_areas)
             self.ever_due[int(t.service_group[s])][rows] = True
             # who comes: reached, engaged, and their draw of the month below the attendance
             come = np.flatnonzero(draws[rows] < self._chance[s][a])
             if len(come):
                 item = picked[come]
                 came.append((s, rows[come], earliest[item], latest[item]))
+        # per service and area: the site + 1 that gives the service there
+        services = np.broadcast_to(np.arange(len(per_area))[:, None], per_area.shape)
+        np.add.at(self.due[k], (self._slot, services), per_area)
         if came:
             self._receive(k, m0, m1, area=area, draws=draws, came=came)
 

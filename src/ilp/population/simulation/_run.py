@@ -65,17 +65,13 @@ class TaskRun(VitalEvents, Attendance):
             self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[rows]))
         # 4. deliveries and births
         u = np.concatenate([draws[2], self._deliver(m0, m1)])
-        n = len(self.part)
         # 5. counts of people
         part = self.part
-        new = np.zeros(n, dtype=np.bool_)
-        new[n0:] = True
-        alive_start_all = np.zeros(n, dtype=np.bool_)
-        alive_start_all[:n0] = alive_start
         died = (self.death_day >= m0) & (self.death_day <= m1)
         alive_end = (self.cols["birth"] <= m1) & (self.death_day > m1)
-        for j, mask in enumerate((alive_start_all, new, died, alive_end)):
-            self.counts[:, k, j] = np.bincount(part[mask], minlength=self.n_parts)
+        # alive at the start (of the rows before the babies), born, died, alive at the end
+        for j, rows in enumerate((part[:n0][alive_start], part[n0:], part[died], part[alive_end])):
+            self.counts[:, k, j] = np.bincount(rows, minlength=self.n_parts)
         # 6. who is due, who comes
         self._serve(k, m0, m1, u)
 
