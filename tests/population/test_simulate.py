@@ -914,6 +914,26 @@ def _columns(records: list[tuple[int, int, int]]) -> tuple[Any, Any, Any]:
     return np.array(p), np.array(c), np.array(d)
 
 
+def _grow_and_compare(case: tuple[int, list[Any], list[list[Any]]]) -> None:
+    """Add *case*'s batches to its first records; after each, the history handed out is
+    that of all records so far sorted by (code, person, day) and checked."""
+    persons, first, batches = case
+    records = Records(_checked(persons, *_columns(first)))
+    so_far = list(first)
+    for batch in batches:
+        p, c, d = _columns(batch)
+        records.add(p.astype(np.int32), c.astype(np.int16), d.astype(np.int32))
+        so_far += batch
+        want = _checked(persons, *_columns(so_far))
+        got = records.history(persons)
+        for name in ("rec_person", "rec_code", "rec_day", "offsets"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
+        assert got.codes == want.codes
+        assert got.persons == persons
+        # and the history handed out passes every check History makes
+        History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
+
+
 class TestRecords:
     @settings(deadline=None, max_examples=80)
     @given(_growth())
@@ -922,21 +942,7 @@ class TestRecords:
     ) -> None:
         """After every batch, the columns, the code offsets and the history handed out are
         those of all records so far sorted by (code, person, day) and checked."""
-        persons, first, batches = case
-        records = Records(_checked(persons, *_columns(first)))
-        so_far = list(first)
-        for batch in batches:
-            p, c, d = _columns(batch)
-            records.add(p.astype(np.int32), c.astype(np.int16), d.astype(np.int32))
-            so_far += batch
-            want = _checked(persons, *_columns(so_far))
-            got = records.history(persons)
-            for name in ("rec_person", "rec_code", "rec_day", "offsets"):
-                assert np.array_equal(getattr(got, name), getattr(want, name)), name
-            assert got.codes == want.codes
-            assert got.persons == persons
-            # and the history handed out passes every check History makes
-            History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
+        _grow_and_compare(case)
 
     @settings(deadline=None, max_examples=60)
     @given(_growth(), st.integers(1, 9))
@@ -946,18 +952,8 @@ class TestRecords:
         """The merge works chunk by chunk of the output; with chunks of a few records (so
         that new records fall in many chunks, at their edges too) the columns and offsets
         are still those of all records sorted by (code, person, day)."""
-        persons, first, batches = case
         with patch.object(_records, "_CHUNK", chunk):
-            records = Records(_checked(persons, *_columns(first)))
-            so_far = list(first)
-            for batch in batches:
-                p, c, d = _columns(batch)
-                records.add(p.astype(np.int32), c.astype(np.int16), d.astype(np.int32))
-                so_far += batch
-                want = _checked(persons, *_columns(so_far))
-                got = records.history(persons)
-                for name in ("rec_person", "rec_code", "rec_day", "offsets"):
-                    assert np.array_equal(getattr(got, name), getattr(want, name)), name
+            _grow_and_compare(case)
 
     @settings(deadline=None, max_examples=60)
     @given(_growth(), st.data())
