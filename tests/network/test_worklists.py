@@ -120,6 +120,14 @@ class TestTargets:
         assert supplies.get("DPT-HB-Hib vaccine") == 1
         assert self.LIST.as_dict()["counts"]["GROWTH"] >= 1
 
+    def test_head_is_the_list_without_its_targets(self) -> None:
+        """``head_dict()`` is ``as_dict()`` but for the targets, in the same key order."""
+        whole = self.LIST.as_dict()
+        head = self.LIST.head_dict()
+        assert list(head) == [k for k in whole if k != "targets"]
+        assert head == {k: v for k, v in whole.items() if k != "targets"}
+        assert head["people"] == len(whole["targets"]) >= 1
+
     def test_unknown_site(self) -> None:
         """An unknown site id is a NetworkError naming it."""
         with pytest.raises(NetworkError, match="nope"):

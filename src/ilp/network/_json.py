@@ -16,8 +16,6 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-import attrs
-
 from ilp.lifecycle import DueItem
 from ilp.network._targets import HomeVisit, Target, TargetList
 
@@ -225,16 +223,7 @@ def _target(t: Target, level: int, items: _Items) -> str:
 
 def list_head(tl: TargetList) -> dict[str, Any]:
     """``TargetList.as_dict()`` without its targets."""
-    return {
-        "site": tl.site.id,
-        "name": tl.site.name,
-        "day": tl.day.isoformat(),
-        "until": tl.until.isoformat(),
-        "people": len(tl.targets),
-        "counts": tl.counts(),
-        "supplies": [attrs.asdict(s) for s in tl.supplies()],
-        "steps": {s.name.lower(): len(v) for s, v in tl.by_step().items()},
-    }
+    return tl.head_dict()
 
 
 def list_json(head: dict[str, Any], targets: Sequence[str]) -> str:

@@ -222,6 +222,10 @@ class TargetList:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
+        return {**self.head_dict(), "targets": [t.as_dict() for t in self.targets]}
+
+    def head_dict(self) -> dict[str, Any]:
+        """:meth:`as_dict` without its targets: site, day, counts, supplies and steps."""
         return {
             "site": self.site.id,
             "name": self.site.name,
@@ -231,7 +235,6 @@ class TargetList:
             "counts": self.counts(),
             "supplies": [attrs.asdict(s) for s in self.supplies()],
             "steps": {s.name.lower(): len(v) for s, v in self.by_step().items()},
-            "targets": [t.as_dict() for t in self.targets],
         }
 
 
