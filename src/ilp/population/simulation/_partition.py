@@ -18,12 +18,9 @@ from ilp.population.columns import History, Population
 from ilp.population.columns._model import _trusted_history
 from ilp.population.simulation._layout import Layout, partition_seed
 from ilp.population.simulation._params import Arr, SimParams
-from ilp.population.simulation._task import Task
+from ilp.population.simulation._task import Task, part_numbers
 
 __all__ = ["make_tasks", "take_ascending", "task_groups", "workers_of"]
-
-#: Partition numbers up to this fit int16, whose stable sort is a radix sort.
-_SMALL = np.iinfo(np.int16).max
 
 
 def workers_of(executor: concurrent.futures.Executor) -> int:
@@ -128,7 +125,7 @@ def make_tasks(  # long only by Task's keyword list: one line per field
     sizes = np.bincount(part, minlength=n_parts)
     # a person's place in its partition: by birth, then by row (the rows are in that order)
     # (a stable sort of small numbers is a radix sort)
-    by_part = np.argsort(part.astype(np.int16 if n_parts <= _SMALL else np.int32), kind="stable")
+    by_part = np.argsort(part_numbers(part, n_parts), kind="stable")
     part_start = np.concatenate([[0], np.cumsum(sizes)])
     lid = np.empty(len(population), dtype=np.int64)
     lid[by_part] = np.arange(len(population)) - part_start[part[by_part]]

@@ -13,12 +13,9 @@ from ilp.population.columns import History, Population
 from ilp.population.columns._model import _trusted_population
 from ilp.population.simulation._params import Arr
 from ilp.population.simulation._records import Records
-from ilp.population.simulation._task import Task
+from ilp.population.simulation._task import Task, part_numbers
 
 __all__ = ["TaskState"]
-
-#: Partition numbers below this fit int16, whose stable sort is a radix sort.
-_SMALL = np.iinfo(np.int16).max
 
 #: Rows written at a time when spreading the draws (1 MB of float64 per draw).
 _ROWS = 1 << 17
@@ -59,7 +56,7 @@ class TaskState:
         self.rngs = [np.random.Generator(np.random.PCG64(s)) for s in task.seeds]
         # each partition's rows in its own order (lid), which is the rows' order: a stable
         # sort of the (small) partition numbers is the lexsort by (part, lid)
-        owner = self.part.astype(np.int16 if self.n_parts <= _SMALL else np.int32)
+        owner = part_numbers(self.part, self.n_parts)
         order = np.argsort(owner, kind="stable")
         step = np.diff(self.lid[order])
         assert bool(np.all((step > 0) | (np.diff(owner[order]) != 0))), "lid not in row order"
@@ -149,7 +146,7 @@ class TaskState:
         picked = np.flatnonzero(mask)
         if not len(picked):
             return out
-        owner = self.part[picked].astype(np.int16 if self.n_parts <= _SMALL else np.int32)
+        owner = part_numbers(self.part[picked], self.n_parts)
         order = np.argsort(owner, kind="stable")
         counts = np.bincount(owner, minlength=self.n_parts).tolist()
         values = [

@@ -15,7 +15,16 @@ from ilp.lifecycle import Catalogue, Region
 from ilp.population.columns import History, Population
 from ilp.population.simulation._params import Arr, SimParams
 
-__all__ = ["Task", "TaskResult", "month_span"]
+__all__ = ["Task", "TaskResult", "month_span", "part_numbers"]
+
+
+def part_numbers(part: Arr, n_parts: int) -> Arr:
+    """*part* (partition numbers below *n_parts*) as int16 when they fit, else int32.
+
+    A stable argsort of int16 is a radix sort, so grouping rows by partition
+    this way costs a counting pass, not a comparison sort.
+    """
+    return part.astype(np.int16 if n_parts <= np.iinfo(np.int16).max else np.int32)
 
 
 @attrs.frozen
