@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from ilp import Condition, Outcome, Person, Pregnancy, School, ServiceRecord
 from ilp.errors import ILPError, InvalidRecordError, PopulationError
 from ilp.population import CONDITIONS, NO_DAY, OUTCOMES, History, Population
+from ilp.population.columns._people import starts_of
 from ilp.testing import histories, persons
 
 ON = st.shared(st.dates(min_value=pendulum.Date(2000, 1, 1), max_value=pendulum.Date(2035, 12, 31)))
@@ -368,3 +369,16 @@ class TestTake:
             assert got.dtype == want.dtype
             assert got.tolist() == want.tolist(), name
         assert picked.ids.tolist() == [f"w{r}" for r in rows]
+
+
+@given(st.lists(st.integers(0, 200), max_size=30), st.sampled_from([np.int8, np.int32, np.int64]))
+def test_starts_of_is_searchsorted_of_every_row(values: list[int], dtype: Any) -> None:
+    """``starts_of`` finds each row's start as a search for 0..n does, in any integer dtype.
+
+    The rows searched for take the column's dtype when they fit (int32 columns are not
+    copied to int64), else int64 (an int8 column with more than 127 rows).
+    """
+    n = max(values, default=0) + 1
+    rows = np.array(sorted(v for v in values if v <= np.iinfo(dtype).max), dtype=dtype)
+    expected = np.searchsorted(rows.astype(np.int64), np.arange(n + 1))
+    assert starts_of(rows, n).tolist() == expected.tolist()

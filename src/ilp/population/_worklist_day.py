@@ -35,6 +35,7 @@ from ilp.population.batch import STATUS_CODES, BatchResult, due_batch
 from ilp.population.batch.kinds import EXPLAINERS
 from ilp.population.batch.plan import plan_of
 from ilp.population.columns import CONDITIONS, OUTCOMES, ColumnRegister, History, Population
+from ilp.population.columns._people import starts_of
 
 _STATUS_OF: Final = {code: status for status, code in STATUS_CODES.items()}
 _SIMPLE: Final = (int, str, type(None))
@@ -104,7 +105,7 @@ class _Register:
             return h
         if self._by_person is None:
             order = np.argsort(h.rec_person, kind="stable")  # each person's: by code, then day
-            starts = np.searchsorted(h.rec_person[order], np.arange(h.persons + 1))
+            starts = starts_of(h.rec_person[order], h.persons)
             self._by_person = (order, starts)
         order, starts = self._by_person
         first, counts = starts[rows], starts[rows + 1] - starts[rows]

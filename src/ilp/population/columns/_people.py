@@ -20,7 +20,7 @@ from ilp.people import Person, Pregnancy, School, ServiceRecord, validate_histor
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns._model import CONDITIONS, OUTCOMES, SEXES, History, Population
 
-__all__ = ["history_mapping", "people_of", "population_from_people", "records_of"]
+__all__ = ["history_mapping", "people_of", "population_from_people", "records_of", "starts_of"]
 
 _ACTIVE: Final = {None: -1, False: 0, True: 1}
 _ACTIVE_BACK: Final = {-1: None, 0: False, 1: True}
@@ -82,9 +82,22 @@ def population_from_people(
     return population, _history_from_people(population, people, index, histories)
 
 
+def starts_of(rows: npt.NDArray[Any], n: int) -> npt.NDArray[np.intp]:
+    """Where each row 0 to *n* starts in *rows* (sorted): row *r*'s items are ``[r]:[r + 1]``.
+
+    The rows searched for take the dtype of *rows* when they fit in it, so
+    that NumPy does not copy the whole of *rows* (int32 columns) to int64 for
+    the search.
+    """
+    fits = rows.dtype.kind in "iu" and np.iinfo(rows.dtype).max >= n
+    keys = np.arange(n + 1, dtype=rows.dtype if fits else np.int64)
+    found: npt.NDArray[np.intp] = np.searchsorted(rows, keys)
+    return found
+
+
 def people_of(population: Population) -> list[Person]:
     """The people of *population* in row order: see :meth:`Population.to_people`."""
-    starts = np.searchsorted(population.preg_person, np.arange(len(population) + 1)).tolist()
+    starts = starts_of(population.preg_person, len(population)).tolist()
     lmp, edd, dl = (
         population.preg_lmp.tolist(),
         population.preg_edd.tolist(),

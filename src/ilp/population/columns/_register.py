@@ -36,6 +36,7 @@ from ilp.people import (
 )
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns._model import CONDITIONS, OUTCOMES, SEXES, History, Population
+from ilp.population.columns._people import starts_of
 
 __all__ = ["RELATIONS", "ColumnRegister"]
 
@@ -154,9 +155,8 @@ class ColumnRegister:
         _check_texts(np.array(self.population.areas, dtype=object), "residence")
         object.__setattr__(self, "_people", [None] * n)
         object.__setattr__(self, "_families", [None] * f)
-        starts = np.searchsorted(fam, np.arange(f + 1)).tolist()
-        object.__setattr__(self, "_starts", starts)
-        pregs = np.searchsorted(self.population.preg_person, np.arange(n + 1)).tolist()
+        object.__setattr__(self, "_starts", starts_of(fam, f).tolist())
+        pregs = starts_of(self.population.preg_person, n).tolist()
         object.__setattr__(self, "_preg_starts", pregs)
 
     def __len__(self) -> int:
@@ -265,7 +265,7 @@ class ColumnRegister:
         """The records of *person_id*, sorted by date and code (empty when none or unknown)."""
         if not self._by_person:
             order = np.argsort(self.history.rec_person, kind="stable")
-            starts = np.searchsorted(self.history.rec_person[order], np.arange(len(self) + 1))
+            starts = starts_of(self.history.rec_person[order], len(self))
             self._by_person.extend((order, starts.tolist()))
         try:
             row = self.population.index_of(person_id)
