@@ -11,8 +11,9 @@ reason data of a slot for all its items at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final
+import functools
+from collections.abc import Iterator, Sequence
+from typing import Any, Final, overload
 
 import numpy as np
 import pendulum
@@ -76,7 +77,7 @@ class _Register:
             self.home_index[rows] = k
         self._regions: list[Region] | None = None
         self._heads: _Heads | None = None
-        self._by_person: tuple[Arr, Arr] | None = None
+        self._by_person: tuple[Arr, Arr, Arr] | None = None
         #: The JSON writer's: each distinct item's number (by its text's inputs), and per
         #: level each number's text. The objects whose ids a key holds are held by the
         #: evaluations of the same work_lists call, which live as long as this register.
@@ -106,24 +107,17 @@ class _Register:
         if self._by_person is None:
             order = np.argsort(h.rec_person, kind="stable")  # each person's: by code, then day
             starts = starts_of(h.rec_person[order], h.persons)
-            self._by_person = (order, starts)
-        order, starts = self._by_person
+            self._by_person = (starts, h.rec_code[order], h.rec_day[order])
+        starts, codes, days = self._by_person
         first, counts = starts[rows], starts[rows + 1] - starts[rows]
         ends = np.cumsum(counts)
         where = np.arange(ends[-1] if len(ends) else 0) + np.repeat(first - (ends - counts), counts)
-        picked = order[where]
-        person = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-        code = h.rec_code[picked]
+        person = np.repeat(np.arange(len(rows), dtype=np.int32), counts)
+        code = codes[where]
         # gathered by person (in row order), each person's by code then day: a stable sort
         # by code (a radix sort of int16) puts them in take's order, by code, person and day
         by = np.argsort(code, kind="stable")
-        return History(
-            h.codes,
-            person[by].astype(np.int32),
-            code[by],
-            h.rec_day[picked][by],
-            len(rows),
-        )
+        return History(h.codes, person[by], code[by], days[where][by], len(rows))
 
     def heads(self) -> _Heads:
         """Per row its id, name and family row; per family its card number and address; homes."""
@@ -268,9 +262,58 @@ def main_stage_of(mask: int) -> LifeStage | None:
     return _MAIN_STAGES[mask]
 
 
-#: A list's people of one evaluation: per person the evaluation, its local row in it and
-#: its items (indices).
-Chosen = list[tuple["_Day", int, list[int]]]
+#: One person of a list: their evaluation, their local row in it and their items there.
+Person_ = tuple["_Day", int, list[int]]
+_NOBODY: Final = np.zeros(0, dtype=np.int64)
+
+
+class People(Sequence[Person_]):
+    """A list's people, as arrays until the list is read.
+
+    Each evaluation adds the items it chose (increasing, so grouped by person)
+    and the local rows it lists with no item; the (evaluation, local row,
+    items) of each person, in register order, are made the first time the
+    people are read. Their number is known at once.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[_Day, Arr, Arr]] = []
+        self._count = 0
+        self._people: list[Person_] | None = None
+
+    def add(self, ev: _Day, items: Arr, alone: Arr = _NOBODY) -> None:
+        """Add *ev*'s chosen *items* and the local rows *alone* listed with none."""
+        p = ev.person_array[items]
+        self._count += int(np.count_nonzero(p[1:] != p[:-1])) + 1 if len(p) else 0
+        self._count += len(alone)
+        self._parts.append((ev, items, alone))
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Person_: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Person_]: ...
+    def __getitem__(self, index: int | slice) -> Person_ | Sequence[Person_]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[Person_]:
+        return iter(self._made())
+
+    def _made(self) -> list[Person_]:
+        if self._people is None:
+            people: list[Person_] = []
+            for ev, items, alone in self._parts:
+                found = _per_person(ev, items, ev.person_array)
+                if len(alone):  # in local row order, with the others
+                    found += [(ev, k, []) for k in alone.tolist()]
+                    found.sort(key=lambda x: x[1])
+                people += found
+            if len(self._parts) > 1:  # back in register order
+                people.sort(key=lambda x: int(x[0].rows[x[1]]))
+            self._people = people
+        return self._people
 
 
 class _Day:
@@ -327,15 +370,8 @@ class _Day:
         self.person_array: Arr = person[order]
         self.slot_array: Arr = slot[order]
         self.status_array: Arr = cols["status"][where]
-        self.slot: list[int] = self.slot_array.tolist()
-        self.status: list[int] = self.status_array.tolist()
-        self._dates = (
-            cols["earliest"][where].tolist(),
-            cols["recommended"][where].tolist(),
-            cols["overdue"][where].tolist(),
-            cols["latest"][where].tolist(),
-        )
-        n = len(self.slot)
+        self._columns = (cols, where)
+        n = len(where)
         self._whys: list[Why | None] = [None] * n
         self._made: list[DueItem | None] = [None] * n
         #: Per item, its number among the register's distinct items (-1: not found yet).
@@ -351,6 +387,29 @@ class _Day:
             s.always[sl]
             | (conditions[p] & s.condition_bits[sl] != 0)
             | (self.mask_array[p] & s.stage_bits[sl] != 0)
+        )
+
+    @functools.cached_property
+    def slot(self) -> list[int]:
+        """Per item, its slot (a list: read item by item when lists are read)."""
+        found: list[int] = self.slot_array.tolist()
+        return found
+
+    @functools.cached_property
+    def status(self) -> list[int]:
+        """Per item, its status code."""
+        found: list[int] = self.status_array.tolist()
+        return found
+
+    @functools.cached_property
+    def _dates(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Per item, its earliest, recommended, overdue and latest day."""
+        cols, where = self._columns
+        return (
+            cols["earliest"][where].tolist(),
+            cols["recommended"][where].tolist(),
+            cols["overdue"][where].tolist(),
+            cols["latest"][where].tolist(),
         )
 
     # -- who a list keeps ---------------------------------------------------------------------
@@ -380,8 +439,8 @@ class _Day:
             found = self._keeps[keep] = np.isin(self.status_array, codes)
         return found
 
-    def targets(self, local: Arr, facility: Facility, keep: frozenset[Status]) -> Chosen:
-        """The people of *local* rows (increasing) on *facility*'s list, each with their items.
+    def targets(self, local: Arr, facility: Facility, keep: frozenset[Status]) -> Arr:
+        """The items (increasing) of the people of *local* rows (increasing) on *facility*'s list.
 
         A person's items are the open items of *keep* statuses the facility
         gives; the person is listed when one of them reaches out (opportunistic
@@ -392,10 +451,12 @@ class _Day:
         chosen = self.slots.gives(facility)[self.slot_array[js]] & self._kept(keep)[js]
         listed = np.zeros(len(self.rows), dtype=bool)
         listed[p[chosen & self.reach[js]]] = True
-        return _per_person(self, js[chosen & listed[p]], self.person_array)
+        found: Arr = js[chosen & listed[p]]
+        return found
 
-    def visits(self, local: Arr) -> Chosen:
-        """The people of *local* rows (increasing) on a home-visit list, with the items why.
+    def visits(self, local: Arr) -> tuple[Arr, Arr]:
+        """The items (increasing) why the people of *local* rows (increasing) are on a
+        home-visit list, and the local rows of those listed with no such item.
 
         As :func:`~ilp.network.visit_member` chooses: an item that reaches out
         and is overdue, or due with a visit window open (``VISIT_SERIES``) or
@@ -408,17 +469,11 @@ class _Day:
             (st == _OVERDUE)
             | ((st == _DUE) & (self.slots.visit_series[self.slot_array[js]] | pregnant[p]))
         )
-        items = _per_person(self, js[chosen], self.person_array)
         # a pregnant woman is listed even with no item calling for a visit
         has = np.zeros(len(self.rows), dtype=bool)
         has[p[chosen]] = True
         expecting = local[pregnant[local]]
-        alone = expecting[~has[expecting]]
-        if not len(alone):
-            return items
-        found = items + [(self, k, []) for k in alone.tolist()]
-        found.sort(key=lambda x: x[1])
-        return found
+        return js[chosen], expecting[~has[expecting]]
 
     # -- items, made when a list is read -------------------------------------------------------
 
@@ -548,7 +603,7 @@ def _lexsort(keys: Sequence[Arr]) -> Arr:
     return found
 
 
-def _per_person(ev: _Day, items: Arr, person: Arr) -> Chosen:
+def _per_person(ev: _Day, items: Arr, person: Arr) -> list[Person_]:
     """*items* (increasing, so grouped by person) as (*ev*, local row, its items) per person."""
     if not len(items):
         return []

@@ -40,12 +40,10 @@ from ilp.network._json import (
     target_text,
     visits_json,
 )
-from ilp.population._worklist_day import _Day, main_stage_of
+from ilp.population._worklist_day import Person_, _Day, main_stage_of
 
 __all__ = ["Lazy", "Person_", "TargetRows", "VisitRows", "work_list_json"]
 
-#: One person of a list: their evaluation, local row in it, and their items there.
-Person_ = tuple[_Day, int, list[int]]
 V = TypeVar("V")
 
 

@@ -37,8 +37,8 @@ from ilp.network import (
 )
 from ilp.people import FamilyRegister
 from ilp.population._calendar import Arr
-from ilp.population._worklist_day import _Day, _Register, _Slots
-from ilp.population._worklist_rows import Lazy, Person_, TargetRows, VisitRows
+from ilp.population._worklist_day import People, _Day, _Register, _Slots
+from ilp.population._worklist_rows import Lazy, TargetRows, VisitRows
 from ilp.population.columns import ColumnRegister
 
 __all__ = ["WorkLists", "work_lists"]
@@ -159,14 +159,12 @@ def work_lists(
         ]
         for kind, key, _, kept in wants:
             wanted = living[(kind, key)]
-            people: list[Person_] = []
+            people = People()
             for ev in evaluations:
                 if kind == "visits":
-                    people += ev.visits(ev.local(wanted))
+                    people.add(ev, *ev.visits(ev.local(wanted)))
                 else:
-                    people += ev.targets(ev.local(wanted), facilities[key], kept)
-            if len(evaluations) > 1:  # back in register order
-                people.sort(key=lambda p: int(p[0].rows[p[1]]))
+                    people.add(ev, ev.targets(ev.local(wanted), facilities[key], kept))
             if kind == "visits":
                 made[kind][key] = VisitRows(people)
             else:
