@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -39,8 +39,8 @@ from ilp._register_csv import (
     read_csv_register,
 )
 from ilp._yaml import SIZE_LIMITS
-from ilp.dates import from_day
-from ilp.errors import ILPError
+from ilp.dates import FIRST_DATE, LAST_DATE, from_day
+from ilp.errors import ILPError, PopulationError
 from ilp.people import Family, Household, Member, Person, Pregnancy, Relation, ServiceRecord
 from ilp.population import NO_DAY, ColumnRegister, History, Population
 from ilp.population.columns import CONDITIONS, OUTCOMES, RELATIONS, SEX_CODES, SEXES
@@ -96,6 +96,14 @@ class _Column:
         out: npt.NDArray[Any] = table[self.index]
         return out
 
+    def days(self, make: Callable[[str], int]) -> npt.NDArray[np.int64]:
+        """Each row's date cell as a day number: plain ISO dates at once, any other by *make*."""
+        found, read = _iso_days(self.values)
+        for k in np.flatnonzero(~read).tolist():
+            found[k] = make(self.values[k])
+        out: npt.NDArray[np.int64] = found[self.index]
+        return out
+
     def cells(self) -> list[str]:
         """Each row's stripped cell."""
         values = self.values
@@ -131,16 +139,12 @@ def _table(
     pc = importlib.import_module("pyarrow.compute")
 
     columns: dict[str, _Column] = {}
-    blank: npt.NDArray[np.bool_] | None = None
     for name, cells in zip(header, raw, strict=True):
         encoded = pc.dictionary_encode(cells)
         values = [v.strip() for v in encoded.dictionary.to_pylist()]
-        index = _indices(encoded.indices)
-        column = _Column(index, values)
-        empty = np.array([not v for v in values], dtype=np.bool_)[index]
-        blank = empty if blank is None else blank & empty
-        columns[name] = column
-    rows = len(blank) if blank is not None else 0
+        columns[name] = _Column(_indices(encoded.indices), values)
+    rows = len(raw[0]) if raw else 0
+    blank = _blank(list(columns.values()))
     if blank is not None and blank.any():  # a line of empty cells: skipped, as csv does
         keep = np.flatnonzero(~blank)
         columns = {k: _used(c.index[keep], c.values) for k, c in columns.items()}
@@ -151,6 +155,16 @@ def _table(
         ):
             raise _Decline
     return columns, rows
+
+
+def _blank(columns: list[_Column]) -> npt.NDArray[np.bool_] | None:
+    """Per row, whether every cell is empty; None when none can be (a column has no empty cell)."""
+    if not columns or any("" not in c.values for c in columns):
+        return None
+    blank = np.ones(len(columns[0].index), dtype=np.bool_)
+    for c in columns:
+        blank &= np.array([not v for v in c.values], dtype=np.bool_)[c.index]
+    return blank
 
 
 def _indices(array: Any) -> npt.NDArray[np.int64]:
@@ -250,6 +264,11 @@ def _validator(cls: type[Any], field: str) -> Callable[[str], str | None]:
     return _checked(check)
 
 
+def _text(value: str) -> str | None:
+    """A text cell, not checked here; the empty cell is None."""
+    return value or None
+
+
 def _convert_of(cls: type[Any], field: str) -> Callable[[Any], Any]:
     """*cls*'s converter of *field*."""
     convert: Callable[[Any], Any] = getattr(attrs.fields(cls), field).converter
@@ -271,6 +290,42 @@ def _day(cls: type[Any], field: str) -> Callable[[str], int]:
         return NO_DAY if date is None else int(date.toordinal())
 
     return day
+
+
+#: The day number of 1970-01-01 (NumPy's datetime64 epoch).
+_EPOCH: Final = 719_163
+_FIRST_DAY: Final = FIRST_DATE.toordinal()
+_LAST_DAY: Final = LAST_DATE.toordinal()
+#: The places of the digits in ``YYYY-MM-DD``, and the weights that make year, month and day.
+_DIGITS: Final = [0, 1, 2, 3, 5, 6, 8, 9]
+_WEIGHTS: Final = np.array(
+    [[1000, 100, 10, 1, 0, 0, 0, 0], [0, 0, 0, 0, 10, 1, 0, 0], [0, 0, 0, 0, 0, 0, 10, 1]]
+).T
+
+
+def _iso_days(values: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Each of *values* as a day number, and whether it was read.
+
+    A value is read when it is ``YYYY-MM-DD`` in ASCII digits, a date that
+    exists, from ``FIRST_DATE`` to ``LAST_DATE``: exactly the dates
+    :func:`ilp.dates.as_date` reads from stripped text, read to the same day
+    (``tests/fuzz/test_register_columns.py`` compares them). The others
+    (empty, other forms, refused) are left to the field's converter.
+    """
+    n = len(values)
+    length = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    chars = np.array(values, dtype="U10").view(np.uint32).reshape(n, 10).astype(np.int64)
+    digits = chars[:, _DIGITS] - ord("0")
+    read = (length == 10) & (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
+    read &= np.all((digits >= 0) & (digits <= 9), axis=1)
+    year, month, day = (digits @ _WEIGHTS).T
+    read &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    months = np.where(read, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    first = months.astype("datetime64[D]").astype(np.int64)
+    found = first + np.where(read, day, 1) - 1 + _EPOCH
+    read &= found < (months + 1).astype("datetime64[D]").astype(np.int64) + _EPOCH
+    read &= (found >= _FIRST_DAY) & (found <= _LAST_DAY)
+    return found, read
 
 
 def _flag(column: str) -> Callable[[str], int]:
@@ -350,7 +405,7 @@ class _Reader:
             raise _Decline
         family = cols["kk_number"].convert(lambda v: row_of[v], np.int64)
         order = np.argsort(family, kind="stable")  # members by family card, in file order
-        ids = cols["person_id"].convert(_validator(Person, "id"))[order]
+        ids = cols["person_id"].convert(_text)[order]  # checked by ColumnRegister
         if len(set(ids.tolist())) != rows:
             raise _Decline
         relation = cols["relation"].convert(
@@ -417,7 +472,7 @@ class _Reader:
             person = cols["person_id"].convert(lambda v: row_of[v], np.int64)
             code_col = cols["code"]
             _ = [_validator(ServiceRecord, "code")(v) for v in code_col.values]
-            day = cols["date"].convert(_day(ServiceRecord, "date"), np.int64)
+            day = cols["date"].days(_day(ServiceRecord, "date"))
             extra = {
                 name: cols[name].convert(_validator(ServiceRecord, name))
                 for name in ("place", "provider", "result")
@@ -449,7 +504,24 @@ class _Reader:
             value = np.zeros(0, np.float64)
             extra = {}
         none = np.full(len(history), None, dtype=object)
-        extra = {x: extra.get(x, none) for x in ("place", "provider", "result")}
+        texts: dict[str, npt.NDArray[Any]] = {
+            x: extra.get(x, none) for x in ("place", "provider", "result")
+        }
+        try:
+            return self._columns(families, people, population, history, value, texts)
+        except PopulationError:  # an id, name, NIK or area ColumnRegister refuses
+            raise _Decline from None
+
+    @staticmethod
+    def _columns(  # noqa: PLR0917 - internal: the parts read
+        families: dict[str, Any],
+        people: dict[str, Any],
+        population: Population,
+        history: History,
+        value: npt.NDArray[np.float64],
+        extra: Mapping[str, npt.NDArray[Any]],
+    ) -> ColumnRegister:
+        p: _PersonColumns = people["columns"]
         return ColumnRegister(
             population,
             history,
@@ -500,11 +572,16 @@ class _PersonColumns:
         self.sex = cols["sex"].convert(
             _checked(lambda v: SEX_CODES[_convert_of(Person, "sex")(v)]), np.int8
         )
-        self.birth = cols["birth_date"].convert(_day(Person, "birth_date"), np.int64)
-        self.death = opt("death_date", _day(Person, "death_date"), np.int64, NO_DAY)
-        self.names = opt("name", _validator(Person, "name"), object, None)
-        self.niks = opt("nik", _validator(Person, "nik"), object, None)
-        self.residence = opt("residence", _validator(Person, "residence"), object, None)
+        self.birth = cols["birth_date"].days(_day(Person, "birth_date"))
+        self.death = (
+            cols["death_date"].days(_day(Person, "death_date"))
+            if "death_date" in cols
+            else np.full(rows, NO_DAY, dtype=np.int64)
+        )
+        # the texts are checked once, by ColumnRegister (a refusal declines)
+        self.names = opt("name", _text, object, None)
+        self.niks = opt("nik", _text, object, None)
+        self.residence = opt("residence", _text, object, None)
         self.conditions = opt("conditions", _conditions, np.int64, 0)
         self.grade = opt("school_grade", _whole("school_grade"), np.int64, _EMPTY)
         self.year = opt("school_year", _whole("school_year"), np.int64, _EMPTY)

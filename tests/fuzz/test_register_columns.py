@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ilp import _register_columns
+from ilp.dates import as_date
 from ilp.errors import ILPError, InputFileError, PopulationError
 from ilp.files import read_register, read_register_columns
 from ilp.people import Family, FamilyRegister, ServiceRecord
@@ -345,3 +346,33 @@ def test_dictionary_indices_are_read_from_their_buffer() -> None:
         assert found.tolist() == [-6, 7]
     with pytest.raises(_register_columns._Decline):
         _register_columns._indices(pa.array([1, None], pa.int32()))
+
+
+_DATE_CHARS = st.sampled_from("0123456789-0123456789 ٣x")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.dates().map(lambda d: d.isoformat()),
+            st.text(_DATE_CHARS, min_size=8, max_size=11),
+            st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)).map(
+                lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
+            ),
+            st.sampled_from(["", "2024-02-29", "2023-02-29", "1899-12-31", "2200-12-31"]),
+        ),
+        max_size=40,
+    )
+)
+def test_iso_dates_are_read_at_once_exactly_as_as_date_reads_them(values: list[str]) -> None:
+    """A stripped cell is read at once when, and only when, as_date reads it, to the same day."""
+    values = [v.strip() for v in values]
+    found, read = _register_columns._iso_days(values)
+    for value, day, ok in zip(values, found.tolist(), read.tolist(), strict=True):
+        try:
+            expected = as_date(value).toordinal()
+        except ILPError:
+            assert not ok, value
+        else:
+            assert ok, value
+            assert day == expected, value
