@@ -916,9 +916,12 @@ def _columns(records: list[tuple[int, int, int]]) -> tuple[Any, Any, Any]:
 
 def _grow_and_compare(case: tuple[int, list[Any], list[list[Any]]]) -> None:
     """Add *case*'s batches to its first records; after each, the history handed out is
-    that of all records so far sorted by (code, person, day) and checked."""
+    that of all records so far sorted by (code, person, day) and checked. The records
+    given at the start are read, never written (they are the caller's)."""
     persons, first, batches = case
-    records = Records(_checked(persons, *_columns(first)))
+    given = _checked(persons, *_columns(first))
+    was = [x.copy() for x in (given.rec_person, given.rec_code, given.rec_day)]
+    records = Records(given)
     so_far = list(first)
     for batch in batches:
         p, c, d = _columns(batch)
@@ -932,6 +935,8 @@ def _grow_and_compare(case: tuple[int, list[Any], list[list[Any]]]) -> None:
         assert got.persons == persons
         # and the history handed out passes every check History makes
         History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
+    for column, before in zip((given.rec_person, given.rec_code, given.rec_day), was, strict=True):
+        assert np.array_equal(column, before)
 
 
 class TestRecords:

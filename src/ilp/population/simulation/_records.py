@@ -6,14 +6,17 @@ sorted :class:`~ilp.population.History` each month. Growing it with
 allocating a fresh array of the whole history) and checking the result
 again every month made the record growth the simulation's second cost.
 Here a month's new records are sorted among themselves (packed into one
-integer key: time in the new records only) and merged in one pass into a
-spare buffer, the three columns sharing one mask. The two buffers are kept
-and reused, with room to grow by half, so a month allocates nothing of the
-size of the history (each fresh large array costs its page faults again).
-The history handed to ``due_batch`` is built without the checks: the
-records were checked when they were given to ``simulate``, and every
-record added here is sorted into place by construction (the final history
-of a run is built checked, in ``_merge``).
+integer key: time in the new records only) and merged in one pass, the
+columns sharing one mask, into the one buffer kept with room to grow by
+half: from its end to its start, so that every old record is moved up
+before its place is written. The given records are read, not copied, until
+the first merge writes them into that buffer; a month allocates nothing of
+the size of the history (each fresh large array costs its page faults
+again, and a second buffer of the history's size as many again). The
+history handed to ``due_batch`` is built without the checks: the records
+were checked when they were given to ``simulate``, and every record added
+here is sorted into place by construction (the final history of a run is
+built checked, in ``_merge``).
 """
 
 from __future__ import annotations
@@ -53,13 +56,15 @@ class Records:
     def __init__(self, history: History) -> None:
         self.codes = history.codes
         self.n = len(history)
-        self._columns = _columns(_capacity(self.n))
-        for column, given in zip(
-            self._columns, (history.rec_person, history.rec_code, history.rec_day), strict=True
-        ):
-            column[: self.n] = given
-        self._spare: tuple[Arr, Arr, Arr] | None = None
+        # the given columns, only read: the first records added are merged into a buffer
+        self._columns: tuple[Arr, Arr, Arr] = (
+            history.rec_person,
+            history.rec_code,
+            history.rec_day,
+        )
+        self._owned = False  # True once the columns are this object's buffer
         self._mask = np.empty(_CHUNK, dtype=np.bool_)  # one chunk's: old record or new
+        self._moved = np.empty(_CHUNK, dtype=np.int32)  # one chunk's old records, set aside
         self._last_day = int(history.rec_day.max()) if self.n else 0
         self.offsets = history.offsets.copy()  # each code's slice
 
@@ -154,35 +159,57 @@ class Records:
             block = slice(int(new[c]), int(new[c + 1]))
             at[block] = lo + np.searchsorted(old_person[lo:hi], person[block], side="right")
         m = n + k
-        spare = self._spare
-        if spare is None or len(spare[0]) < m:
-            spare = _columns(_capacity(m))
         where = at + np.arange(k)  # the new records' places among all
-        # chunk by chunk of the output, so that the new records are written where the old
-        # ones were just copied (still in cache), not scattered over the whole buffer
+        offsets = old + new
+        if self._owned and len(self._columns[0]) >= m:
+            self._merge_chunks(self._columns, where, person, day, m)
+            # the codes are runs, one per code, that only move up: a run's places below its
+            # old end held its code already, the rest is written
+            lows = np.maximum(offsets[:-1], old[1:]).tolist()
+        else:  # the given columns, or a full buffer: merged into a new one
+            columns = _columns(_capacity(m))
+            self._merge_chunks(columns, where, person, day, m)
+            self._columns, self._owned = columns, True
+            lows = offsets[:-1].tolist()
+        highs = offsets[1:].tolist()
+        for c, (lo, hi) in enumerate(zip(lows, highs, strict=True)):
+            if lo < hi:
+                self._columns[1][lo:hi] = c
+        self.n, self.offsets = m, offsets
+
+    def _merge_chunks(
+        self, out: tuple[Arr, Arr, Arr], where: Arr, person: Arr, day: Arr, m: int
+    ) -> None:
+        """Write the person and day columns of all *m* records into *out*: the old ones
+        from ``self._columns`` (which may be *out*), the new ones at *where*.
+
+        Chunk by chunk of the output, from the last, so that the new records are
+        written where the old ones were just moved (still in cache), and so that
+        in one buffer every old record is read before its place is written (old
+        records only move up). Chunks before the first new record stay as they are.
+        """
+        in_place = out is self._columns
         starts = list(range(0, m, _CHUNK))
         cuts = np.searchsorted(where, [*starts, m]).tolist()
-        keep_all = self._mask
-        for j, lo in enumerate(starts):
-            hi = min(m, lo + _CHUNK)
+        for j in range(len(starts) - 1, -1, -1):
+            lo, hi = starts[j], min(m, starts[j] + _CHUNK)
             first, last = cuts[j], cuts[j + 1]
+            if in_place and last == 0:
+                break  # no new record up to here: the old ones are in their places
             local = where[first:last] - lo
-            keep = keep_all[: hi - lo]
+            keep = self._mask[: hi - lo]
             keep[:] = True
             keep[local] = False
             # the old records of the chunk: after those before it, less the new ones
             old_lo, old_hi = lo - first, hi - last
-            for src, dst, values in ((self.person, spare[0], person), (self.day, spare[2], day)):
-                out = dst[lo:hi]
-                out[keep] = src[old_lo:old_hi]
-                out[local] = values[first:last]
-        offsets = old + new
-        # the codes are runs, one per code: written from the offsets, not moved
-        bounds = offsets.tolist()
-        for c in range(len(self.codes)):
-            spare[1][bounds[c] : bounds[c + 1]] = c
-        self._spare, self._columns, self.n = self._columns, spare, m
-        self.offsets = offsets
+            for column, values in ((0, person), (2, day)):
+                src = self._columns[column][old_lo:old_hi]
+                if in_place and old_hi > lo:  # it overlaps the chunk: set aside first
+                    src = self._moved[: old_hi - old_lo]
+                    src[:] = self._columns[column][old_lo:old_hi]
+                dst = out[column][lo:hi]
+                dst[keep] = src
+                dst[local] = values[first:last]
 
     def _resort(self, person: Arr, code: Arr, day: Arr) -> None:
         p = np.concatenate([self.person, person])
@@ -190,8 +217,8 @@ class Records:
         d = np.concatenate([self.day, day])
         order = np.lexsort((d, p, c))
         m = len(order)
-        if len(self._columns[0]) < m:
-            self._columns = _columns(_capacity(m))
+        if not self._owned or len(self._columns[0]) < m:
+            self._columns, self._owned = _columns(_capacity(m)), True
         for dst, values in zip(self._columns, (p, c, d), strict=True):
             dst[:m] = values[order]
         self.n = m
