@@ -8,6 +8,7 @@ of everyone on the date. The rest are small array helpers they share.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from functools import lru_cache
@@ -42,7 +43,7 @@ _MISCARRIAGE = OUTCOMES.index(Outcome.MISCARRIAGE)
 
 def take(values: Arr, sel: Arr | None) -> Arr:
     """*values* at the rows *sel* (all of them when None)."""
-    return values if sel is None else values[sel]
+    return values if sel is None else values.take(sel)
 
 
 class Cohort:
@@ -226,7 +227,7 @@ class Columns:
 
     def pick(self, values: Arr) -> Arr:
         """A column of the caller's population with its rows in the order here."""
-        return values if self.order is None else values[self.order]
+        return values if self.order is None else values.take(self.order)
 
     def _column(self, name: str) -> Arr:
         found = self._lazy.get(name)
@@ -242,7 +243,7 @@ class Columns:
         with _LOCK:
             found = self._places.get(history)
         if found is None:
-            found = self.inverse[history.rec_person]
+            found = self.inverse.take(history.rec_person)
             with _LOCK:
                 self._places[history] = found
         return found
@@ -262,7 +263,7 @@ class Columns:
             # the records are sorted by code, then person and day: a stable sort of
             # (code, row here) keeps each person's records in day order
             order = radix_order(history.rec_code, places, self.n)
-            found = (places[order], history.rec_day[order])
+            found = (places.take(order), history.rec_day.take(order))
             with _LOCK:
                 self._ordered[history] = found
                 self._places.pop(history, None)
@@ -370,22 +371,30 @@ def birth_order(birth: Arr) -> Arr:
 def radix_order(major: Arr, minor: Arr, n: int) -> Arr:
     """The stable order of the pairs (*major*, *minor*), *minor* in ``range(n)``, *major* >= 0.
 
-    A least-significant-digit radix sort: a stable argsort of 16-bit digits
-    at a time (NumPy sorts those by counting), not a comparison sort.
+    When *major* is sorted (as a History's codes are), each run of one major value
+    is put in order of *minor* by a least-significant-digit radix sort, a
+    stable argsort of 16-bit digits at a time (NumPy sorts those by
+    counting), not a comparison sort. A run at a time, the passes stay in
+    cache: about a quarter of the time of one sort of the packed pairs.
     """
+    size = len(major)
+    if size > 1 and not bool(np.all(major[1:] >= major[:-1])):
+        return np.lexsort((minor, major))
     bits = max(1, (n - 1).bit_length())
-    top = int(major.max()) if len(major) else 0
-    kind = np.dtype(np.uint32 if top.bit_length() + bits <= 32 else np.uint64)
-    key: Arr = np.left_shift(major.astype(kind), np.array(bits, dtype=kind))
-    key |= minor.astype(kind)
-    order: Arr | None = None
-    for shift in range(0, top.bit_length() + bits, 16):
-        at = key if order is None else key[order]
-        digit = np.right_shift(at, np.array(shift, dtype=kind)).astype(np.uint16)
-        step = np.argsort(digit, kind="stable")
-        order = step if order is None else order[step]
-    assert order is not None
-    return order
+    digits = [np.right_shift(minor, shift).astype(np.uint16) for shift in range(0, bits, 16)]
+    edges = [0, *(np.flatnonzero(major[1:] != major[:-1]) + 1).tolist(), size]
+    out = np.empty(size, dtype=np.intp)
+    for a, b in itertools.pairwise(edges):
+        order: Arr | None = None
+        for digit in digits:
+            step = np.argsort(
+                digit[a:b] if order is None else digit[a:b].take(order), kind="stable"
+            )
+            order = step if order is None else order.take(step)
+        assert order is not None
+        order += a
+        out[a:b] = order
+    return out
 
 
 @lru_cache(maxsize=4)
