@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 import threading
+from typing import Any
 
 import attrs
 import pendulum
@@ -20,7 +22,7 @@ from ilp import (
     national,
 )
 from ilp.lifecycle import Catalogue, Region, due
-from ilp.people import validate_history
+from ilp.people import history_days, validate_history
 from ilp.testing import dates, histories, persons
 
 CAT = national()
@@ -90,6 +92,71 @@ class TestSameAnswers:
             "OPV-1": (pendulum.Date(2024, 2, 1).toordinal(),),
         }
         assert checked.day_numbers(BIRTH.toordinal() - 1) == {}
+
+
+def _reference(
+    person: Person, history: tuple[ServiceRecord, ...], until: int
+) -> dict[str, list[int]]:
+    """Each code's days up to *until*, in date order, from validate_history's sorted tuple."""
+    out: dict[str, list[int]] = {}
+    for r in validate_history(person, history):
+        if r.date.toordinal() <= until:
+            out.setdefault(r.code, []).append(r.date.toordinal())
+    return out
+
+
+class TestHistoryDays:
+    @given(cases(), st.randoms(use_true_random=False))
+    def test_each_codes_days_in_date_order_up_to_the_day(
+        self, case: tuple[Person, pendulum.Date, tuple[ServiceRecord, ...]], rnd: Any
+    ) -> None:
+        """In date order or not, the days validate_history's order gives, up to the day."""
+        person, on, history = case
+        shuffled = list(history)
+        rnd.shuffle(shuffled)
+        d = on.toordinal()
+        for records in (history, tuple(shuffled)):
+            assert history_days(person, records, CAT.code_set, d) == _reference(person, history, d)
+
+    def test_a_problem_gives_none(self) -> None:
+        """Before birth, after death, not a record or an unknown code: None, in any order."""
+        d = pendulum.Date(2025, 1, 1).toordinal()
+        died = attrs.evolve(CHILD, death_date=pendulum.Date(2024, 3, 1))
+        early = ServiceRecord("BCG", "2024-01-14")
+        for records in ((*RECORDS, early), (early, *RECORDS), (RECORDS[1], early)):
+            assert history_days(CHILD, records, CAT.code_set, d) is None
+        assert history_days(died, RECORDS, CAT.code_set, d) is None
+        assert history_days(died, RECORDS[::-1], CAT.code_set, d) is None
+        assert history_days(CHILD, (*RECORDS, "BCG"), CAT.code_set, d) is None  # type: ignore[arg-type]
+        assert history_days(CHILD, RECORDS, CAT.code_set - {"OPV-2"}, d) is None
+        assert history_days(CHILD, RECORDS[::-1], CAT.code_set - {"OPV-2"}, d) is None
+        assert history_days(CHILD, (), CAT.code_set, d) == {}
+
+    def test_a_record_copied_or_unpickled_keeps_its_day(self) -> None:
+        """The day number made with a record is made again after pickling, copying or evolving."""
+        record = ServiceRecord("BCG", "2024-02-20")
+        again = pickle.loads(pickle.dumps(record))
+        moved = attrs.evolve(record, date="2024-03-01")
+        for r in (record, again, copy.copy(record), copy.deepcopy(record), moved):
+            assert history_days(CHILD, (r,), CAT.code_set, 10**6) == {"BCG": [r.date.toordinal()]}
+        assert again == record
+        assert hash(again) == hash(record)
+        assert (
+            repr(again)
+            == repr(record)
+            == (
+                "ServiceRecord(code='BCG', date=Date(2024, 2, 20), "
+                "place=None, provider=None, result=None, value=None)"
+            )
+        )
+        assert [a.name for a in attrs.fields(ServiceRecord)] == [
+            "code",
+            "date",
+            "place",
+            "provider",
+            "result",
+            "value",
+        ]
 
 
 class TestChecks:

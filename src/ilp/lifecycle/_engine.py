@@ -37,7 +37,7 @@ from ilp.lifecycle.rules.person import (
     eligible,
 )
 from ilp.lifecycle.semantics import DEFAULT_HORIZON, STATUS_RANK, Status, check_horizon
-from ilp.people import Person, ServiceRecord, ValidatedHistory, validate_history
+from ilp.people import Person, ServiceRecord, ValidatedHistory, history_days, validate_history
 
 __all__ = ["DEFAULT_HORIZON", "DueItem", "DueList", "Region", "Status", "due"]
 
@@ -93,7 +93,6 @@ class Region:
 
 
 _NO_REGION: Final = Region()
-_NO_END: Final = 1 << 40
 
 
 @attrs.frozen(repr=False)
@@ -301,35 +300,16 @@ def _records(
     """Each code's record days up to day *d*, in date order, after checking the history.
 
     A :class:`ValidatedHistory` that fits the person is trusted; any other
-    history is checked in one pass, and when something is wrong the full
-    check of :func:`_checked_records` finds and reports it.
+    history is checked in one pass (:func:`~ilp.people.history_days`), and when
+    something is wrong the full check of :func:`_checked_records` finds and reports it.
     """
     if isinstance(history, ValidatedHistory) and history.fits(person):
         if not catalogue.knows(history.codes):
             return _checked_records(person, history.records, catalogue, d)
         return history.day_numbers(d)
     records = history if isinstance(history, tuple) else tuple(history)
-    b = person.birth_date.toordinal()
-    end = person.death_date.toordinal() if person.death_date is not None else _NO_END
-    known = catalogue.code_set
-    recs: dict[str, list[int]] = {}
-    for r in records:
-        if not isinstance(r, ServiceRecord):
-            return _checked_records(person, records, catalogue, d)
-        rd = r.date.toordinal()
-        code = r.code
-        if rd < b or rd > end or code not in known:
-            return _checked_records(person, records, catalogue, d)
-        if rd <= d:
-            days = recs.get(code)
-            if days is None:
-                recs[code] = [rd]
-            else:
-                days.append(rd)
-    for days in recs.values():
-        if len(days) > 1:
-            days.sort()
-    return recs
+    recs = history_days(person, records, catalogue.code_set, d)
+    return _checked_records(person, records, catalogue, d) if recs is None else recs
 
 
 def _checked_records(

@@ -13,7 +13,7 @@ from ilp.people._family import Family, FamilyRegister, Household, Member
 from ilp.people._fields import MAX_TEXT as MAX_TEXT
 from ilp.people._fields import mask_nik
 from ilp.people._person import Person, Pregnancy, School
-from ilp.people._records import ServiceRecord, ValidatedHistory, validate_history
+from ilp.people._records import ServiceRecord, ValidatedHistory, history_days, validate_history
 from ilp.people._vocabulary import EDD_DAYS as EDD_DAYS
 from ilp.people._vocabulary import MAX_PREGNANCY_DAYS as MAX_PREGNANCY_DAYS
 from ilp.people._vocabulary import MIN_BIRTH_DAYS as MIN_BIRTH_DAYS
@@ -35,6 +35,7 @@ __all__ = [
     "ServiceRecord",
     "Sex",
     "ValidatedHistory",
+    "history_days",
     "mask_nik",
     "validate_history",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from typing import Any, Final, overload
 
 import attrs
 import pendulum
@@ -15,7 +15,9 @@ from ilp.errors import InvalidDateError, InvalidRecordError
 from ilp.people._fields import _CODE, _from_mapping, _kind, _optional_text, _show
 from ilp.people._person import Person
 
-__all__ = ["ServiceRecord", "ValidatedHistory", "validate_history"]
+__all__ = ["ServiceRecord", "ValidatedHistory", "history_days", "validate_history"]
+
+_NO_END = 1 << 40
 
 
 def _check_code(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -52,8 +54,20 @@ def _record_value(value: object) -> float | None:
     return number
 
 
+class _DayNumber:
+    """The day number of a record's date, in a slot of its own (not an attrs field).
+
+    Made with the record: every evaluation of a history reads it. The fields
+    stay the record's data and its file format; an attrs ``cached_property``
+    would give the class a ``__getattr__``, which slows every attribute read.
+    """
+
+    __slots__ = ("_day",)
+    _day: int
+
+
 @attrs.frozen(order=False)
-class ServiceRecord:
+class ServiceRecord(_DayNumber):
     """A service given: its code, the date, and optionally where, by whom, and the result."""
 
     code: str = attrs.field(validator=_check_code)
@@ -73,11 +87,29 @@ class ServiceRecord:
     #: A measured value, such as a weight in kg or a blood pressure systole.
     value: float | None = attrs.field(default=None, kw_only=True, converter=_record_value)
 
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_day", self.date.toordinal())
+
+    # the fields, then the day number made again (pickles, copies); a pickle of an earlier
+    # version holds the fields by name
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _RECORD_FIELDS)
+
+    def __setstate__(self, state: tuple[object, ...] | dict[str, object]) -> None:
+        if isinstance(state, dict):
+            state = tuple(state[name] for name in _RECORD_FIELDS)
+        for name, value in zip(_RECORD_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
+        self.__attrs_post_init__()
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ServiceRecord:
         """Build a record from a mapping such as ``{"code": "BCG", "date": "2024-02-15"}``."""
         made: ServiceRecord = _from_mapping(cls, data, "record", InvalidRecordError)
         return made
+
+
+_RECORD_FIELDS: Final = tuple(a.name for a in attrs.fields(ServiceRecord))
 
 
 def validate_history(person: Person, history: Iterable[ServiceRecord]) -> tuple[ServiceRecord, ...]:
@@ -104,6 +136,75 @@ def validate_history(person: Person, history: Iterable[ServiceRecord]) -> tuple[
             )
             raise InvalidRecordError(msg, field="date", value=r.date)
     return tuple(sorted(records, key=lambda r: (r.date, r.code)))
+
+
+def history_days(
+    person: Person, history: Sequence[ServiceRecord], codes: Set[str], until: int
+) -> dict[str, list[int]] | None:
+    """Each code's record days (:func:`ilp.dates.to_day`) up to day *until*, in date order.
+
+    None when a record is not a :class:`ServiceRecord`, falls outside the
+    person's life (as :func:`validate_history` checks) or has a code not in
+    *codes*: :func:`validate_history` then names the problem. One pass over
+    a history in date order; a history in any other order is sorted.
+    """
+    b = person.birth_date.toordinal()
+    death = person.death_date
+    last = b
+    days: dict[str, list[int]] = {}
+    for r in history:
+        if not isinstance(r, ServiceRecord):
+            return None
+        rd = r._day
+        if rd < last:  # before birth, or not in date order
+            return _any_order(b, death, history, codes, until)
+        last = rd
+        code = r.code
+        if code in days:
+            days[code].append(rd)
+        else:
+            days[code] = [rd]
+    if (death is not None and last > death.toordinal()) or not days.keys() <= codes:
+        return None
+    return days if last <= until else _until(days, until)
+
+
+def _any_order(
+    b: int,
+    death: pendulum.Date | None,
+    history: Sequence[ServiceRecord],
+    codes: Set[str],
+    until: int,
+) -> dict[str, list[int]] | None:
+    """:func:`history_days` for a history not in date order."""
+    end = _NO_END if death is None else death.toordinal()
+    days: dict[str, list[int]] = {}
+    for r in history:
+        if not isinstance(r, ServiceRecord):
+            return None
+        rd = r._day
+        code = r.code
+        if rd < b or rd > end or code not in codes:
+            return None
+        if rd <= until:
+            if code in days:
+                days[code].append(rd)
+            else:
+                days[code] = [rd]
+    for found in days.values():
+        if len(found) > 1:
+            found.sort()
+    return days
+
+
+def _until(days: dict[str, list[int]], until: int) -> dict[str, list[int]]:
+    """*days* (each code's in date order) without the days after *until*."""
+    out = {}
+    for code, found in days.items():
+        n = bisect_right(found, until)
+        if n:
+            out[code] = found if n == len(found) else found[:n]
+    return out
 
 
 class ValidatedHistory(Sequence[ServiceRecord]):
@@ -133,7 +234,7 @@ class ValidatedHistory(Sequence[ServiceRecord]):
         records = validate_history(person, history)
         by_code: dict[str, list[int]] = {}
         for r in records:
-            by_code.setdefault(r.code, []).append(r.date.toordinal())
+            by_code.setdefault(r.code, []).append(r._day)
         death = person.death_date
         for name, value in (
             ("person", person),
@@ -142,7 +243,7 @@ class ValidatedHistory(Sequence[ServiceRecord]):
             ("_by_code", {code: tuple(days) for code, days in by_code.items()}),
             ("_birth", person.birth_date.toordinal()),
             ("_death", None if death is None else death.toordinal()),
-            ("_last", records[-1].date.toordinal() if records else 0),
+            ("_last", records[-1]._day if records else 0),
         ):
             object.__setattr__(self, name, value)
 
