@@ -24,11 +24,14 @@ from hypothesis import strategies as st
 from ilp import FamilyRegister, NetworkError, Region, ServiceRecord
 from ilp.errors import InvalidRecordError
 from ilp.files import load_data, read_register
-from ilp.network import FacilityType, Network, load_network
+from ilp.lifecycle import national
+from ilp.network import ACTIONABLE, FacilityType, Network, can_give, load_network
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import WorkLists, work_lists
-from ilp.population._worklist_day import _lexsort, _Register
+from ilp.population._worklist_day import _lexsort, _Register, _Slots
 from ilp.population._worklist_rows import work_list_json
+from ilp.population._worklists import _catalogue_of
+from ilp.population.batch.plan import plan_of
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +99,41 @@ def test_any_site_and_area_may_be_asked_for(
     assert list(lists.weekly) == [posyandu.id]
     assert list(lists.home_visits) == [desa]
     assert_equal_to_per_person(lists, network, register)
+
+
+@pytest.mark.parametrize("days", [0, 3, 10])
+def test_days_of_target_lists_alone_evaluate_what_their_sites_give(
+    demo: tuple[Network, FamilyRegister, pendulum.Date], days: int
+) -> None:
+    """A day with target lists only evaluates the entries its sites give: the same lists.
+
+    Every facility (Posyandu, Pustu, Puskesmas) asked for its target list, nothing else, so
+    that every day, the first too, has target lists alone; the other entries are put out of
+    force on the day, and the slots stay the catalogue's.
+    """
+    network, register, as_of = demo
+    on = as_of.add(days=days)
+    sites = list(network.facilities)
+    lists = work_lists(network, register, on, targets=sites, weekly=(), home_visits=())
+    assert sum(len(tl.targets) for tl in lists.targets.values()) > 0
+    assert_equal_to_per_person(lists, network, register)
+    catalogue = national()
+    posyandu = network.of_type(FacilityType.POSYANDU)[0]
+    day = network.next_opening(posyandu, on) or on
+    evaluated = _catalogue_of(
+        catalogue,
+        _Slots(catalogue),
+        [("targets", posyandu.id, [posyandu.area], ACTIONABLE)],
+        {posyandu.id: posyandu},
+        {},
+    )
+    assert plan_of(evaluated).codes == plan_of(catalogue).codes
+    assert evaluated.codes == catalogue.codes
+    given = [
+        e.key for e in catalogue.entries_on(day) if any(can_give(posyandu, s) for s in e.services)
+    ]
+    assert [e.key for e in evaluated.entries_on(day)] == given
+    assert 0 < len(given) < len(catalogue.entries_on(day))
 
 
 def test_empty_selections_make_no_lists(

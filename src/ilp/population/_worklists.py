@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 import pendulum
 
-from ilp.dates import as_date
+from ilp.dates import FIRST_DATE, as_date
 from ilp.errors import NetworkError
 from ilp.lifecycle import Catalogue, Region, Status, national
 from ilp.network import (
@@ -143,6 +143,7 @@ def work_lists(
         horizons[start] = max(horizons.get(start, 0), _ONE_DAY_HORIZON)
 
     facilities = {f.id: f for f in (*target_sites, *week_sites)}
+    catalogues: dict[bytes, Catalogue] = {}
     made: dict[str, dict[str, TargetRows | VisitRows]] = {"targets": {}, "weekly": {}, "visits": {}}
     for day, wants in days.items():
         d = day.toordinal()
@@ -153,8 +154,9 @@ def work_lists(
         rows = np.flatnonzero(listed)
         keep = frozenset().union(*(k for *_, k in wants))
         # one evaluation per region: each person takes the region of their home area
+        evaluated = _catalogue_of(catalogue, slots, wants, facilities, catalogues)
         evaluations = [
-            _Day(reg, slots, sub, day, horizons[day], keep, catalogue, rg)
+            _Day(reg, slots, sub, day, horizons[day], keep, evaluated, rg)
             for rg, sub in _by_region(network, reg, rows, region)
         ]
         for kind, key, _, kept in wants:
@@ -176,6 +178,39 @@ def work_lists(
         Lazy[TargetList]({f.id: made["weekly"][f.id] for f in week_sites}, TargetRows.build),
         Lazy[tuple[HomeVisit, ...]]({a: made["visits"][a] for a in areas}, VisitRows.build),
     )
+
+
+def _catalogue_of(
+    catalogue: Catalogue,
+    slots: _Slots,
+    wants: list[_Want],
+    facilities: Mapping[str, Facility],
+    made: dict[bytes, Catalogue],
+) -> Catalogue:
+    """The catalogue a day's evaluation takes: *catalogue*, or for a day of target lists alone,
+    *catalogue* with the entries no site of the day gives put out of force.
+
+    ``due_batch`` evaluates the entries in force; a target list keeps only
+    items its site gives, so an entry no site of the day gives has no item
+    on the day's lists. Such an entry stays in the catalogue, never in force
+    (before ``FIRST_DATE``), so that the slots, the codes known and the
+    records read are those of *catalogue*: the items of the other entries
+    are the same. *made* keeps the catalogues made, by the slots given.
+    """
+    if any(kind != "targets" for kind, *_ in wants):
+        return catalogue
+    given = np.zeros(len(slots.service), dtype=bool)
+    for _, key, _, _ in wants:
+        given |= slots.gives(facilities[key])
+    found = made.get(given.tobytes())
+    if found is None:
+        wanted = {id(slots.entry[k]) for k in np.flatnonzero(given).tolist()}
+        entries = tuple(
+            e if id(e) in wanted else attrs.evolve(e, effective_before=FIRST_DATE)
+            for e in catalogue.entries
+        )
+        found = made[given.tobytes()] = attrs.evolve(catalogue, entries=entries)
+    return found
 
 
 def _by_region(
