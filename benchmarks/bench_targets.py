@@ -194,7 +194,10 @@ def main() -> None:
         register = _register(rng, network, args.people)
     built, built_cpu = time.perf_counter() - t0, _cpu() - c0
     records = sum(len(h) for h in register.histories.values())
-    print(f"ilp {ilp.__version__}, Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"ilp {ilp.__version__} ({Path(ilp.__file__).parent}), "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
     print(
         f"register: {len(register.families)} families, {len(register.people)} people, {records} records ({'read' if args.register else 'built'} in {built:.2f} s, CPU {built_cpu:.2f} s)"
     )

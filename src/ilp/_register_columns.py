@@ -54,6 +54,10 @@ _NOWHERE: Final = Path("-")
 _EMPTY: Final = -(2**40)
 
 
+_NONE: Final[frozenset[str]] = frozenset()
+_NO_ROWS: Final = np.zeros(0, dtype=np.int64)
+
+
 class _Decline(Exception):  # noqa: N818 - a signal, not an error
     """The fast path does not take this folder: the reference reader reads it."""
 
@@ -84,6 +88,8 @@ class _Column:
 
     index: npt.NDArray[np.int64]
     values: list[str]
+    #: Each row's day number when pyarrow read the column as dates (index and values empty).
+    read: npt.NDArray[np.int64] | None = None
 
     def convert(self, make: Callable[[str], Any], dtype: Any = object) -> npt.NDArray[Any]:
         """Each row's cell through *make* (called once per distinct cell)."""
@@ -98,6 +104,8 @@ class _Column:
 
     def days(self, make: Callable[[str], int]) -> npt.NDArray[np.int64]:
         """Each row's date cell as a day number: plain ISO dates at once, any other by *make*."""
+        if self.read is not None:
+            return self.read
         found, read = _iso_days(self.values)
         for k in np.flatnonzero(~read).tolist():
             found[k] = make(self.values[k])
@@ -111,9 +119,13 @@ class _Column:
 
 
 def _table(
-    path: Path, required: frozenset[str], optional: frozenset[str]
+    path: Path, required: frozenset[str], optional: frozenset[str], dates: frozenset[str] = _NONE
 ) -> tuple[dict[str, _Column], int]:
-    """The columns of *path* (absent ones left out) and the number of rows."""
+    """The columns of *path* (absent ones left out) and the number of rows.
+
+    The columns named in *dates* are read by pyarrow as dates when every cell
+    is one (:func:`_split_days`), else as text like the others.
+    """
     data = _read_bytes(path)
     if (
         b'"' in data
@@ -133,13 +145,20 @@ def _table(
         or not required <= set(header)
     ):
         raise _Decline
-    raw = _split(data, len(header)) if end >= 0 else [[] for _ in header]
+    dated = {k for k, h in enumerate(header) if h in dates}
+    raw = _split_days(data, len(header), dated) if dated and end >= 0 else None
+    if raw is None:
+        dated = set()
+        raw = _split(data, len(header)) if end >= 0 else [[] for _ in header]
     if raw is None:  # rows pyarrow does not split as the header says: csv's reading decides
         return _python_table(path, required, optional)
     pc = importlib.import_module("pyarrow.compute")
 
     columns: dict[str, _Column] = {}
-    for name, cells in zip(header, raw, strict=True):
+    for k, (name, cells) in enumerate(zip(header, raw, strict=True)):
+        if k in dated:
+            columns[name] = _Column(_NO_ROWS, [], _days_of(cells))
+            continue
         encoded = pc.dictionary_encode(cells)
         values = [v.strip() for v in encoded.dictionary.to_pylist()]
         columns[name] = _Column(_indices(encoded.indices), values)
@@ -211,12 +230,45 @@ def _read_bytes(path: Path) -> bytes:
         raise _Decline from None
 
 
-def _split(data: bytes, width: int) -> list[Any] | None:
-    """The body of *data* (after the header line) as *width* pyarrow string arrays, or None."""
+def _split_days(data: bytes, width: int, dated: set[int]) -> list[Any] | None:
+    """:func:`_split`, the columns *dated* as pyarrow dates; None unless each of their cells
+    is a date in ``FIRST_DATE``-``LAST_DATE``.
+
+    pyarrow reads a date from ``YYYY-MM-DD`` alone, a date that exists: what
+    :func:`ilp.dates.as_date` reads, the range apart
+    (``tests/fuzz/test_register_columns.py`` compares them). An empty cell is
+    a null: None, and the file is read as text.
+    """
+    pa = importlib.import_module("pyarrow")
+    raw = _split(data, width, {k: pa.date32() for k in dated})
+    if raw is None:
+        return None
+    for k in dated:
+        if raw[k].null_count:
+            return None
+        days = _days_of(raw[k])
+        if len(days) and (days.min() < _FIRST_DAY or days.max() > _LAST_DAY):
+            return None
+    return raw
+
+
+def _days_of(array: Any) -> npt.NDArray[np.int64]:
+    """The day numbers of a pyarrow date32 array without nulls, read from its buffer."""
+    data = np.frombuffer(array.buffers()[1], np.int32, len(array), array.offset * 4)
+    found: npt.NDArray[np.int64] = data.astype(np.int64) + _EPOCH
+    return found
+
+
+def _split(data: bytes, width: int, types: dict[int, Any] | None = None) -> list[Any] | None:
+    """The body of *data* (after the header line) as *width* pyarrow string arrays, or None.
+
+    The columns in *types* take the type given there instead.
+    """
     pa = importlib.import_module("pyarrow")
     pcsv = importlib.import_module("pyarrow.csv")
 
     names = [f"c{i}" for i in range(width)]
+    kinds = {n: (types or {}).get(i, pa.string()) for i, n in enumerate(names)}
     try:
         table = pcsv.read_csv(
             pa.BufferReader(data),
@@ -225,7 +277,7 @@ def _split(data: bytes, width: int) -> list[Any] | None:
                 quote_char=False, newlines_in_values=False, ignore_empty_lines=True
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=kinds,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -465,7 +517,8 @@ class _Reader:
         path = self.paths[3]
         if path.exists():
             optional = frozenset({"place", "provider", "result", "value"})
-            cols, k = _table(path, frozenset({"person_id", "code", "date"}), optional)
+            required = frozenset({"person_id", "code", "date"})
+            cols, k = _table(path, required, optional, frozenset({"date"}))
             row_of = {pid: i for i, pid in enumerate(people["ids"].tolist())}
             if any(v not in row_of for v in cols["person_id"].values if v):
                 raise _Decline
