@@ -89,7 +89,7 @@ class _Column:
     index: npt.NDArray[np.int64]
     values: list[str]
     #: Each row's day number when pyarrow read the column as dates (index and values empty).
-    read: npt.NDArray[np.int64] | None = None
+    read: npt.NDArray[np.int32] | None = None
 
     def convert(self, make: Callable[[str], Any], dtype: Any = object) -> npt.NDArray[Any]:
         """Each row's cell through *make* (called once per distinct cell)."""
@@ -102,7 +102,7 @@ class _Column:
         out: npt.NDArray[Any] = table[self.index]
         return out
 
-    def days(self, make: Callable[[str], int]) -> npt.NDArray[np.int64]:
+    def days(self, make: Callable[[str], int]) -> npt.NDArray[np.integer[Any]]:
         """Each row's date cell as a day number: plain ISO dates at once, any other by *make*."""
         if self.read is not None:
             return self.read
@@ -252,10 +252,10 @@ def _split_days(data: bytes, width: int, dated: set[int]) -> list[Any] | None:
     return raw
 
 
-def _days_of(array: Any) -> npt.NDArray[np.int64]:
+def _days_of(array: Any) -> npt.NDArray[np.int32]:
     """The day numbers of a pyarrow date32 array without nulls, read from its buffer."""
     data = np.frombuffer(array.buffers()[1], np.int32, len(array), array.offset * 4)
-    found: npt.NDArray[np.int64] = data.astype(np.int64) + _EPOCH
+    found: npt.NDArray[np.int32] = data + np.int32(_EPOCH)  # in range: no overflow
     return found
 
 
@@ -522,7 +522,7 @@ class _Reader:
             row_of = {pid: i for i, pid in enumerate(people["ids"].tolist())}
             if any(v not in row_of for v in cols["person_id"].values if v):
                 raise _Decline
-            person = cols["person_id"].convert(lambda v: row_of[v], np.int64)
+            person = cols["person_id"].convert(lambda v: row_of[v], np.int32)
             code_col = cols["code"]
             _ = [_validator(ServiceRecord, "code")(v) for v in code_col.values]
             day = cols["date"].days(_day(ServiceRecord, "date"))
@@ -540,14 +540,15 @@ class _Reader:
             if np.any(day < population.birth[person]) or np.any((death != NO_DAY) & (day > death)):
                 raise _Decline  # the reference's Population.from_people names the record
             codes = sorted(set(code_col.values))
-            rank = np.array([codes.index(c) for c in code_col.values] or [0], np.int64)
-            code = rank[code_col.index] if k else np.zeros(0, np.int64)
+            small = np.int16 if len(codes) <= np.iinfo(np.int16).max else np.int64
+            rank: _Ints = np.array([codes.index(c) for c in code_col.values] or [0], small)
+            code: _Ints = rank[code_col.index] if k else np.zeros(0, small)
             order = _record_order(code, person, day, len(codes))
-            history = History(
+            history = History(  # the columns in their own dtypes where they are (no copy)
                 tuple(codes),
-                person[order].astype(np.int32),
-                code[order].astype(np.int16),
-                day[order].astype(np.int32),
+                person[order].astype(np.int32, copy=False),
+                code[order].astype(np.int16, copy=False),
+                day[order].astype(np.int32, copy=False),
                 n,
             )
             value = value if "value" not in cols else value[order]
@@ -593,7 +594,7 @@ class _Reader:
         )
 
 
-_Ints = npt.NDArray[np.int64]
+_Ints = npt.NDArray[np.integer[Any]]
 
 
 def _record_order(code: _Ints, person: _Ints, day: _Ints, codes: int) -> npt.NDArray[np.intp]:
