@@ -21,7 +21,7 @@ from ilp import (
     ValidatedHistory,
     national,
 )
-from ilp.lifecycle import Catalogue, Region, due
+from ilp.lifecycle import Catalogue, Region, Status, due
 from ilp.people import history_days, validate_history
 from ilp.testing import dates, histories, persons
 
@@ -131,6 +131,22 @@ class TestHistoryDays:
         assert history_days(CHILD, RECORDS, CAT.code_set - {"OPV-2"}, d) is None
         assert history_days(CHILD, RECORDS[::-1], CAT.code_set - {"OPV-2"}, d) is None
         assert history_days(CHILD, (), CAT.code_set, d) == {}
+
+    def test_a_record_made_without_init_is_checked_in_full(self) -> None:
+        """A record with its fields but no day number (made around __init__): None, and due()
+        reads its date as the full check does."""
+        bare = object.__new__(ServiceRecord)
+        for name, value in zip(
+            ("code", "date"), ("OPV-1", pendulum.Date(2024, 2, 20)), strict=True
+        ):
+            object.__setattr__(bare, name, value)
+        for name in ("place", "provider", "result", "value"):
+            object.__setattr__(bare, name, None)
+        assert history_days(CHILD, (RECORDS[1], bare), CAT.code_set, 10**6) is None
+        made = (RECORDS[1], ServiceRecord("OPV-1", "2024-02-20"))
+        found = due(CHILD, "2024-06-01", history=(RECORDS[1], bare))
+        assert found == due(CHILD, "2024-06-01", history=made)
+        assert found.get("OPV-1").status is Status.COMPLETED  # type: ignore[union-attr]
 
     def test_a_record_copied_or_unpickled_keeps_its_day(self) -> None:
         """The day number made with a record is made again after pickling, copying or evolving."""

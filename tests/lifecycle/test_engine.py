@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ilp import (
     Cluster,
@@ -18,7 +20,9 @@ from ilp import (
     ServiceRecord,
     UnknownServiceError,
 )
-from ilp.lifecycle import Region, Status, due
+from ilp.lifecycle import Region, Status, due, national
+from ilp.lifecycle.semantics import order_key
+from ilp.testing import dates, histories, persons
 
 BABY = Person("b", "F", "2024-01-15")
 
@@ -76,6 +80,19 @@ class TestDueList:
         order = [i.status for i in self.ITEMS]
         ranks = [list(Status).index(s) for s in order]
         assert ranks == sorted(ranks)
+
+    @given(st.data())
+    def test_in_the_order_of_order_key(self, data: st.DataObject) -> None:
+        """Status, then recommended date, code and dose: semantics.order_key, item by item."""
+        on = data.draw(dates(min_value="2020-01-01", max_value="2030-12-31"))
+        person = data.draw(persons(on=on))
+        if on < person.birth_date:
+            return
+        codes = st.sampled_from(national().codes)
+        history = data.draw(histories(person, on=on, codes=codes, max_size=30))
+        items = due(person, on, history=history, horizon=data.draw(st.sampled_from([0, 30, 400])))
+        keys = [order_key(i.status, i.recommended, i.code, i.dose) for i in items]
+        assert keys == sorted(keys)
 
     def test_filter_by_status_cluster_stage_and_place(self) -> None:
         """Filters accept enum members or their codes, one or several."""

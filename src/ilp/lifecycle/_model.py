@@ -139,6 +139,11 @@ class Service:
     opportunistic: bool = False
     #: For an opportunistic service: the groups for whom it is a reason to reach out.
     priority: Priority | None = None
+    #: Its place among items of the same status and date: code, then dose (``order_key``).
+    _order: tuple[str, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_order", (self.code, self.dose or 0))
 
     def outreach(self, person: Person, on: pendulum.Date) -> bool:
         """True when this service, due, is a reason to call or visit *person* on *on*.

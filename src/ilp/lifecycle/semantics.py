@@ -72,6 +72,10 @@ class Status(enum.Enum):
     MISSED = "missed"  #: past its latest date (or can no longer be given) and never given
     COMPLETED = "completed"  #: given, and nothing more of it is needed on the date
 
+    #: The place in a due list (:data:`STATUS_RANK`), kept on the member: a sort key
+    #: read in C (an Enum member's hash is a Python call).
+    _rank: int
+
     @property
     def actionable(self) -> bool:
         """True for due and overdue: something to do now."""
@@ -80,6 +84,8 @@ class Status(enum.Enum):
 
 #: The place of each status in a due list: overdue, due, upcoming, missed, completed.
 STATUS_RANK: Final = {s: i for i, s in enumerate(Status)}
+for _status, _rank in STATUS_RANK.items():
+    _status._rank = _rank
 
 T = TypeVar("T")
 

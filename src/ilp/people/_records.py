@@ -152,18 +152,21 @@ def history_days(
     death = person.death_date
     last = b
     days: dict[str, list[int]] = {}
-    for r in history:
-        if not isinstance(r, ServiceRecord):
-            return None
-        rd = r._day
-        if rd < last:  # before birth, or not in date order
-            return _any_order(b, death, history, codes, until)
-        last = rd
-        code = r.code
-        if code in days:
-            days[code].append(rd)
-        else:
-            days[code] = [rd]
+    try:
+        for r in history:
+            if not isinstance(r, ServiceRecord):
+                return None
+            rd = r._day
+            if rd < last:  # before birth, or not in date order
+                return _any_order(b, death, history, codes, until)
+            last = rd
+            code = r.code
+            if code in days:
+                days[code].append(rd)
+            else:
+                days[code] = [rd]
+    except AttributeError:  # a record made without __init__: the full check reads its date
+        return None
     if (death is not None and last > death.toordinal()) or not days.keys() <= codes:
         return None
     return days if last <= until else _until(days, until)
@@ -234,7 +237,7 @@ class ValidatedHistory(Sequence[ServiceRecord]):
         records = validate_history(person, history)
         by_code: dict[str, list[int]] = {}
         for r in records:
-            by_code.setdefault(r.code, []).append(r._day)
+            by_code.setdefault(r.code, []).append(r.date.toordinal())
         death = person.death_date
         for name, value in (
             ("person", person),
@@ -243,7 +246,7 @@ class ValidatedHistory(Sequence[ServiceRecord]):
             ("_by_code", {code: tuple(days) for code, days in by_code.items()}),
             ("_birth", person.birth_date.toordinal()),
             ("_death", None if death is None else death.toordinal()),
-            ("_last", records[-1]._day if records else 0),
+            ("_last", records[-1].date.toordinal() if records else 0),
         ):
             object.__setattr__(self, name, value)
 
