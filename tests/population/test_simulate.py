@@ -52,7 +52,7 @@ from ilp.population.simulation import (
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
 from ilp.population.simulation._records import Records
-from ilp.population.simulation._state import TaskState
+from ilp.population.simulation._state import TaskState, per_run
 
 START = pendulum.Date(2025, 1, 1)
 BASELINE = Path(__file__).with_name("baseline_simulate.json")
@@ -1021,6 +1021,25 @@ class TestRecords:
         records.add(none, none.astype(np.int16), none)
         assert records.n == 3
         assert records.person.tolist() == start.rec_person.tolist()
+
+
+class TestPerRun:
+    @settings(deadline=None, max_examples=60)
+    @given(st.lists(st.integers(-3, 3), max_size=40), st.booleans())
+    def test_a_rate_computed_per_run_is_the_rate_row_by_row(
+        self, values: list[int], ordered: bool
+    ) -> None:
+        """A rate of the age computed once per run of equal birth days and spread over the
+        run's rows is the rate computed row by row, byte for byte (rows in any order)."""
+        days = np.array(sorted(values) if ordered else values, dtype=np.int32) + 739_000
+        m0 = 739_010
+
+        def rate(b: Any) -> Any:
+            return 1 - np.exp(-SimParams().mortality((m0 - b) / 365.25) * 31 / 365.25)
+
+        got, want = per_run(days, rate), rate(days)
+        assert got.dtype == want.dtype
+        assert got.tobytes() == want.tobytes()
 
 
 class TestTrustedHistory:

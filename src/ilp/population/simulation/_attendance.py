@@ -177,8 +177,7 @@ class Attendance(TaskState):
         items; those who come (a few in a hundred) are then dated all at once.
         """
         t = self.t
-        # indices as intp, so that no lookup below first converts its index array
-        area = t.area_local[self.cols["residence"]].astype(np.intp)
+        area = self.area  # intp, so that no lookup below first converts its index array
         n_areas = len(t.area_factor)
         # the month's draw of each row, or infinity for the unreached and disengaged
         draws = np.where(self.reached & self.engaged, u, np.inf)

@@ -16,6 +16,7 @@ from ilp.population._calendar import NO_DAY
 from ilp.population.columns import SEX_CODES
 from ilp.population.simulation._attendance import Attendance
 from ilp.population.simulation._params import YEAR_DAYS
+from ilp.population.simulation._state import per_run
 from ilp.population.simulation._task import Task, TaskResult, month_span
 from ilp.population.simulation._vital import VitalEvents
 
@@ -40,9 +41,12 @@ class TaskRun(VitalEvents, Attendance):
         # 2. deaths among the living without a date of death yet
         alive_start = (birth <= m0) & (self.death_day >= m0)
         age = (m0 - birth) / YEAR_DAYS
-        # the rates only where they are used (elementwise: the same values)
+        # the rates only where they are used, once per birth day (elementwise: the same values)
         risk = np.flatnonzero(alive_start & (self.death_day == NO_DAY))
-        q = 1 - np.exp(-p.mortality(age[risk]) * length / YEAR_DAYS)
+        q = per_run(
+            birth[risk],
+            lambda b: 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS),
+        )
         dies = np.zeros(n0, dtype=np.bool_)
         dies[risk[draws[1][risk] < q]] = True
         when = self._draw_some(dies)
@@ -52,7 +56,10 @@ class TaskRun(VitalEvents, Attendance):
         women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
         women &= ~self._blocked(m0)
         at = np.flatnonzero(women)
-        chance = 1 - np.exp(-p.conception(age[at]) * length / YEAR_DAYS)
+        chance = per_run(
+            birth[at],
+            lambda b: 1 - np.exp(-p.conception((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS),
+        )
         conceive = np.zeros(n0, dtype=np.bool_)
         conceive[at[self._draw_some(women)[at] < chance]] = True
         when = self._draw_some(conceive)
@@ -79,7 +86,7 @@ class TaskRun(VitalEvents, Attendance):
 
     def finish(self, seconds: float) -> TaskResult:
         t = self.t
-        desa = t.area_desa[t.area_local[self.cols["residence"]]].astype(np.intp) + 1
+        desa = t.area_desa[self.area].astype(np.intp) + 1
         g = t.n_groups
         # people due and people who received, per (desa + 1, group) key = (desa + 1) × g + group
         size = int(desa.max()) + 1 if len(desa) else 0

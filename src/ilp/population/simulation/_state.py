@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -15,10 +16,28 @@ from ilp.population.simulation._params import Arr
 from ilp.population.simulation._records import Records
 from ilp.population.simulation._task import Task, part_numbers
 
-__all__ = ["TaskState"]
+__all__ = ["TaskState", "per_run"]
 
 #: Rows written at a time when spreading the draws (1 MB of float64 per draw).
 _ROWS = 1 << 17
+
+
+def per_run(values: Arr, f: Callable[[Arr], Arr]) -> Arr:
+    """``f(values)`` for an elementwise *f*, computed once per run of equal neighbours.
+
+    A task's rows are in order of birth, so a month's people at risk fall in
+    runs of one birth day each (tens of thousands of runs for a million
+    people): a rate of the age is computed once per run and spread over its
+    rows, the same values as computed row by row (in any order; rows out of
+    order only make more runs).
+    """
+    if len(values) < 2:
+        return f(values)
+    starts = np.empty(len(values), dtype=np.bool_)
+    starts[0] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    out: Arr = f(values[starts])[np.cumsum(starts) - 1]
+    return out
 
 
 class TaskState:
@@ -79,6 +98,8 @@ class TaskState:
         self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
         self._opens: tuple[tuple[Any, ...], Arr] | None = None  # see Attendance._next_open
         self._buffers: dict[str, Arr] = {}  # see _extended
+        # each row's task area (as intp: an index), grown with the babies like the columns
+        self.area = task.area_local[self.cols["residence"]].astype(np.intp)
         # per service and task area: the task site + 1 that gives it (0: none), and the
         # chance of coming (one row per service, so a service's items look up one row)
         self._slot = np.ascontiguousarray((task.site_of + 1).T, dtype=np.intp)

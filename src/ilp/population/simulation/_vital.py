@@ -197,6 +197,7 @@ class VitalEvents(TaskState):
         death = np.full(b, NO_DAY, dtype=np.int32)
         death[dies] = (day[dies] + np.floor(draws[2][dies] * NEONATAL_DAYS)).astype(np.int32)
         self.death_day = self._extended("death_day", self.death_day, death)
+        self.area = self._extended("area", self.area, self.area[mother])
         if self.households is not None:
             family = self.households[mother]
             self.households = self._extended("households", self.households, family)
