@@ -38,25 +38,13 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     assert isinstance(rule, BirthdayRule)
     code = entry.services[0].code
     d, cal = run.d, run.cal
-    start, end = run.scope(entry, co)
-    year = _dt.date.fromordinal(d).year
-    keys = co.cache.get("birthday")
-    if keys is None:
-        keys = co.cache["birthday"] = cal.birthday_keys(co.b)
-    # whether this year's birthday is still to come picks the years of the three windows
-    later = np.take(cal.birthday_table(year), keys) > d
-    index = keys + later.view(np.int8).astype(np.int16) * np.int16(cal.KEYS)
-    b0, b1, b2 = (np.take(cal.birthday_pair(year + k), index) for k in (-1, 0, 1))
-    # b0 < b1 <= d < b2: the birthdays before the last, the last and the next
-    kept0, kept1, kept2 = (b0 >= start, b1 >= start, b2 >= start)
-    if end is not None:
-        kept0 &= b0 <= end
-        kept1 &= b1 <= end
-        kept2 &= b2 <= end
     width = rule.window
     if width.months == 0 and width.days < 365 and run.segments(co, code) is None:
         # a window shorter than a year and no records: the last birthday's window holds
         # the date or is the previous one (the one before it only when it is not kept)
+        heads, counts = (co, None) if entry.eligibility.grades else co.runs()
+        # with no grade, all that follows is a function of the birth day: once per day
+        b0, b1, b2, kept0, kept1, kept2 = _birthdays(run, entry, heads)
         c1 = kept1 & (b1 >= d - width.days)
         soon = kept2 & (b2 <= d + run.h) & ~c1
         rest = ~c1 & ~soon & (kept1 | kept0)
@@ -64,8 +52,11 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         st += c1.view(np.int8) * np.int8(DUE)
         st += rest.view(np.int8) * np.int8(MISSED)
         e = np.where(soon, b2, np.where(kept1, b1, b0))
+        if counts is not None:
+            st, e = np.repeat(st, counts), np.repeat(e, counts)
         emit_occurrences(run, slot, co, None, (st, e, e + width.days, None))
         return
+    b0, b1, b2, kept0, kept1, kept2 = _birthdays(run, entry, co)
     h0, h1, h2 = (cal.after(width, x) for x in (b0, b1, b2))
     # the last of the first two windows still open holds the date
     c1 = kept1 & (h1 >= d)
@@ -76,6 +67,27 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     prev = (p0 | p1, np.where(p1, b1, b0), np.where(p1, h1, h0))
     found = decide(run, co, code, None, len(co), cur, (kept2, b2, h2), prev)
     emit_occurrences(run, slot, co, None, found)
+
+
+def _birthdays(run: Run, entry: Entry, co: Cohort) -> tuple[Arr, ...]:
+    """The birthdays before the last, the last and the next of each cohort row
+    (b0 < b1 <= d < b2), and whether each is within the row's eligibility."""
+    d, cal = run.d, run.cal
+    start, end = run.scope(entry, co)
+    year = _dt.date.fromordinal(d).year
+    keys = co.cache.get("birthday")
+    if keys is None:
+        keys = co.cache["birthday"] = cal.birthday_keys(co.b)
+    # whether this year's birthday is still to come picks the years of the three windows
+    later = np.take(cal.birthday_table(year), keys) > d
+    index = keys + later.view(np.int8).astype(np.int16) * np.int16(cal.KEYS)
+    b0, b1, b2 = (np.take(cal.birthday_pair(year + k), index) for k in (-1, 0, 1))
+    kept0, kept1, kept2 = (b0 >= start, b1 >= start, b2 >= start)
+    if end is not None:
+        kept0 &= b0 <= end
+        kept1 &= b1 <= end
+        kept2 &= b2 <= end
+    return b0, b1, b2, kept0, kept1, kept2
 
 
 def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:

@@ -21,7 +21,7 @@ from ilp.population._calendar import Arr
 from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, shift, uniform_day
-from ilp.population.batch.occurrences import emit_occurrences, occurrences
+from ilp.population.batch.occurrences import emit_occurrences, occurrences, scoped_occurrences
 from ilp.population.batch.result import COMPLETED
 
 if TYPE_CHECKING:
@@ -37,20 +37,23 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     rule = entry.rule
     assert isinstance(rule, CalendarRule)
     code = entry.services[0].code
+    if rule.limit is None:
+        occ = scoped_occurrences(run, entry, co, code, rule.windows(run.d))
+        emit_occurrences(run, slot, co, None, occ)
+        return
     start, end = run.scope(entry, co)
     sel: Arr | None = None
-    if rule.limit is not None:
-        found = run.first_from(co, code, start)
-        if found is not None:
-            pos, z, seg = found
-            pos = pos + (rule.limit - 1)
-            done = np.flatnonzero(pos < z)
-            if len(done):
-                last = seg.day[pos[done]]
-                run.emit(slot, co, done, COMPLETED, last, last, None, None, last)
-                sel = np.flatnonzero(pos >= z)
-                start = start[sel]
-                end = None if end is None else end[sel]
+    found = run.first_from(co, code, start)
+    if found is not None:
+        pos, z, seg = found
+        pos = pos + (rule.limit - 1)
+        done = np.flatnonzero(pos < z)
+        if len(done):
+            last = seg.day[pos[done]]
+            run.emit(slot, co, done, COMPLETED, last, last, None, None, last)
+            sel = np.flatnonzero(pos >= z)
+            start = start[sel]
+            end = None if end is None else end[sel]
     occ = occurrences(run, co, code, sel, rule.windows(run.d), start, end)
     emit_occurrences(run, slot, co, sel, occ)
 

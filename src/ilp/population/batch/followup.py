@@ -21,7 +21,7 @@ from ilp.population._calendar import Arr
 from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import month_start, shift, uniform_day
-from ilp.population.batch.occurrences import emit_occurrences, occurrences
+from ilp.population.batch.occurrences import emit_occurrences, scoped_occurrences
 
 if TYPE_CHECKING:
     from ilp.population.batch.base import Facts
@@ -36,8 +36,7 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     rule = entry.rule
     assert isinstance(rule, FollowupRule)
     code = entry.services[0].code
-    start, end = run.scope(entry, co)
-    found = occurrences(run, co, code, None, rule.windows(run.d), start, end)
+    found = scoped_occurrences(run, entry, co, code, rule.windows(run.d))
     emit_occurrences(run, slot, co, None, found)
 
 

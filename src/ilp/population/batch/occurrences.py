@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.population._calendar import NO_DAY, Arr
-from ilp.population.batch.cohort import Cohort
+from ilp.population.batch.cohort import Cohort, Segments
 from ilp.population.batch.result import DUE, MISSED, NOT_LISTED, UPCOMING
 
 if TYPE_CHECKING:
+    from ilp.lifecycle import Entry
     from ilp.population.batch.run import Run
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "find_scalar_windows",
     "find_windows",
     "occurrences",
+    "scoped_occurrences",
 ]
 
 #: An occurrence per row: (present, first day, last day) for the previous, current, next.
@@ -196,6 +198,121 @@ def occurrences(  # noqa: PLR0917 - internal helper shared by two rule kinds
     else:
         prev, cur, nxt = find_windows(run, [(a, b, None) for a, b in windows], start, end)
     return decide(run, co, code, sel, len(start), cur, nxt, prev)
+
+
+def scoped_occurrences(
+    run: Run, entry: Entry, co: Cohort, code: str, windows: Sequence[tuple[int, int]]
+) -> tuple[Arr, Arr, Arr, Arr | None]:
+    """:func:`occurrences` of every cohort row over the entry's scope (``run.scope``).
+
+    Without grades the scope is a function of the birth day, and so is what
+    windows say before records: that is found once per birth day
+    (``Cohort.runs``) and repeated over the rows; only the rows with a record
+    in their current or previous window are decided again, one by one.
+    """
+    if entry.eligibility.grades or not _sorted_disjoint(windows):
+        start, end = run.scope(entry, co)
+        return occurrences(run, co, code, None, windows, start, end)
+    heads, counts = co.runs()
+    start, end = run.scope(entry, heads)
+    if end is not None and not bool(np.all(end >= run.d)):
+        start, end = run.scope(entry, co)
+        return occurrences(run, co, code, None, windows, start, end)
+    prev, cur, nxt = find_scalar_windows(run, windows, start, end)
+    soon = nxt[0] & (nxt[1] <= run.d + run.h)
+    use_p = prev[0] & ~cur[0] & ~soon
+    found = _open(cur, nxt, prev, soon & ~cur[0], use_p, None, None)
+    st, e, latest = (np.repeat(x, counts) for x in found[:3])
+    seg = run.segments(co, code)
+    if seg is None:
+        return st, e, latest, None
+    given = np.full(len(co), NO_DAY, dtype=np.int32)
+    _given_again(run, co, seg, (cur, nxt, prev, soon, use_p), (st, e, latest, given))
+    return st, e, latest, given
+
+
+def _open(  # noqa: PLR0917 - internal: decide's arithmetic, shared
+    cur: Occurrence,
+    nxt: Occurrence,
+    prev: Occurrence,
+    use_n: Arr,
+    use_p: Arr,
+    gc: Arr | None,
+    gp: Arr | None,
+) -> tuple[Arr, Arr, Arr, Arr | None]:
+    """Status, earliest, latest and given from the windows and the records found in them."""
+    has_c = cur[0]
+    st = use_n.view(np.int8) * np.int8(UPCOMING)
+    given = None
+    if gc is None or gp is None:
+        st += has_c.view(np.int8) * np.int8(DUE)
+        st += use_p.view(np.int8) * np.int8(MISSED)
+    else:
+        use_c = has_c & ~use_n
+        got_c = gc != NO_DAY
+        st += use_c.view(np.int8) * (np.int8(DUE) + got_c.view(np.int8) * np.int8(3))
+        st += use_p.view(np.int8) * (np.int8(MISSED) + (gp != NO_DAY).view(np.int8))
+        given = np.where(use_n, NO_DAY, np.where(has_c, gc, gp))
+    e = np.where(use_n, nxt[1], np.where(has_c, cur[1], prev[1]))
+    latest = np.where(use_n, nxt[2], np.where(has_c, cur[2], prev[2]))
+    return st, e, latest, given
+
+
+def _given_again(
+    run: Run,
+    co: Cohort,
+    seg: Segments,
+    heads: tuple[Occurrence, Occurrence, Occurrence, Arr, Arr],
+    out: tuple[Arr, Arr, Arr, Arr],
+) -> None:
+    """Decide again, into *out*, the rows with a record in their current or previous window.
+
+    *heads* are the windows per birth day (as ``Cohort.runs``), with ``soon``
+    and ``use_p`` of :func:`decide`; each row's records are consecutive and
+    in day order, so the first passing one of each run of a row is its first.
+    Records are up to the date: only those on or after the earliest day a
+    window opens are looked at.
+    """
+    cur, nxt, prev, soon, use_p = heads
+    found = []
+    for has, first, hi in ((cur[0], cur[1], None), (use_p, prev[1], prev[2])):
+        if not has.any():
+            found.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)))
+            continue
+        lo = np.where(has, first, NO_DAY)  # per birth day: no window, no record in it
+        idx = np.flatnonzero(seg.day >= lo.min())
+        loc, day = seg.loc[idx], seg.day[idx]
+        head = co.head_of(loc)
+        ok = day >= lo[head]
+        if hi is not None:
+            ok &= day <= hi[head]
+        found.append(_first_of_each(loc, day, ok))
+    (rows_c, gc), (rows_p, gp) = found
+    rows = np.union1d(rows_c, rows_p)
+    if not len(rows):
+        return
+    h = co.head_of(rows)
+    g_c = np.full(len(rows), NO_DAY, dtype=np.int32)
+    g_c[np.searchsorted(rows, rows_c)] = gc
+    g_p = np.full(len(rows), NO_DAY, dtype=np.int32)
+    g_p[np.searchsorted(rows, rows_p)] = gp
+    c, n, p = ((o[0][h], o[1][h], o[2][h]) for o in (cur, nxt, prev))
+    use_n = soon[h] & (~c[0] | (g_c != NO_DAY))
+    decided = _open(c, n, p, use_n, use_p[h], g_c, g_p)
+    for column, values in zip(out, decided, strict=True):
+        column[rows] = values
+
+
+def _first_of_each(loc: Arr, day: Arr, ok: Arr) -> tuple[Arr, Arr]:
+    """The rows of the records where *ok*, each once, and the day of its first such record."""
+    idx = np.flatnonzero(ok)
+    if not len(idx):
+        return idx, idx.astype(np.int32)
+    a = loc[idx]
+    first = np.empty(len(idx), dtype=np.bool_)
+    first[0] = True
+    np.not_equal(a[1:], a[:-1], out=first[1:])
+    return a[first], day[idx[first]]
 
 
 def emit_occurrences(
