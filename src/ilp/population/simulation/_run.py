@@ -47,10 +47,8 @@ class TaskRun(VitalEvents, Attendance):
             birth[risk],
             lambda b: 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS),
         )
-        dies = np.zeros(n0, dtype=np.bool_)
-        dies[risk[draws[1][risk] < q]] = True
-        when = self._draw_some(dies)
-        day = (m0 + np.floor(when[dies] * length)).astype(np.int32)
+        dies = risk[draws[1][risk] < q]
+        day = (m0 + np.floor(self._draw_rows(dies) * length)).astype(np.int32)
         self.death_day[dies] = np.maximum(day, birth[dies])
         # 3. conceptions
         women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
@@ -60,16 +58,14 @@ class TaskRun(VitalEvents, Attendance):
             birth[at],
             lambda b: 1 - np.exp(-p.conception((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS),
         )
-        conceive = np.zeros(n0, dtype=np.bool_)
-        conceive[at[self._draw_some(women)[at] < chance]] = True
-        when = self._draw_some(conceive)
-        normal = self._draw_some(conceive, normal=True)
-        rows = np.flatnonzero(conceive)
+        rows = at[self._draw_rows(at) < chance]
+        when = self._draw_rows(rows)
+        normal = self._draw_rows(rows, normal=True)
         if len(rows):
-            lmp = m0 + np.floor(when[rows] * length).astype(np.int64)
+            lmp = m0 + np.floor(when * length).astype(np.int64)
             keep = self.death_day[rows].astype(np.int64) >= lmp
             rows, lmp = rows[keep], lmp[keep]
-            self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[rows]))
+            self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[keep]))
         # 4. deliveries and births
         u = np.concatenate([draws[2], self._deliver(m0, m1)])
         # 5. counts of people

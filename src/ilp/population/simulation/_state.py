@@ -156,18 +156,17 @@ class TaskState:
         blocks = [self.rngs[p].random((width, len(r))) for p, r in enumerate(self.members)]
         return self._spread(blocks, width)
 
-    def _draw_some(self, mask: Arr, *, normal: bool = False) -> Arr:
-        """One draw for each row in *mask* (others 0), per partition in its own order.
+    def _draw_rows(self, rows: Arr, *, normal: bool = False) -> Arr:
+        """One draw for each of *rows* (ascending), in that order, per partition in its own order.
 
-        A partition's members are in ascending rows, so its rows in *mask* are
-        those of ``flatnonzero(mask)`` in that partition, in the same order: a
-        stable sort by partition groups them.
+        A partition's members are in ascending rows, so its rows among *rows*
+        are in its order: a stable sort by partition groups them. Only the
+        draws are made (no array as long as the task for a few thousand rows).
         """
-        out = np.zeros(len(mask), dtype=np.float64)
-        picked = np.flatnonzero(mask)
-        if not len(picked):
+        out = np.empty(len(rows), dtype=np.float64)
+        if not len(rows):
             return out
-        owner = part_numbers(self.part[picked], self.n_parts)
+        owner = part_numbers(self.part[rows], self.n_parts)
         order = np.argsort(owner, kind="stable")
         counts = np.bincount(owner, minlength=self.n_parts).tolist()
         values = [
@@ -175,7 +174,7 @@ class TaskState:
             for rng, size in zip(self.rngs, counts, strict=True)
             if size
         ]
-        out[picked[order]] = np.concatenate(values)
+        out[order] = np.concatenate(values)
         return out
 
     # -- the month's view ------------------------------------------------------------
