@@ -129,7 +129,10 @@ def due_batch(
             continue
         run.ahead = None
         if entry.eligibility.age_from is not None:
-            ahead = np.flatnonzero(co.b > run.threshold_for(entry.eligibility.age_from))
+            # the rows are in order of birth: those born after the threshold are the last
+            threshold = co.b.dtype.type(run.threshold_for(entry.eligibility.age_from))
+            first = int(np.searchsorted(co.b, threshold, "right"))
+            ahead = np.arange(first, len(co))
             if entry.eligibility.grades:  # a recorded grade, not the age band, decides
                 ahead = ahead[run.pop.school_grade[co.rows[ahead]] == 0]
             run.ahead = ahead if len(ahead) else None
