@@ -24,6 +24,9 @@ and the second, which puts the records in that order (kept with the
 history). It times ``due()`` on a random sample of 2,000 of the same people
 (converted to Person objects), checks the batch agrees with it on them, and
 reports persons per second per core, the ratio, and memory per person.
+It counts the page faults of the timed calls too: pages glibc gave back
+after a call and takes again (``docs/population.md``, Speed; with
+``MALLOC_TOP_PAD_`` set there are none).
 
 The floor (issue 11): the CPU time of one vectorised NumPy pass that reads
 every column ``due_batch`` reads once, on the same people and records
@@ -202,9 +205,9 @@ def _owned(*arrays: npt.NDArray[Any]) -> int:
 
 def _time(
     population: Population, hist: History, repeat: int, region: Region
-) -> tuple[float, float, float, float, BatchResult]:
+) -> tuple[float, float, float, float, float, BatchResult]:
     """CPU seconds of the first and second ``due_batch`` calls, best wall and CPU seconds of
-    *repeat* more calls, and a result.
+    *repeat* more calls, their page faults per call, and a result.
 
     The first call on a population not sorted by birth also puts its rows in
     order of birth and finds its records' new rows; the second puts the
@@ -219,14 +222,16 @@ def _time(
     due_batch(population, hist, ON, catalogue=cat, region=region)
     second = time.process_time() - c
     best_wall, best_cpu = float("inf"), float("inf")
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(repeat):
         w, c = time.perf_counter(), time.process_time()
         result = due_batch(population, hist, ON, catalogue=cat, region=region)
         best_wall = min(best_wall, time.perf_counter() - w)
         best_cpu = min(best_cpu, time.process_time() - c)
         del result
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / max(repeat, 1)
     result = due_batch(population, hist, ON, catalogue=cat, region=region)
-    return first, second, best_wall, best_cpu, result
+    return first, second, best_wall, best_cpu, faults, result
 
 
 def floor(population: Population, hist: History, repeat: int) -> float:
@@ -275,8 +280,10 @@ def main() -> None:
     by_birth, by_birth_hist = population.sorted_by_birth(hist)
     sort_time = time.perf_counter() - t0
     # sorted first: the month tables are then built before the first call in random order
-    _, _, wall_sorted, cpu_sorted, _ = _time(by_birth, by_birth_hist, args.repeat, region)
-    first, second, wall, cpu, result = _time(population, hist, args.repeat, region)
+    _, _, wall_sorted, cpu_sorted, faults_sorted, _ = _time(
+        by_birth, by_birth_hist, args.repeat, region
+    )
+    first, second, wall, cpu, faults, result = _time(population, hist, args.repeat, region)
     floor_cpu = floor(population, hist, args.repeat)
 
     rng = np.random.default_rng(args.seed + 1)
@@ -325,14 +332,20 @@ def main() -> None:
         f"floor (one NumPy pass over every column and record): best of {args.repeat} "
         f"{floor_cpu * 1e3:.1f} ms CPU, {floor_cpu * 1e3 / (n / 1e6):.1f} ms per million people"
     )
-    for label, w, c in (
-        ("rows in random order", wall, cpu),
-        (f"rows sorted by birth (sorting took {sort_time:.2f} s, once)", wall_sorted, cpu_sorted),
+    for label, w, c, f in (
+        ("rows in random order", wall, cpu, faults),
+        (
+            f"rows sorted by birth (sorting took {sort_time:.2f} s, once)",
+            wall_sorted,
+            cpu_sorted,
+            faults_sorted,
+        ),
     ):
         print(
             f"due_batch, {label}: best of {args.repeat} {w * 1e3:.0f} ms wall, "
             f"{c * 1e3:.0f} ms CPU -> {n / c / 1e6:.2f} million persons/s per core, "
-            f"{c / floor_cpu:.1f}x the floor, {due_each / (c / n):.0f}x due()"
+            f"{c / floor_cpu:.1f}x the floor, {due_each / (c / n):.0f}x due(); "
+            f"{f:,.0f} page faults per call"
         )
     print(
         f"due_batch, rows in random order, first call (rows put in order of birth): "
