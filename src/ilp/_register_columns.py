@@ -158,10 +158,10 @@ def _table(
     for k, (name, cells) in enumerate(zip(header, raw, strict=True)):
         if k in dated:
             columns[name] = _Column(_NO_ROWS, [], _days_of(cells))
-            continue
-        encoded = pc.dictionary_encode(cells)
-        values = [v.strip() for v in encoded.dictionary.to_pylist()]
-        columns[name] = _Column(_indices(encoded.indices), values)
+        elif len(cells):
+            columns[name] = _encoded(pc, cells)
+        else:
+            columns[name] = _Column(_NO_ROWS, [])
     rows = len(raw[0]) if raw else 0
     blank = _blank(list(columns.values()))
     if blank is not None and blank.any():  # a line of empty cells: skipped, as csv does
@@ -186,15 +186,36 @@ def _blank(columns: list[_Column]) -> npt.NDArray[np.bool_] | None:
     return blank
 
 
+def _encoded(pc: Any, cells: Any) -> _Column:
+    """A pyarrow column of text (in chunks) as a _Column: one dictionary of its distinct cells.
+
+    pyarrow encodes the chunks with one dictionary, the same for each; the
+    chunks are not first copied into one array (the file's text again).
+    """
+    chunks = pc.dictionary_encode(cells).chunks
+    dictionary = chunks[-1].dictionary
+    if any(not c.dictionary.equals(dictionary) for c in chunks[:-1]):  # pragma: no cover
+        chunks = [pc.dictionary_encode(cells.combine_chunks())]  # never seen: one array
+        dictionary = chunks[0].dictionary
+    values = [v.strip() for v in dictionary.to_pylist()]
+    index = np.concatenate([_view(c.indices) for c in chunks], dtype=np.int64)
+    return _Column(index, values)
+
+
 def _indices(array: Any) -> npt.NDArray[np.int64]:
     """A pyarrow integer array without nulls, read from its buffer (to_numpy imports pandas)."""
+    return _view(array).astype(np.int64)
+
+
+def _view(array: Any) -> npt.NDArray[np.signedinteger[Any]]:
+    """A pyarrow integer array without nulls as a NumPy view of its buffer (no copy)."""
     if array.null_count:
         raise _Decline
     width = array.type.bit_width // 8
-    data = np.frombuffer(
+    found: npt.NDArray[np.signedinteger[Any]] = np.frombuffer(
         array.buffers()[1], np.dtype(f"i{width}"), len(array), array.offset * width
     )
-    return data.astype(np.int64)
+    return found
 
 
 def _python_table(
@@ -252,15 +273,16 @@ def _split_days(data: bytes, width: int, dated: set[int]) -> list[Any] | None:
     return raw
 
 
-def _days_of(array: Any) -> npt.NDArray[np.int32]:
-    """The day numbers of a pyarrow date32 array without nulls, read from its buffer."""
-    data = np.frombuffer(array.buffers()[1], np.int32, len(array), array.offset * 4)
-    found: npt.NDArray[np.int32] = data + np.int32(_EPOCH)  # in range: no overflow
+def _days_of(column: Any) -> npt.NDArray[np.int32]:
+    """The day numbers of a pyarrow date32 column (in chunks) without nulls, from its buffers."""
+    parts = [np.frombuffer(c.buffers()[1], np.int32, len(c), c.offset * 4) for c in column.chunks]
+    days = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+    found: npt.NDArray[np.int32] = days + np.int32(_EPOCH)  # in range: no overflow
     return found
 
 
 def _split(data: bytes, width: int, types: dict[int, Any] | None = None) -> list[Any] | None:
-    """The body of *data* (after the header line) as *width* pyarrow string arrays, or None.
+    """The body of *data* (after the header line) as *width* pyarrow text columns, or None.
 
     The columns in *types* take the type given there instead.
     """
@@ -284,7 +306,7 @@ def _split(data: bytes, width: int, types: dict[int, Any] | None = None) -> list
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    return [table.column(n).combine_chunks() for n in names]
+    return [table.column(n) for n in names]
 
 
 # -- checking distinct cells with the fields' own converters and validators
