@@ -40,7 +40,10 @@ def main() -> None:
     syn = synthesize(seed=12, on="2025-11-01", size=args.people)
     people = syn.population.to_people()
     histories = {p.id: syn.history.records_of(i) for i, p in enumerate(people)}
-    print("load before:", subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip())
+    print(
+        "load before:",
+        subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip(),
+    )
     t_export, bundle = best(
         lambda: export_bundle(people, histories, organization="10000004"), args.repeat
     )
@@ -57,7 +60,10 @@ def main() -> None:
     print(f"json.dumps + write:      {t_dump:6.2f} s")
     print(f"read_bundle (json.load): {t_read:6.2f} s  {n / t_read:10,.0f} resources/s")
     print(f"read_bundle (ijson):     {t_stream:6.2f} s  {n / t_stream:10,.0f} resources/s")
-    print("load after: ", subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip())
+    print(
+        "load after: ",
+        subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip(),
+    )
 
 
 if __name__ == "__main__":

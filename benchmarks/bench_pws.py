@@ -27,13 +27,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _simdata import network as make_network  # noqa: E402
+from _simdata import network as make_network
 
-from ilp.files import read_register, read_register_columns  # noqa: E402
-from ilp.network import dump_network, load_network  # noqa: E402
-from ilp.population import NO_DAY, CONDITIONS, synthesize  # noqa: E402
-from ilp.pws import evaluate, indicators, register_columns  # noqa: E402
-from ilp.pws._report import write_report  # noqa: E402
+from ilp.files import read_register, read_register_columns
+from ilp.network import dump_network, load_network
+from ilp.population import CONDITIONS, NO_DAY, synthesize
+from ilp.pws import evaluate, indicators, register_columns
+from ilp.pws._report import write_report
 
 
 def kabupaten(people: int) -> None:
@@ -81,7 +81,9 @@ def write_register(folder: Path, drawn: object) -> None:
     day = dt.date.fromordinal
     with (folder / "people.csv").open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["person_id", "kk_number", "relation", "sex", "birth_date", "death_date", "conditions"])
+        w.writerow(
+            ["person_id", "kk_number", "relation", "sex", "birth_date", "death_date", "conditions"]
+        )
         for i, pid in enumerate(ids):
             rel = "other" if kk[i] in heads else "head"
             heads.add(kk[i])
@@ -118,7 +120,9 @@ def write_register(folder: Path, drawn: object) -> None:
         w = csv.writer(f)
         w.writerow(["person_id", "code", "date"])
         codes = hist.codes
-        for p, c, d in zip(hist.rec_person.tolist(), hist.rec_code.tolist(), hist.rec_day.tolist(), strict=True):
+        for p, c, d in zip(
+            hist.rec_person.tolist(), hist.rec_code.tolist(), hist.rec_day.tolist(), strict=True
+        ):
             w.writerow([ids[p], codes[c], day(d).isoformat()])
 
 
@@ -143,7 +147,9 @@ def puskesmas(people: int, rounds: int = 2) -> None:
                 register = read(reg)
                 t_read, c_read = time.perf_counter() - t, time.process_time() - c
                 cols = register_columns(register, network)
-                ev = evaluate(cols.population, cols.history, network, year=2025, weights=cols.weights)
+                ev = evaluate(
+                    cols.population, cols.history, network, year=2025, weights=cols.weights
+                )
                 write_report(ev, 10, folder / "pws.html")
                 total, cpu = time.perf_counter() - t, time.process_time() - c
                 print(
