@@ -14,8 +14,10 @@ per-person lists.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -80,6 +82,25 @@ class VisitRows:
         return group_households(_target(ev, k, js) for ev, k, js in self.people)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a list's objects are made.
+
+    A list is thousands of new people, items and dates, none in a cycle; each
+    700 allocations would otherwise start a collection that walks the young
+    objects again and, now and then, every object the process holds (about
+    half of the time of reading every list of a kecamatan). Reference counting
+    still frees everything; the collector runs as usual after the block.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 class Lazy(Mapping[str, V], Generic[V]):
     """A mapping whose values are made the first time each is read (then kept).
 
@@ -96,7 +117,8 @@ class Lazy(Mapping[str, V], Generic[V]):
     def __getitem__(self, key: str) -> V:
         found = self._made.get(key)
         if found is None:
-            found = self._made[key] = self._make(self.rows[key])
+            with _collector_paused():
+                found = self._made[key] = self._make(self.rows[key])
         return found
 
     def __iter__(self) -> Iterator[str]:
