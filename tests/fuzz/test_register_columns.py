@@ -351,19 +351,22 @@ def test_dictionary_indices_are_read_from_their_buffer() -> None:
 _DATE_CHARS = st.sampled_from("0123456789-0123456789 ٣x")
 
 
-@given(
-    st.lists(
-        st.one_of(
-            st.dates().map(lambda d: d.isoformat()),
-            st.text(_DATE_CHARS, min_size=8, max_size=11),
-            st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)).map(
-                lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
-            ),
-            st.sampled_from(["", "2024-02-29", "2023-02-29", "1899-12-31", "2200-12-31"]),
+_EDGE_DATES = ["2024-02-29", "2023-02-29", "1899-12-31", "2200-12-31"]
+
+
+def _date_cells(min_text: int, extra: str) -> st.SearchStrategy[str]:
+    """Cells that are dates, near-dates (any digits in the shape) and other text."""
+    return st.one_of(
+        st.dates().map(lambda d: d.isoformat()),
+        st.text(_DATE_CHARS, min_size=min_text, max_size=11),
+        st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)).map(
+            lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
         ),
-        max_size=40,
+        st.sampled_from([extra, *_EDGE_DATES]),
     )
-)
+
+
+@given(st.lists(_date_cells(8, ""), max_size=40))
 def test_iso_dates_are_read_at_once_exactly_as_as_date_reads_them(values: list[str]) -> None:
     """A stripped cell is read at once when, and only when, as_date reads it, to the same day."""
     values = [v.strip() for v in values]
@@ -380,14 +383,7 @@ def test_iso_dates_are_read_at_once_exactly_as_as_date_reads_them(values: list[s
 
 @given(
     st.lists(
-        st.one_of(
-            st.dates().map(lambda d: d.isoformat()),
-            st.text(_DATE_CHARS, min_size=1, max_size=11),
-            st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)).map(
-                lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
-            ),
-            st.sampled_from(["2024-02-29", "2023-02-29", "1899-12-31", "2200-12-31", "NULL"]),
-        ),
+        _date_cells(1, "NULL"),
         min_size=1,
         max_size=20,
     )
