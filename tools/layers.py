@@ -32,7 +32,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("network", ("network",)),
     ("population", ("population",)),
     ("monitoring", ("pws", "pispk")),
-    ("interop", ("interop", "files", "_register_csv", "_register_columns", "schemas")),
+    (
+        "interop",
+        ("interop", "files", "_register_csv", "_register_split", "_register_columns", "schemas"),
+    ),
     (
         "faces",
         (

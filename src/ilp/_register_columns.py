@@ -3,7 +3,8 @@
 :func:`read_csv_columns` gives what ``ColumnRegister.from_register(
 read_csv_register(folder))`` gives, without making a
 :class:`~ilp.people.Person` or :class:`~ilp.people.ServiceRecord` per row:
-pyarrow's CSV reader splits the files (extra ``ilp[parquet]``), each
+pyarrow's CSV reader splits the files (extra ``ilp[parquet]``;
+:mod:`ilp._register_split`), each
 column's distinct cells are checked once by the very converters and
 validators of the people's fields, and the rows take the checked values
 through NumPy. It takes the files it is sure to read as the reference
@@ -12,14 +13,12 @@ carriage returns, every row as long as the header. Anything else, and any
 cell the checks refuse, goes to the reference reader, which reads the
 folder again and raises the error it raises there (file, line and column
 named). So both readers give equal columns or the same error; a Hypothesis
-property in ``tests/properties/test_register_columns.py`` holds them to it.
+property in ``tests/fuzz/test_register_columns.py`` holds them to it.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -33,13 +32,12 @@ from ilp._register_csv import (
     FLAGS,
     KK_NUMBER,
     PERSON_COLUMNS,
-    csv_rows,
     flag,
     int_cell,
     read_csv_register,
 )
-from ilp._yaml import SIZE_LIMITS
-from ilp.dates import FIRST_DATE, LAST_DATE, from_day
+from ilp._register_split import Column, Decline, table
+from ilp.dates import from_day
 from ilp.errors import ILPError, PopulationError
 from ilp.people import Family, Household, Member, Person, Pregnancy, Relation, ServiceRecord
 from ilp.population import NO_DAY, ColumnRegister, History, Population
@@ -54,14 +52,6 @@ _NOWHERE: Final = Path("-")
 _EMPTY: Final = -(2**40)
 
 
-_NONE: Final[frozenset[str]] = frozenset()
-_NO_ROWS: Final = np.zeros(0, dtype=np.int64)
-
-
-class _Decline(Exception):  # noqa: N818 - a signal, not an error
-    """The fast path does not take this folder: the reference reader reads it."""
-
-
 def read_csv_columns(folder: Path) -> ColumnRegister:
     """The CSV register in *folder* as columns (see :func:`ilp.files.read_register_columns`)."""
     try:
@@ -70,245 +60,13 @@ def read_csv_columns(folder: Path) -> ColumnRegister:
         return reference_columns(folder)
     try:
         return _Reader(folder).register()
-    except _Decline:
+    except Decline:
         return reference_columns(folder)
 
 
 def reference_columns(folder: Path) -> ColumnRegister:
     """The columns through the reference reader: one Person and record per row."""
     return ColumnRegister.from_register(read_csv_register(folder))
-
-
-# -- splitting a file into columns of distinct cells
-
-
-@attrs.frozen
-class _Column:
-    """A column as the index of each row's cell into ``values``, its distinct stripped cells."""
-
-    index: npt.NDArray[np.int64]
-    values: list[str]
-    #: Each row's day number when pyarrow read the column as dates (index and values empty).
-    read: npt.NDArray[np.int32] | None = None
-
-    def convert(self, make: Callable[[str], Any], dtype: Any = object) -> npt.NDArray[Any]:
-        """Each row's cell through *make* (called once per distinct cell)."""
-        made = [make(v) for v in self.values]
-        if dtype is object:
-            table = np.empty(len(made), dtype=object)
-            table[:] = made
-        else:
-            table = np.array(made, dtype=dtype)
-        out: npt.NDArray[Any] = table[self.index]
-        return out
-
-    def days(self, make: Callable[[str], int]) -> npt.NDArray[np.integer[Any]]:
-        """Each row's date cell as a day number: plain ISO dates at once, any other by *make*."""
-        if self.read is not None:
-            return self.read
-        found, read = _iso_days(self.values)
-        for k in np.flatnonzero(~read).tolist():
-            found[k] = make(self.values[k])
-        out: npt.NDArray[np.int64] = found[self.index]
-        return out
-
-    def cells(self) -> list[str]:
-        """Each row's stripped cell."""
-        values = self.values
-        return [values[i] for i in self.index.tolist()]
-
-
-def _table(
-    path: Path, required: frozenset[str], optional: frozenset[str], dates: frozenset[str] = _NONE
-) -> tuple[dict[str, _Column], int]:
-    """The columns of *path* (absent ones left out) and the number of rows.
-
-    The columns named in *dates* are read by pyarrow as dates when every cell
-    is one (:func:`_split_days`), else as text like the others.
-    """
-    data = _read_bytes(path)
-    if (
-        b'"' in data
-        or b"\x00" in data
-        or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))
-    ):
-        return _python_table(path, required, optional)
-    end = data.find(b"\n")
-    first = data if end < 0 else data[:end]
-    try:
-        header = [h.strip() for h in first.decode("utf-8").split(",")]
-    except UnicodeDecodeError:
-        raise _Decline from None
-    if (
-        not set(header) <= required | optional
-        or len(set(header)) != len(header)
-        or not required <= set(header)
-    ):
-        raise _Decline
-    dated = {k for k, h in enumerate(header) if h in dates}
-    raw = _split_days(data, len(header), dated) if dated and end >= 0 else None
-    if raw is None:
-        dated = set()
-        raw = _split(data, len(header)) if end >= 0 else [[] for _ in header]
-    if raw is None:  # rows pyarrow does not split as the header says: csv's reading decides
-        return _python_table(path, required, optional)
-    pc = importlib.import_module("pyarrow.compute")
-
-    columns: dict[str, _Column] = {}
-    for k, (name, cells) in enumerate(zip(header, raw, strict=True)):
-        if k in dated:
-            columns[name] = _Column(_NO_ROWS, [], _days_of(cells))
-        elif len(cells):
-            columns[name] = _encoded(pc, cells)
-        else:
-            columns[name] = _Column(_NO_ROWS, [])
-    rows = len(raw[0]) if raw else 0
-    blank = _blank(list(columns.values()))
-    if blank is not None and blank.any():  # a line of empty cells: skipped, as csv does
-        keep = np.flatnonzero(~blank)
-        columns = {k: _used(c.index[keep], c.values) for k, c in columns.items()}
-        rows = len(keep)
-    for name in required:
-        if "" in columns[name].values and np.any(
-            columns[name].index == columns[name].values.index("")
-        ):
-            raise _Decline
-    return columns, rows
-
-
-def _blank(columns: list[_Column]) -> npt.NDArray[np.bool_] | None:
-    """Per row, whether every cell is empty; None when none can be (a column has no empty cell)."""
-    if not columns or any("" not in c.values for c in columns):
-        return None
-    blank = np.ones(len(columns[0].index), dtype=np.bool_)
-    for c in columns:
-        blank &= np.array([not v for v in c.values], dtype=np.bool_)[c.index]
-    return blank
-
-
-def _encoded(pc: Any, cells: Any) -> _Column:
-    """A pyarrow column of text (in chunks) as a _Column: one dictionary of its distinct cells.
-
-    pyarrow encodes the chunks with one dictionary, the same for each; the
-    chunks are not first copied into one array (the file's text again).
-    """
-    chunks = pc.dictionary_encode(cells).chunks
-    dictionary = chunks[-1].dictionary
-    if any(not c.dictionary.equals(dictionary) for c in chunks[:-1]):  # pragma: no cover
-        chunks = [pc.dictionary_encode(cells.combine_chunks())]  # never seen: one array
-        dictionary = chunks[0].dictionary
-    values = [v.strip() for v in dictionary.to_pylist()]
-    index = np.concatenate([_view(c.indices) for c in chunks], dtype=np.int64)
-    return _Column(index, values)
-
-
-def _indices(array: Any) -> npt.NDArray[np.int64]:
-    """A pyarrow integer array without nulls, read from its buffer (to_numpy imports pandas)."""
-    return _view(array).astype(np.int64)
-
-
-def _view(array: Any) -> npt.NDArray[np.signedinteger[Any]]:
-    """A pyarrow integer array without nulls as a NumPy view of its buffer (no copy)."""
-    if array.null_count:
-        raise _Decline
-    width = array.type.bit_width // 8
-    found: npt.NDArray[np.signedinteger[Any]] = np.frombuffer(
-        array.buffers()[1], np.dtype(f"i{width}"), len(array), array.offset * width
-    )
-    return found
-
-
-def _python_table(
-    path: Path, required: frozenset[str], optional: frozenset[str]
-) -> tuple[dict[str, _Column], int]:
-    """The columns of *path* split by the reference reader (quoted cells, short rows)."""
-    try:
-        rows = [row for _, row in csv_rows(path, required, optional)]
-    except ILPError:
-        raise _Decline from None
-    columns = {}
-    for name in required | optional:
-        where: dict[str, int] = {}
-        index = [where.setdefault(row.get(name, ""), len(where)) for row in rows]
-        columns[name] = _Column(np.array(index, dtype=np.int64), list(where))
-    return columns, len(rows)
-
-
-def _used(index: npt.NDArray[np.int64], values: list[str]) -> _Column:
-    """The column of the cells *index* picks, with only the distinct cells it uses."""
-    used = np.unique(index)
-    return _Column(np.searchsorted(used, index), [values[u] for u in used.tolist()])
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > SIZE_LIMITS["register CSV file"]:
-                raise _Decline
-            return fh.read()
-    except OSError:
-        raise _Decline from None
-
-
-def _split_days(data: bytes, width: int, dated: set[int]) -> list[Any] | None:
-    """:func:`_split`, the columns *dated* as pyarrow dates; None unless each of their cells
-    is a date in ``FIRST_DATE``-``LAST_DATE``.
-
-    pyarrow reads a date from ``YYYY-MM-DD`` alone, a date that exists: what
-    :func:`ilp.dates.as_date` reads, the range apart
-    (``tests/fuzz/test_register_columns.py`` compares them). An empty cell is
-    a null: None, and the file is read as text.
-    """
-    pa = importlib.import_module("pyarrow")
-    raw = _split(data, width, {k: pa.date32() for k in dated})
-    if raw is None:
-        return None
-    for k in dated:
-        if raw[k].null_count:
-            return None
-        days = _days_of(raw[k])
-        if len(days) and (days.min() < _FIRST_DAY or days.max() > _LAST_DAY):
-            return None
-    return raw
-
-
-def _days_of(column: Any) -> npt.NDArray[np.int32]:
-    """The day numbers of a pyarrow date32 column (in chunks) without nulls, from its buffers."""
-    parts = [np.frombuffer(c.buffers()[1], np.int32, len(c), c.offset * 4) for c in column.chunks]
-    days = np.concatenate(parts) if parts else np.zeros(0, np.int32)
-    found: npt.NDArray[np.int32] = days + np.int32(_EPOCH)  # in range: no overflow
-    return found
-
-
-def _split(data: bytes, width: int, types: dict[int, Any] | None = None) -> list[Any] | None:
-    """The body of *data* (after the header line) as *width* pyarrow text columns, or None.
-
-    The columns in *types* take the type given there instead.
-    """
-    pa = importlib.import_module("pyarrow")
-    pcsv = importlib.import_module("pyarrow.csv")
-
-    names = [f"c{i}" for i in range(width)]
-    kinds = {n: (types or {}).get(i, pa.string()) for i, n in enumerate(names)}
-    try:
-        table = pcsv.read_csv(
-            pa.BufferReader(data),
-            # one thread: pyarrow's pool, first used, faults fresh memory per thread
-            # (0.2 to 1.5 CPU-s of system time in a new process) for a split of 0.1 s
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-            parse_options=pcsv.ParseOptions(
-                quote_char=False, newlines_in_values=False, ignore_empty_lines=True
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types=kinds,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    return [table.column(n) for n in names]
 
 
 # -- checking distinct cells with the fields' own converters and validators
@@ -321,7 +79,7 @@ def _checked(check: Callable[[str], Any]) -> Callable[[str], Any]:
         try:
             return check(value)
         except ILPError:
-            raise _Decline from None
+            raise Decline from None
 
     return run
 
@@ -368,42 +126,6 @@ def _day(cls: type[Any], field: str) -> Callable[[str], int]:
     return day
 
 
-#: The day number of 1970-01-01 (NumPy's datetime64 epoch).
-_EPOCH: Final = 719_163
-_FIRST_DAY: Final = FIRST_DATE.toordinal()
-_LAST_DAY: Final = LAST_DATE.toordinal()
-#: The places of the digits in ``YYYY-MM-DD``, and the weights that make year, month and day.
-_DIGITS: Final = [0, 1, 2, 3, 5, 6, 8, 9]
-_WEIGHTS: Final = np.array(
-    [[1000, 100, 10, 1, 0, 0, 0, 0], [0, 0, 0, 0, 10, 1, 0, 0], [0, 0, 0, 0, 0, 0, 10, 1]]
-).T
-
-
-def _iso_days(values: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """Each of *values* as a day number, and whether it was read.
-
-    A value is read when it is ``YYYY-MM-DD`` in ASCII digits, a date that
-    exists, from ``FIRST_DATE`` to ``LAST_DATE``: exactly the dates
-    :func:`ilp.dates.as_date` reads from stripped text, read to the same day
-    (``tests/fuzz/test_register_columns.py`` compares them). The others
-    (empty, other forms, refused) are left to the field's converter.
-    """
-    n = len(values)
-    length = np.fromiter(map(len, values), dtype=np.int64, count=n)
-    chars = np.array(values, dtype="U10").view(np.uint32).reshape(n, 10).astype(np.int64)
-    digits = chars[:, _DIGITS] - ord("0")
-    read = (length == 10) & (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
-    read &= np.all((digits >= 0) & (digits <= 9), axis=1)
-    year, month, day = (digits @ _WEIGHTS).T
-    read &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-    months = np.where(read, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
-    first = months.astype("datetime64[D]").astype(np.int64)
-    found = first + np.where(read, day, 1) - 1 + _EPOCH
-    read &= found < (months + 1).astype("datetime64[D]").astype(np.int64) + _EPOCH
-    read &= (found >= _FIRST_DAY) & (found <= _LAST_DAY)
-    return found, read
-
-
 def _flag(column: str) -> Callable[[str], int]:
     return _checked(lambda value: _ACTIVE[flag(value or None, _NOWHERE, 0, column)])
 
@@ -435,13 +157,13 @@ class _Reader:
 
     def _households(self) -> dict[str, Any]:
         optional = frozenset({"address", "residence", *FLAGS})
-        cols, rows = _table(self.paths[0], frozenset({"kk_number"}), optional)
+        cols, rows = table(self.paths[0], frozenset({"kk_number"}), optional)
         kk = cols["kk_number"]
         if any(KK_NUMBER.fullmatch(v) is None for v in kk.values):
-            raise _Decline
+            raise Decline
         numbers = kk.cells()
         if len(set(numbers)) != rows:
-            raise _Decline  # the reference names the second line of a card number
+            raise Decline  # the reference names the second line of a card number
         facts = [
             cols[k].convert(_flag(k), np.int8) if k in cols else np.full(rows, -1, np.int8)
             for k in FLAGS
@@ -475,22 +197,22 @@ class _Reader:
 
     def _people(self, families: dict[str, Any]) -> dict[str, Any]:
         required = frozenset({"person_id", "kk_number", "relation", "sex", "birth_date"})
-        cols, rows = _table(self.paths[1], required, PERSON_COLUMNS)
+        cols, rows = table(self.paths[1], required, PERSON_COLUMNS)
         row_of = families["row"]
         if any(v not in row_of for v in cols["kk_number"].values if v):
-            raise _Decline
+            raise Decline
         family = cols["kk_number"].convert(lambda v: row_of[v], np.int64)
         order = np.argsort(family, kind="stable")  # members by family card, in file order
         ids = cols["person_id"].convert(_text)[order]  # checked by ColumnRegister
         if len(set(ids.tolist())) != rows:
-            raise _Decline
+            raise Decline
         relation = cols["relation"].convert(
             _checked(lambda v: RELATIONS.index(_convert_of(Member, "relation")(v))),
             np.int8,
         )[order]
         heads = np.bincount(family[order][relation == _HEAD], minlength=len(row_of))
         if np.any(heads != 1):
-            raise _Decline
+            raise Decline
         p = _PersonColumns(cols, rows)
         p.take(order)
         pregnancies = self._pregnancies({pid: i for i, pid in enumerate(ids.tolist())}, p)
@@ -509,7 +231,7 @@ class _Reader:
         if not path.exists():
             return []
         optional = frozenset({"edd", "delivery_date", "outcome", "in_facility"})
-        cols, rows = _table(path, frozenset({"person_id", "lmp"}), optional)
+        cols, rows = table(path, frozenset({"person_id", "lmp"}), optional)
         none = [""] * rows
         cells = {k: c.cells() for k, c in cols.items()}
         fields = [(f, cells.get(f, none)) for f in ("lmp", "edd", "delivery_date", "outcome")]
@@ -520,12 +242,12 @@ class _Reader:
             facility = facilities[k]
             row = row_of.get(cells["person_id"][k])
             if row is None:
-                raise _Decline
+                raise Decline
             try:
                 data["in_facility"] = flag(facility or None, _NOWHERE, 0, "in_facility")
                 found.setdefault(row, []).append(Pregnancy.from_mapping(data))
             except ILPError:
-                raise _Decline from None
+                raise Decline from None
         out = []
         for row, pregs in sorted(found.items()):
             person = p.check_pregnancies(row, pregs)
@@ -542,10 +264,10 @@ class _Reader:
         if path.exists():
             optional = frozenset({"place", "provider", "result", "value"})
             required = frozenset({"person_id", "code", "date"})
-            cols, k = _table(path, required, optional, frozenset({"date"}))
+            cols, k = table(path, required, optional, frozenset({"date"}))
             row_of = {pid: i for i, pid in enumerate(people["ids"].tolist())}
             if any(v not in row_of for v in cols["person_id"].values if v):
-                raise _Decline
+                raise Decline
             person = cols["person_id"].convert(lambda v: row_of[v], np.int32)
             code_col = cols["code"]
             _ = [_validator(ServiceRecord, "code")(v) for v in code_col.values]
@@ -562,7 +284,7 @@ class _Reader:
             )
             death = population.death[person]
             if np.any(day < population.birth[person]) or np.any((death != NO_DAY) & (day > death)):
-                raise _Decline  # the reference's Population.from_people names the record
+                raise Decline  # the reference's Population.from_people names the record
             codes = sorted(set(code_col.values))
             small = np.int16 if len(codes) <= np.iinfo(np.int16).max else np.int64
             rank: _Ints = np.array([codes.index(c) for c in code_col.values] or [0], small)
@@ -588,7 +310,7 @@ class _Reader:
         try:
             return self._columns(families, people, population, history, value, texts)
         except PopulationError:  # an id, name, NIK or area ColumnRegister refuses
-            raise _Decline from None
+            raise Decline from None
 
     @staticmethod
     def _columns(  # noqa: PLR0917 - internal: the parts read
@@ -641,7 +363,7 @@ _PERSON_ARRAYS: Final = (
 class _PersonColumns:
     """The checked person columns of ``people.csv``, in file order until :meth:`take`."""
 
-    def __init__(self, cols: dict[str, _Column], rows: int) -> None:
+    def __init__(self, cols: dict[str, Column], rows: int) -> None:
         def opt(name: str, make: Callable[[str], Any], dtype: Any, empty: Any) -> Any:
             if name in cols:
                 return cols[name].convert(make, dtype)
@@ -668,14 +390,14 @@ class _PersonColumns:
 
     def _check(self) -> None:
         if np.any((self.death != NO_DAY) & (self.death < self.birth)):
-            raise _Decline
+            raise Decline
         grade, year = self.grade, self.year
         # Person.from_mapping: a grade 1-12 and a year 1900-2200 with it, or neither
         has_grade, has_year = grade != _EMPTY, year != _EMPTY
         if np.any(has_grade & ((grade < 1) | (grade > 12))):
-            raise _Decline
+            raise Decline
         if np.any(has_year & (~has_grade | (year < 1900) | (year > 2200))):
-            raise _Decline
+            raise Decline
         self.grade = np.where(has_grade, grade, 0)
         self.year = np.where(has_year, year, 0)
 
@@ -696,7 +418,7 @@ class _PersonColumns:
                 pregnancies=pregnancies,
             )
         except ILPError:
-            raise _Decline from None
+            raise Decline from None
 
     def population(
         self, ids: npt.NDArray[np.object_], pregnancies: list[tuple[int, Pregnancy]]

@@ -26,7 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ilp import _register_columns
+from ilp import _register_columns, _register_split
 from ilp.dates import as_date
 from ilp.errors import ILPError, InputFileError, PopulationError
 from ilp.files import read_register, read_register_columns
@@ -341,11 +341,11 @@ def test_dictionary_indices_are_read_from_their_buffer() -> None:
     pa = pytest.importorskip("pyarrow")
     for kind in (pa.int8(), pa.int16(), pa.int32(), pa.int64()):
         array = pa.array([5, -6, 7, 8], kind).slice(1, 2)
-        found = _register_columns._indices(array)
+        found = _register_split.indices(array)
         assert found.dtype == np.int64
         assert found.tolist() == [-6, 7]
-    with pytest.raises(_register_columns._Decline):
-        _register_columns._indices(pa.array([1, None], pa.int32()))
+    with pytest.raises(_register_split.Decline):
+        _register_split.indices(pa.array([1, None], pa.int32()))
 
 
 _DATE_CHARS = st.sampled_from("0123456789-0123456789 ٣x")
@@ -370,7 +370,7 @@ def _date_cells(min_text: int, extra: str) -> st.SearchStrategy[str]:
 def test_iso_dates_are_read_at_once_exactly_as_as_date_reads_them(values: list[str]) -> None:
     """A stripped cell is read at once when, and only when, as_date reads it, to the same day."""
     values = [v.strip() for v in values]
-    found, read = _register_columns._iso_days(values)
+    found, read = _register_split.iso_days(values)
     for value, day, ok in zip(values, found.tolist(), read.tolist(), strict=True):
         try:
             expected = as_date(value).toordinal()
@@ -392,9 +392,9 @@ def test_a_date_column_pyarrow_reads_is_read_as_as_date_reads_it(values: list[st
     """When pyarrow reads every cell of a column as a date in range, as_date reads each the same."""
     pytest.importorskip("pyarrow")
     data = ("d\n" + "".join(f"{v}\n" for v in values)).encode()
-    raw = _register_columns._split_days(data, 1, {0})
+    raw = _register_split.split_days(data, 1, {0})
     if raw is None:
         return  # read as text, each cell by its converter
-    days = _register_columns._days_of(raw[0]).tolist()
+    days = _register_split.days_of(raw[0]).tolist()
     body = [v for v in values if v.strip()]  # pyarrow skips empty lines, as csv does
     assert days == [as_date(v).toordinal() for v in body]
