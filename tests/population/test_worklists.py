@@ -28,7 +28,8 @@ from ilp.lifecycle import national
 from ilp.network import ACTIONABLE, FacilityType, Network, can_give, load_network
 from ilp.network._targets import home_visits, targets, weekly_list
 from ilp.population import WorkLists, work_lists
-from ilp.population._worklist_day import _lexsort, _Register, _Slots
+from ilp.population._worklist_day import _lexsort
+from ilp.population._worklist_register import _Register, _Slots
 from ilp.population._worklist_rows import work_list_json
 from ilp.population._worklists import _catalogue_of
 from ilp.population.batch.plan import plan_of

@@ -42,7 +42,8 @@ from ilp.network._json import (
     target_text,
     visits_json,
 )
-from ilp.population._worklist_day import Person_, _Day, main_stage_of
+from ilp.population._worklist_day import Person_, _Day
+from ilp.population._worklist_stages import main_stage_of
 
 __all__ = ["Lazy", "Person_", "TargetRows", "VisitRows", "work_list_json"]
 

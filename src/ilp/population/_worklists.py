@@ -37,7 +37,8 @@ from ilp.network import (
 )
 from ilp.people import FamilyRegister
 from ilp.population._calendar import Arr
-from ilp.population._worklist_day import People, _Day, _Register, _Slots
+from ilp.population._worklist_day import People, _Day
+from ilp.population._worklist_register import _Register, _Slots
 from ilp.population._worklist_rows import Lazy, TargetRows, VisitRows
 from ilp.population.columns import ColumnRegister
 
