@@ -20,32 +20,13 @@ from ilp.dates import as_date
 from ilp.errors import InvalidArgumentError, PopulationError, UnknownServiceError
 from ilp.lifecycle import Catalogue, Region, national
 from ilp.lifecycle.semantics import DEFAULT_HORIZON, check_horizon
-from ilp.population._calendar import Arr
 from ilp.population.batch.kinds import EVALUATORS
 from ilp.population.batch.plan import plan_of
-from ilp.population.batch.result import BatchResult, SlotItems
+from ilp.population.batch.result import BatchResult
 from ilp.population.batch.run import Run
 from ilp.population.columns import History, Population
 
 __all__ = ["due_batch"]
-
-
-def _join(pieces: list[tuple[Arr, ...]]) -> SlotItems:
-    columns: list[Arr]
-    if not pieces:
-        empty: Arr = np.zeros(0, dtype=np.int32)
-        no_status: Arr = np.zeros(0, dtype=np.int8)
-        columns = [empty, no_status, empty, empty, empty, empty, empty]
-    elif len(pieces) == 1:
-        columns = list(pieces[0])
-    else:
-        columns = [np.concatenate(parts) for parts in zip(*pieces, strict=True)]
-    views = []
-    for c in columns:
-        view = c.view()
-        view.setflags(write=False)
-        views.append(view)
-    return SlotItems(*views)
 
 
 # Long by its docstring and keyword list; the work is in Plan, Run and the kind modules.
@@ -145,5 +126,5 @@ def due_batch(
         plan.codes,
         plan.doses,
         plan.entries,
-        tuple(_join(p) for p in run.pieces),
+        run.out.slots(),
     )

@@ -38,6 +38,7 @@ from ilp.population.batch.cohort import (
     distinct,
     take,
 )
+from ilp.population.batch.output import Output
 from ilp.population.batch.plan import Plan
 from ilp.population.batch.result import DUE, MISSED, UPCOMING
 from ilp.population.columns import CONDITIONS, SEX_CODES, History, Population
@@ -72,7 +73,8 @@ class Run:
         self.alive = alive if self.all_alive else cols.pick(alive)
         lo = int(cols.birth[0]) if len(cols) else d
         self.cal = Calendar(lo, d + horizon + plan.span + 400)
-        self.pieces: list[list[tuple[Arr, ...]]] = [[] for _ in plan.codes]
+        #: Each slot's items, as the kinds emit them.
+        self.out = Output(len(plan.codes))
         self._records: dict[str, tuple[Arr, Arr] | None] = {}
         #: The rows here of the persons of each code's records (None: rows are in order).
         self._places: dict[str, Arr | None] = {}
@@ -563,7 +565,7 @@ class Run:
         keep: Arr | None = None,
     ) -> None:
         """Add the items of cohort rows *sel* (None: all) to *slot*, those *keep* says."""
-        rows = co.out32 if sel is None else co.out32[sel]
+        rows = co.out32 if sel is None else sel
         if self.ahead is not None:
             # not yet in the age band (admitted by the horizon): only what is upcoming
             pos = self.ahead
@@ -577,23 +579,12 @@ class Run:
             if len(bad):
                 keep = np.ones(len(rows), dtype=np.bool_) if keep is None else keep.copy()
                 keep[bad] = False
-        same = r is e  # most rules recommend the earliest day: compress it once
-        columns: list[Arr | int | None] = [st, e, None if same else r, o, latest, given]
-        if keep is not None and not keep.all():
-            # a mask, not its indices: in order of birth the kept rows come in long runs
-            if not keep.any():
-                return
-            rows = rows[keep]
-            columns = [x if x is None or isinstance(x, int) else x[keep] for x in columns]
-        if same:
-            columns[2] = columns[1]
-        n = len(rows)
+        m = len(rows)
+        n = m if keep is None else int(np.count_nonzero(keep))
         if not n:
             return
-        none = np.broadcast_to(np.int32(NO_DAY), (n,))
-        dates = [
-            none if x is None else np.broadcast_to(np.asarray(x, dtype=np.int32), (n,))
-            for x in columns[1:]
-        ]
-        status = np.broadcast_to(np.asarray(columns[0], dtype=np.int8), (n,))
-        self.pieces[slot].append((rows, status, *dates))
+        columns = tuple(
+            NO_DAY if x is None else int(x) if np.ndim(x) == 0 else x
+            for x in (st, e, r, o, latest, given)
+        )
+        self.out.add(slot, co.out32, sel, None if n == m else keep, n, columns)

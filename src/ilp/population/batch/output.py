@@ -1,0 +1,162 @@
+"""Each slot's items as the rule kinds emit them, each column written once at its final size.
+
+A kind emits a slot's items in one or more pieces (completed doses, then the
+pending ones), each over some cohort rows with a mask of the rows listed.
+:class:`Output` holds a slot's pieces until the slot is done (the next slot
+is emitted, or the call ends: a kind emits one slot's pieces one after the
+other), then makes each column once: the piece's own array when there is
+one piece and nothing to leave out, one shared read-only broadcast when
+every piece has one value (``given`` of items not given), else one array of
+the slot's length that each piece is compressed into. No piece is
+compressed into an array of its own first, and no pieces are concatenated.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+import numpy as np
+
+from ilp.population._calendar import Arr
+from ilp.population.batch.result import SlotItems
+
+__all__ = ["Output"]
+
+#: A column of a piece: an array over the piece's rows, or one value for all of them.
+Column = Arr | int
+_DTYPES: Final = (np.int32, np.int8, np.int32, np.int32, np.int32, np.int32, np.int32)
+
+
+def _frozen(values: Arr) -> Arr:
+    view = values.view()
+    view.setflags(write=False)
+    return view
+
+
+_EMPTY: Final = SlotItems(*(_frozen(np.zeros(0, dtype=t)) for t in _DTYPES))
+
+
+class _Piece(NamedTuple):
+    """Items of cohort rows: ``rows[sel][mask]`` and the columns at ``mask`` (None: all)."""
+
+    n: int
+    rows: Arr
+    sel: Arr | None
+    mask: Arr | None
+    columns: tuple[Column, ...]  # status, earliest, recommended, overdue, latest, given
+
+
+def _constant(pieces: list[_Piece], c: int) -> int | None:
+    """The one value column *c* has in every piece, or None."""
+    first = pieces[0].columns[c]
+    if not isinstance(first, int):
+        return None
+    same = all(isinstance(x := p.columns[c], int) and x == first for p in pieces[1:])
+    return first if same else None
+
+
+def _rows_into(out: Arr, p: _Piece) -> None:
+    """The caller's row numbers of piece *p*, written into *out*."""
+    if p.sel is None:
+        np.compress(p.mask, p.rows, out=out) if p.mask is not None else np.copyto(out, p.rows)
+    else:
+        np.take(p.rows, p.sel if p.mask is None else p.sel[p.mask], out=out)
+
+
+def _rows(pieces: list[_Piece], n: int) -> Arr:
+    p = pieces[0]
+    if len(pieces) == 1 and p.mask is None:
+        return p.rows if p.sel is None else p.rows.take(p.sel)
+    out = np.empty(n, dtype=np.int32)
+    at = 0
+    for p in pieces:
+        _rows_into(out[at : at + p.n], p)
+        at += p.n
+    return out
+
+
+def _column(pieces: list[_Piece], c: int, n: int) -> Arr:
+    """Column *c* of the slot made of *pieces* (*n* items)."""
+    dtype = _DTYPES[c + 1]
+    value = _constant(pieces, c)
+    if value is not None:
+        # one shared value: a read-only broadcast, no memory per item
+        return np.broadcast_to(dtype(value), (n,))
+    first = pieces[0].columns[c]
+    if len(pieces) == 1 and pieces[0].mask is None and not isinstance(first, int):
+        return first if first.dtype == dtype else first.astype(dtype)
+    out = np.empty(n, dtype=dtype)
+    at = 0
+    for p in pieces:
+        x, part = p.columns[c], out[at : at + p.n]
+        if isinstance(x, int):
+            part.fill(x)
+        elif p.mask is None:
+            np.copyto(part, x, casting="unsafe")
+        else:
+            np.compress(p.mask, x, out=part)
+        at += p.n
+    return out
+
+
+def _items(pieces: list[_Piece]) -> SlotItems:
+    n = sum(p.n for p in pieces)
+    columns = [_rows(pieces, n)]
+    for c in range(6):
+        if c == 2 and all(p.columns[2] is p.columns[1] for p in pieces):
+            # recommended is earliest (most rules): one column for both
+            columns.append(columns[-1])
+        else:
+            columns.append(_column(pieces, c, n))
+    return SlotItems(*(_frozen(x) for x in columns))
+
+
+class Output:
+    """The items of every slot of one ``due_batch`` call, gathered from the kinds."""
+
+    def __init__(self, slots: int) -> None:
+        self._done: list[list[SlotItems]] = [[] for _ in range(slots)]
+        self._slot = -1
+        self._pieces: list[_Piece] = []
+
+    def add(  # noqa: PLR0917 - internal: the columns of one piece, as Run.emit has them
+        self,
+        slot: int,
+        rows: Arr,
+        sel: Arr | None,
+        mask: Arr | None,
+        n: int,
+        columns: tuple[Column, ...],
+    ) -> None:
+        """Add *n* items of *slot*: the *rows* at *sel* (None: all) where *mask* says.
+
+        *columns* are status, earliest, recommended, overdue, latest and
+        given, each an array over ``rows[sel]`` or one value; their arrays
+        are read when the slot is done, so they must not change until then.
+        """
+        if slot != self._slot:
+            self._close()
+            self._slot = slot
+        self._pieces.append(_Piece(n, rows, sel, mask, columns))
+
+    def _close(self) -> None:
+        if self._pieces:
+            self._done[self._slot].append(_items(self._pieces))
+            self._pieces = []
+
+    def slots(self) -> tuple[SlotItems, ...]:
+        """Every slot's items (the call is done: nothing more is added)."""
+        self._close()
+        return tuple(_join(parts) for parts in self._done)
+
+
+def _join(parts: list[SlotItems]) -> SlotItems:
+    """One slot's items from the groups of pieces it was emitted in (normally one)."""
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    names = ("rows", "status", "earliest", "recommended", "overdue", "latest", "given")
+    return SlotItems(
+        *(_frozen(np.concatenate([getattr(p, name) for p in parts])) for name in names)
+    )
