@@ -30,6 +30,7 @@ __all__ = [
     "aranges",
     "birth_order",
     "columns_of",
+    "day_span",
     "distinct",
     "first_per_person",
     "last_per_person",
@@ -322,6 +323,33 @@ def columns_of(pop: Population) -> Columns:
         with _LOCK:
             _VIEWS[pop] = found
     return found
+
+
+_SPANS: Final[weakref.WeakKeyDictionary[History, Arr]] = weakref.WeakKeyDictionary()
+
+
+def day_span(history: History, code: str) -> tuple[int, int]:
+    """The first and last day of the records of *code* in *history* (0, 0 when none).
+
+    Found for every code at once and kept with the history (it is
+    immutable): a call finds whether a code has records after its date
+    without a pass over them.
+    """
+    with _LOCK:
+        found = _SPANS.get(history)
+    if found is None:
+        starts = history.offsets[:-1]
+        some = np.flatnonzero(history.offsets[1:] > starts)
+        found = np.zeros((2, len(history.codes)), dtype=np.int64)
+        if len(some):
+            found[0, some] = np.minimum.reduceat(history.rec_day, starts[some])
+            found[1, some] = np.maximum.reduceat(history.rec_day, starts[some])
+        with _LOCK:
+            _SPANS[history] = found
+    if code not in history.codes:
+        return 0, 0
+    k = history.codes.index(code)
+    return int(found[0, k]), int(found[1, k])
 
 
 class Pregnancies:

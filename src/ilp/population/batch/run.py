@@ -35,6 +35,7 @@ from ilp.population.batch.cohort import (
     Segments,
     aranges,
     columns_of,
+    day_span,
     distinct,
     take,
 )
@@ -108,10 +109,6 @@ class Run:
             self._preg = Pregnancies(self.pop, self.d)
         return self._preg
 
-    def all_rows(self) -> tuple[Arr, Arr]:
-        """Every row number, as int64 and int32 (read-only, shared between calls)."""
-        return aranges(len(self.pop))
-
     def threshold(self, months: int, day: int) -> int:
         """The last birth day at which a person is at least *months* old on *day*."""
         key = (months, day)
@@ -156,15 +153,17 @@ class Run:
                 else:  # the records with the rows here, sorted as the rows
                     rows, days = self.ordered
                     person, day = rows[at : at + len(person)], days[at : at + len(person)]
-            keep = day <= self.d
-            if not keep.all():
+            low, high = day_span(self.history, code)
+            if high > self.d:  # some records are after the date
+                keep = day <= self.d
                 person, day = person[keep], day[keep]
                 places = None if places is None else places[keep]
+                low = int(day.min()) if len(day) else low
             self._places[code] = places
-            if len(day) and int(day.min()) < self.cal.lo:
+            if len(day) and low < self.cal.lo:
                 # only a History built without its population can hold such a record
                 msg = f"history: a record of {code} is dated before every birth"
-                raise PopulationError(msg, field="rec_day", value=int(day.min()))
+                raise PopulationError(msg, field="rec_day", value=low)
             self._records[code] = (person, day) if len(person) else None
         return self._records[code]
 
@@ -411,7 +410,7 @@ class Run:
                 ok = pop.sexually_active != 0
                 mask = ok if mask is None else mask & ok
             if mask is None:
-                found = (self.all_rows()[0], pop.out32, pop.birth, True)
+                found = (aranges(len(pop))[0], pop.out32, pop.birth, True)
             else:
                 rows = np.flatnonzero(mask)
                 found = (rows, pop.out32[rows], pop.birth[rows], False)
