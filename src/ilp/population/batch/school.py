@@ -38,7 +38,8 @@ def _recorded_grades(run: Run, co: Cohort) -> Arr:
     """Cohort rows with a recorded grade: (row, grade, school year) as a 3-row array."""
     school = co.cache.get("school")
     if school is None:
-        grade = run.pop.school_grade[co.rows]
+        grades = run.pop.school_grade
+        grade = grades[co.lo : co.hi] if co.contiguous else grades[co.rows]
         recorded = np.flatnonzero(grade)
         at = run.pop.school_year[co.rows[recorded]].astype(np.int64)
         school = np.stack([recorded, grade[recorded].astype(np.int64), at])
@@ -71,44 +72,52 @@ def in_grades(
 
     Returns those rows (sorted) and, per year, whether each is in the grades then
     (``_grade_in``: the recorded grade moved up each July, else the grade from age).
+    The work is over the rows between the first and last of them, not the cohort.
     """
     ranges = _age_grades(run, years, grades)
-    b, m = co.b, len(co)
-    flat = [r for per_year in ranges for r in per_year]
-    mask = np.zeros(m, dtype=np.bool_)
+    b = co.b
     # the rows are in order of birth: each range of births is a slice
+    flat = [r for per_year in ranges for r in per_year]
     edges = np.array([x for lo, hi in flat for x in (lo, hi + 1)], dtype=b.dtype)
-    bounds = np.searchsorted(b, edges)
-    for i, j in zip(bounds[::2], bounds[1::2], strict=True):
-        mask[i:j] = True
+    bounds = np.searchsorted(b, edges).tolist()
+    slices = [(i, j) for i, j in zip(bounds[::2], bounds[1::2], strict=True) if i < j]
     recorded, grade, at = _recorded_grades(run, co)
-    wanted = np.zeros(14, dtype=np.bool_)  # grade (0 and 13: out of 1-12) -> in *grades*
-    wanted[[g for g in grades if 1 <= g <= 12]] = True
-    listed = []
+    listed: list[Arr] = []
+    picked = recorded[:0]
     if len(recorded):
-        # a recorded grade (moved up each July) overrides the grade from age
-        mask[recorded] = False
+        wanted = np.zeros(14, dtype=np.bool_)  # grade (0 and 13: out of 1-12) -> in *grades*
+        wanted[[g for g in grades if 1 <= g <= 12]] = True
         for year in years:
             now = co.cache.get(("grade in", year))
             if now is None:  # the recorded grade moved up to *year* (shared by the entries)
                 now = np.clip(np.where(at == 0, grade, grade + year - at), 0, 13)
                 co.cache["grade in", year] = now
             listed.append(wanted[now])
-        mask[recorded[listed[0] | listed[1] | listed[2]]] = True
-    rows = np.flatnonzero(mask)
+        chosen = listed[0] | listed[1] | listed[2]
+        picked = recorded[chosen]
+        listed = [x[chosen] for x in listed]
+    lo = min([i for i, _ in slices] + picked[:1].tolist(), default=0)
+    hi = max([j for _, j in slices] + (picked[-1:] + 1).tolist(), default=0)
+    mask = np.zeros(max(hi - lo, 0), dtype=np.bool_)
+    for i, j in slices:
+        mask[i - lo : j - lo] = True
+    if len(recorded):
+        # a recorded grade (moved up each July) overrides the grade from age
+        a, z = np.searchsorted(recorded, [lo, hi]).tolist()
+        mask[recorded[a:z] - lo] = False
+        mask[picked - lo] = True
+    rows = np.flatnonzero(mask) + lo
     rb = b[rows]
     valid = []
     for per_year in ranges:
         ok = np.zeros(len(rows), dtype=np.bool_)
-        for lo, hi in per_year:
-            ok |= (rb >= lo) & (rb <= hi)
+        for first, last in per_year:
+            ok |= (rb >= first) & (rb <= last)
         valid.append(ok)
-    if len(recorded):
-        # the place in *rows* of each listed recorded row: the rows listed before it
-        found = mask[recorded]
-        pos = (np.cumsum(mask) - 1)[recorded[found]]
+    if len(picked):
+        pos = np.searchsorted(rows, picked)  # the place in *rows* of each listed recorded row
         for k, ok in enumerate(valid):
-            ok[pos] = listed[k][found]
+            ok[pos] = listed[k]
     return rows, valid
 
 
@@ -147,8 +156,9 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     some = np.flatnonzero(valid[0] | valid[1] | valid[2])
     if not len(some):
         return
-    sel = sel[some]
-    valid = [v[some] for v in valid]
+    if len(some) < len(sel):
+        sel = sel[some]
+        valid = [v[some] for v in valid]
     prev = None if prev_all is None else prev_all[sel]
     m = len(sel)
     windows: list[tuple[Arr | int, Arr | int, Arr | None]] = []
