@@ -18,6 +18,7 @@ from typing import Final, NamedTuple
 import numpy as np
 
 from ilp.population._calendar import Arr
+from ilp.population.batch.arena import Arena
 from ilp.population.batch.result import SlotItems
 
 __all__ = ["Output"]
@@ -55,66 +56,71 @@ def _constant(pieces: list[_Piece], c: int) -> int | None:
     return first if same else None
 
 
-def _rows_into(out: Arr, p: _Piece) -> None:
-    """The caller's row numbers of piece *p*, written into *out*."""
-    if p.sel is None:
-        np.compress(p.mask, p.rows, out=out) if p.mask is not None else np.copyto(out, p.rows)
+def _take(values: Arr, at: Arr | None, out: Arr) -> None:
+    """*values* at the positions *at* (all when None) written into *out*."""
+    if at is None:
+        np.copyto(out, values, casting="unsafe")
     else:
-        np.take(p.rows, p.sel if p.mask is None else p.sel[p.mask], out=out)
+        # positions are valid: "clip" only spares NumPy a buffered copy for the bounds check
+        np.take(values, at, out=out, mode="clip")
 
 
-def _rows(pieces: list[_Piece], n: int) -> Arr:
+def _rows(arena: Arena, pieces: list[_Piece], kept: list[Arr | None], n: int) -> Arr:
+    """The caller's row numbers of the slot's items."""
     p = pieces[0]
-    if len(pieces) == 1 and p.mask is None:
-        return p.rows if p.sel is None else p.rows.take(p.sel)
-    out = np.empty(n, dtype=np.int32)
+    if len(pieces) == 1 and p.mask is None and p.sel is None:
+        return p.rows  # every row of the cohort: its own (shared) array
+    out = arena.empty(n, np.int32)
     at = 0
-    for p in pieces:
-        _rows_into(out[at : at + p.n], p)
+    for p, k in zip(pieces, kept, strict=True):
+        index = k if p.sel is None else p.sel if k is None else p.sel.take(k)
+        _take(p.rows, index, out[at : at + p.n])
         at += p.n
     return out
 
 
-def _column(pieces: list[_Piece], c: int, n: int) -> Arr:
-    """Column *c* of the slot made of *pieces* (*n* items)."""
+def _column(arena: Arena, pieces: list[_Piece], kept: list[Arr | None], c: int, n: int) -> Arr:
+    """Column *c* of the slot's items."""
     dtype = _DTYPES[c + 1]
     value = _constant(pieces, c)
     if value is not None:
         # one shared value: a read-only broadcast, no memory per item
         return np.broadcast_to(dtype(value), (n,))
     first = pieces[0].columns[c]
-    if len(pieces) == 1 and pieces[0].mask is None and not isinstance(first, int):
-        return first if first.dtype == dtype else first.astype(dtype)
-    out = np.empty(n, dtype=dtype)
+    alone = len(pieces) == 1 and pieces[0].mask is None
+    if alone and not isinstance(first, int) and first.dtype == dtype:
+        return first  # the kind's own array, as it is
+    out = arena.empty(n, dtype)
     at = 0
-    for p in pieces:
+    for p, k in zip(pieces, kept, strict=True):
         x, part = p.columns[c], out[at : at + p.n]
         if isinstance(x, int):
             part.fill(x)
-        elif p.mask is None:
-            np.copyto(part, x, casting="unsafe")
         else:
-            np.compress(p.mask, x, out=part)
+            _take(x, k, part)
         at += p.n
     return out
 
 
-def _items(pieces: list[_Piece]) -> SlotItems:
+def _items(arena: Arena, pieces: list[_Piece]) -> SlotItems:
     n = sum(p.n for p in pieces)
-    columns = [_rows(pieces, n)]
+    # the positions of the kept items, once per piece for all its columns
+    kept = [None if p.mask is None else np.flatnonzero(p.mask) for p in pieces]
+    columns = [_rows(arena, pieces, kept, n)]
     for c in range(6):
         if c == 2 and all(p.columns[2] is p.columns[1] for p in pieces):
             # recommended is earliest (most rules): one column for both
             columns.append(columns[-1])
         else:
-            columns.append(_column(pieces, c, n))
+            columns.append(_column(arena, pieces, kept, c, n))
     return SlotItems(*(_frozen(x) for x in columns))
 
 
 class Output:
     """The items of every slot of one ``due_batch`` call, gathered from the kinds."""
 
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, arena: Arena) -> None:
+        self._arena = arena
         self._done: list[list[SlotItems]] = [[] for _ in range(slots)]
         self._slot = -1
         self._pieces: list[_Piece] = []
@@ -141,13 +147,15 @@ class Output:
 
     def _close(self) -> None:
         if self._pieces:
-            self._done[self._slot].append(_items(self._pieces))
+            self._done[self._slot].append(_items(self._arena, self._pieces))
             self._pieces = []
 
     def slots(self) -> tuple[SlotItems, ...]:
         """Every slot's items (the call is done: nothing more is added)."""
         self._close()
-        return tuple(_join(parts) for parts in self._done)
+        out = tuple(_join(parts) for parts in self._done)
+        self._arena.close()
+        return out
 
 
 def _join(parts: list[SlotItems]) -> SlotItems:

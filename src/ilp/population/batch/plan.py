@@ -10,6 +10,7 @@ import attrs
 
 from ilp.dates import Duration
 from ilp.lifecycle import Catalogue, Limit
+from ilp.population.batch.arena import Pool
 
 __all__ = ["Plan", "plan_of"]
 
@@ -23,6 +24,8 @@ class Plan:
     entries: tuple[str, ...]
     base: dict[int, int]  # id(entry) -> its first slot
     span: int  # an upper bound, in days, of any duration in the catalogue
+    #: Memory for item columns, kept from one call to the next (``arena.py``).
+    pool: Pool = attrs.field(factory=Pool, eq=False, repr=False)
 
 
 _PLANS: Final[weakref.WeakKeyDictionary[Catalogue, Plan]] = weakref.WeakKeyDictionary()

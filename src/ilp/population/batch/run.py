@@ -29,6 +29,7 @@ from ilp.lifecycle.semantics import (
     school_year_of,
 )
 from ilp.population._calendar import NO_DAY, Arr, Calendar
+from ilp.population.batch.arena import Arena
 from ilp.population.batch.cohort import (
     Cohort,
     Pregnancies,
@@ -75,7 +76,7 @@ class Run:
         lo = int(cols.birth[0]) if len(cols) else d
         self.cal = Calendar(lo, d + horizon + plan.span + 400)
         #: Each slot's items, as the kinds emit them.
-        self.out = Output(len(plan.codes))
+        self.out = Output(len(plan.codes), Arena(plan.pool, len(pop)))
         self._records: dict[str, tuple[Arr, Arr] | None] = {}
         #: The rows here of the persons of each code's records (None: rows are in order).
         self._places: dict[str, Arr | None] = {}
