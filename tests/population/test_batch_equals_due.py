@@ -34,6 +34,7 @@ from ilp.lifecycle import (
 )
 from ilp.lifecycle._loader import read_yaml
 from ilp.population import STATUS_CODES, History, Population, due_batch
+from ilp.population.batch import cohort
 from ilp.testing import dates, histories, persons
 
 CAT = national()
@@ -525,6 +526,16 @@ class TestSeededPopulation:
         """2,000 people on dates of the 2023 IPV and HPV editions and of 2025: batch equals due()."""
         people, records = seeded
         assert_batch_equals_due(people, records, as_date(on), regions=REGIONS[:2], horizons=(30,))
+
+    def test_batch_equals_due_found_once_per_birth_day(
+        self,
+        seeded: tuple[list[Person], dict[str, tuple[ServiceRecord, ...]]],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Every slice of rows found a birth day at a time (``cohort.spread``): batch equals due()."""
+        monkeypatch.setattr(cohort, "ROWS_A_DAY", 0)
+        people, records = seeded
+        assert_batch_equals_due(people, records, REFERENCE, regions=REGIONS[:2], horizons=(0, 30))
 
     def test_every_status_and_many_codes_occur(
         self, seeded: tuple[list[Person], dict[str, tuple[ServiceRecord, ...]]]

@@ -105,7 +105,8 @@ class Calendar:
         if months == 0:
             return days
         table = _month_table(months, self.lo, self.hi)
-        return np.take(table, days - self.lo)
+        # the offsets made as intp: take converts any other index to a new array first
+        return table.take(np.subtract(days, self.lo, dtype=np.intp))
 
     def after(self, duration: Duration, days: Arr) -> Arr:
         """*days* plus *duration* (months first, then days), as ``Duration.after``."""
@@ -119,7 +120,7 @@ class Calendar:
 
     def birthday_keys(self, births: Arr) -> Arr:
         """``month * 32 + day`` of each date of birth, for :meth:`birthday`."""
-        return np.take(_day_key_table(self.lo, self.hi), births - self.lo)
+        return _day_key_table(self.lo, self.hi).take(np.subtract(births, self.lo, dtype=np.intp))
 
     #: The number of birth keys (``month * 32 + day``).
     KEYS: Final = 13 * 32

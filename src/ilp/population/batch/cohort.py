@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Final
 
@@ -29,6 +30,7 @@ __all__ = [
     "Segments",
     "aranges",
     "birth_order",
+    "by_day",
     "columns_of",
     "day_span",
     "distinct",
@@ -36,6 +38,7 @@ __all__ = [
     "last_per_person",
     "lookup",
     "radix_order",
+    "spread",
     "take",
 ]
 
@@ -262,6 +265,21 @@ class Columns:
             found = self._lazy[name] = self.pick(getattr(pop, name))
         return found
 
+    def day_starts(self) -> Arr:
+        """Per day from the first birth day to the last and one more, its first row.
+
+        The first row born on or after that day (``searchsorted``): the rows
+        are in order of birth, so the rows born on a day end where the next
+        day's start. Made once per population.
+        """
+        found = self._lazy.get("day starts")
+        if found is None:
+            b = self.birth
+            top = int(b[-1]) + 2 if len(b) else 1
+            days = np.arange(int(b[0]) if len(b) else 0, top, dtype=np.int64)
+            found = self._lazy["day starts"] = np.searchsorted(b, days)
+        return found
+
     def places(self, history: History) -> Arr:
         """The row here of the person of each of *history*'s records (kept with the history)."""
         assert self.inverse is not None
@@ -389,6 +407,39 @@ class Pregnancies:
             member = self._members[stage] = np.zeros(self.n, dtype=np.bool_)
             member[self.rows[stage]] = True
         return member[rows]
+
+
+#: The rows a day (on average over its birth days) from which :func:`spread` takes a slice.
+ROWS_A_DAY = 4
+
+
+def spread(co: Cohort, cols: Columns) -> tuple[Arr, Arr] | None:
+    """One row of each birth day of a slice of *cols* and how many are born on it, or None.
+
+    For a cohort of consecutive rows, ``ROWS_A_DAY`` or more to a day on
+    average over the days from its first birth to its last: the position in the
+    cohort of a row born on each of those days (any row for a day with
+    none) and the number born on it. What is a function of the birth day
+    alone is then found at those positions and ``np.repeat``-ed over the
+    rows: one pass that writes them, instead of a gather for each.
+    """
+    b = co.b
+    if not co.contiguous or len(b) < ROWS_A_DAY * (int(b[-1]) - int(b[0]) + 1):
+        return None
+    at = int(b[0]) - int(cols.birth[0])
+    starts = cols.day_starts()[at : at + int(b[-1]) - int(b[0]) + 2]
+    bounds = np.clip(starts, co.lo, co.hi) - co.lo
+    return np.minimum(bounds[:-1], len(b) - 1), np.diff(bounds)
+
+
+def by_day(co: Cohort, cols: Columns, f: Callable[[Arr], Arr]) -> Arr:
+    """``f(co.b)`` for a function *f* of the birth day alone, found once a day when spread."""
+    found = spread(co, cols)
+    if found is None:
+        return f(co.b)
+    at, counts = found
+    out: Arr = np.repeat(f(co.b.take(at)), counts)
+    return out
 
 
 def distinct(values: Arr) -> Arr:

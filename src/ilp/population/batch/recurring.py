@@ -18,7 +18,7 @@ from ilp.lifecycle.rules.person import Why, current_pregnancy
 from ilp.lifecycle.rules.recurring import RecurringRule
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.batch.base import ColumnarKind
-from ilp.population.batch.cohort import Cohort, lookup
+from ilp.population.batch.cohort import Cohort, lookup, spread, take
 from ilp.population.batch.draws import uniform_day
 from ilp.population.batch.result import COMPLETED, UPCOMING
 
@@ -59,13 +59,15 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         return
     # a record from before the age band opened does not bring the next one forward
     eh = np.maximum(cal.after(rule.interval, last), start[has])
-    e = start.copy()
+    endh = None if end is None else end[has]
+    # the rows as if never given, those with a record written over
+    o, st = _never_given(run, entry, co, start, end, shared=sel is None)
+    e, o, st = start.copy(), o.copy(), st.copy()
     e[has] = eh
-    o = cal.after(rule.grace, e)
-    st = run.status(e, o, end)
+    o[has] = oh = cal.after(rule.grace, eh)
+    st[has] = run.status(eh, oh, endh)
     given = None
     # given: upcoming only when late, and then within the horizon; else completed
-    endh = None if end is None else end[has]
     late = np.flatnonzero(eh > d if endh is None else (eh > d) | (eh > endh))
     if len(late):
         el = eh[late]
@@ -91,13 +93,20 @@ def _never_given(
         return overdue, run.status(start, overdue, end)
     el = entry.eligibility
     key = ("grace", el.age_from, entry.effective_from, rule.grace)
-    o = co.cache.get(key)
-    if o is None:
-        o = co.cache[key] = run.cal.after(rule.grace, start)
     key_st = (*key, el.age_to)
-    st = co.cache.get(key_st)
-    if st is None:
-        st = co.cache[key_st] = run.status(start, o, end)
+    o, st = co.cache.get(key), co.cache.get(key_st)
+    if o is None or st is None:
+        # the scope is a function of the birth day unless a recorded grade decides:
+        # found once a day when the cohort is spread (cohort.spread)
+        found = None if el.grades else spread(co, run.pop)
+        at, counts = found if found is not None else (None, None)
+        first, last = take(start, at), None if end is None else take(end, at)
+        o_at = run.cal.after(rule.grace, first)
+        st_at = run.status(first, o_at, last)
+        if counts is not None:
+            o_at, st_at = np.repeat(o_at, counts), np.repeat(st_at, counts)
+        o = co.cache[key] = o_at if o is None else o
+        st = co.cache[key_st] = st_at
     return o, st
 
 

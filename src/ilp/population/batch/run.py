@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import attrs
@@ -35,6 +36,7 @@ from ilp.population.batch.cohort import (
     Pregnancies,
     Segments,
     aranges,
+    by_day,
     columns_of,
     day_span,
     distinct,
@@ -128,7 +130,7 @@ class Run:
         """*duration* after each cohort row's birth (shared by the entries of a cohort)."""
         found = co.cache.get(duration)
         if found is None:
-            found = co.cache[duration] = self.cal.after(duration, co.b)
+            found = co.cache[duration] = by_day(co, self.pop, partial(self.cal.after, duration))
         return found
 
     def limit(self, co: Cohort, limit: Limit, sel: Arr | None = None) -> Arr:
