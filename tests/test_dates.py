@@ -10,10 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ilp._months import MONTH_STARTS, NO_OFFSET, month_of
 from ilp.dates import (
+    MAX_DURATION_YEARS,
     Duration,
     GestationalAge,
     add_months,
+    add_months_day,
     age_in_days,
     age_in_months,
     age_in_years,
@@ -149,6 +152,19 @@ class TestAddMonths:
     def test_is_monotone_in_months(self, day: pendulum.Date, months: int) -> None:
         """One more month never gives an earlier date."""
         assert add_months(day, months) < add_months(day, months + 1)
+
+    @given(dates(), st.integers(min_value=0, max_value=MAX_DURATION_YEARS * 12))
+    def test_the_month_table_adds_months_as_add_months_day(
+        self, day: pendulum.Date, months: int
+    ) -> None:
+        """The table of month starts gives add_months_day's day wherever it gives one."""
+        i, offset = month_of(day)
+        assert MONTH_STARTS[i] + day.day - 1 == day.toordinal()
+        if day.day <= NO_OFFSET:
+            assert offset == day.day - 1
+            assert MONTH_STARTS[i + months] + offset == add_months_day(day.toordinal(), months)
+        else:
+            assert offset == NO_OFFSET
 
 
 class TestAges:

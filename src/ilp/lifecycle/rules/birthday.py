@@ -13,11 +13,11 @@ import attrs
 
 from ilp._reader import Reader
 from ilp._yaml import Map
-from ilp.dates import Duration, add_months_day
+from ilp.dates import Duration
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
-from ilp.lifecycle.rules.person import Ctx, DueItem, occurrences, scope
+from ilp.lifecycle.rules.person import Ctx, DueItem, birth_plus, occurrences, scope
 from ilp.lifecycle.rules.words import words
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class BirthdayRule(RuleBase):
         windows = []
         for n in (years - 1, years, years + 1):
             if n >= 0:
-                day = add_months_day(ctx.b, 12 * n)
+                day = birth_plus(ctx, 12 * n)
                 windows.append((day, self.window.after(day)))
         # a window belongs to a birthday inside the eligibility: clip only by that birthday
         kept = [(lo, hi) for lo, hi in windows if lo >= start and (end is None or lo <= end)]

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+from ilp._months import MONTH_STARTS, NO_OFFSET, month_of
 from ilp.dates import add_months_day, from_day
 from ilp.lifecycle._item import DueItem, Why, new_item
 from ilp.lifecycle._stages import LifeStage, stages_on_day
@@ -31,6 +32,7 @@ __all__ = [
     "Spans",
     "Why",
     "age_band",
+    "birth_plus",
     "by_grade",
     "current_pregnancy",
     "eligible",
@@ -51,6 +53,9 @@ class Ctx:
     """What every rule needs about one person on one date, computed once.
 
     ``recs`` holds each code's record days up to the date, in date order.
+    ``bm`` and ``bo`` are the month of birth and the day's offset in it
+    (:func:`ilp._months.month_of`): while ``bo < NO_OFFSET``, the day *m* months
+    after birth is ``MONTH_STARTS[bm + m] + bo`` (:func:`birth_plus`).
     ``year`` is the calendar year of the date. The stages and school grades are worked
     out on first use and kept
     (``grades``: school year to grade, :func:`ilp.lifecycle.rules.school.grade_in`).
@@ -58,6 +63,8 @@ class Ctx:
 
     __slots__ = (
         "b",
+        "bm",
+        "bo",
         "d",
         "grade",
         "grade_known",
@@ -82,11 +89,13 @@ class Ctx:
         self.person = person
         birth = person.birth_date
         self.b = b = birth.toordinal()
+        self.bm, self.bo = bm, bo = month_of(birth)
         self.d = d
         on = _dt.date.fromordinal(d)
         # months_between(b, d), sharing the date of d with the year
         months = (on.year - birth.year) * 12 + on.month - birth.month
-        self.months = months - 1 if add_months_day(b, months) > d else months
+        after = MONTH_STARTS[bm + months] + bo if bo < NO_OFFSET else add_months_day(b, months)
+        self.months = months - 1 if after > d else months
         self.year = on.year
         self.recs = recs
         self.region = region
@@ -154,7 +163,7 @@ def age_band(el: Eligibility, ctx: Ctx) -> int:
     found = INSIDE
     f = el.age_from
     if f is not None and not (f.days == 0 and ctx.months >= f.months):
-        first = f.after(ctx.b)
+        first = birth_plus(ctx, f.months) + f.days  # f.after(ctx.b)
         if first > ctx.d:
             # a person who enters the age band within the horizon is listed as upcoming
             if first > ctx.d + ctx.horizon:
@@ -208,19 +217,32 @@ def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
     end: int | None
     if grade is not None and grade in el.grades:
         start, end = grade_scope(el, grade, ctx.d)
-    else:  # age_from.after(b) and age_to.day(b) inlined: most rules ask, once per entry
-        b = ctx.b
+    else:  # age_from.after(b) and age_to.day(b) inlined (birth_plus): most rules ask
+        b, bm, bo = ctx.b, ctx.bm, ctx.bo
         f = el.age_from
-        start = b if f is None else (add_months_day(b, f.months) if f.months else b) + f.days
+        if f is None:
+            start = b
+        elif bo < NO_OFFSET:
+            start = MONTH_STARTS[bm + f.months] + bo + f.days
+        else:
+            start = add_months_day(b, f.months) + f.days
         to = el.age_to
         if to is None:
             end = None
         else:
             t = to.duration
-            end = (add_months_day(b, t.months) if t.months else b) + t.days - to.exclusive
+            end = (
+                MONTH_STARTS[bm + t.months] + bo if bo < NO_OFFSET else add_months_day(b, t.months)
+            ) + (t.days - to.exclusive)
     if entry.effective_from is not None:
         start = max(start, entry.effective_from.toordinal())
     return start, end
+
+
+def birth_plus(ctx: Ctx, months: int) -> int:
+    """The day number *months* calendar months after the person's birth (clamped)."""
+    bo = ctx.bo
+    return MONTH_STARTS[ctx.bm + months] + bo if bo < NO_OFFSET else add_months_day(ctx.b, months)
 
 
 def visible(st: Status, e: int, ctx: Ctx) -> bool:

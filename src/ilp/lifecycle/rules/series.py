@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import pendulum
 
+from ilp._months import MONTH_STARTS, NO_OFFSET
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration, add_months_day, from_day
@@ -158,7 +159,7 @@ class SeriesRule(RuleBase):
 
     def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
         """Doses given are completed; the first one not given is listed; later ones are not."""
-        b = ctx.b
+        b, bm, bo = ctx.b, ctx.bm, ctx.bo
         recs = ctx.recs
         prev: int | None = None
         if self._plain:
@@ -168,7 +169,10 @@ class SeriesRule(RuleBase):
                     self._next(entry, ctx, svc, dose, prev, out)
                     return
                 prev = given[0]
-                e = (add_months_day(b, months) if months else b) + days  # dose.earliest.after(b)
+                # dose.earliest.after(b), birth_plus inlined
+                e = (
+                    MONTH_STARTS[bm + months] + bo if bo < NO_OFFSET else add_months_day(b, months)
+                ) + days
                 out.append(new_item((svc, _COMPLETED, e, e, None, None, prev, _GIVEN)))
             return
         used: dict[str, int] = {}
