@@ -7,10 +7,13 @@ import pickle
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ilp import Person, ServiceRecord, due
 from ilp.lifecycle import DueItem, Status
 from ilp.lifecycle._item import new_item
+from ilp.lifecycle._model import _order_text
 from ilp.people import Sex
 
 CHILD = Person("c", Sex.FEMALE, pendulum.Date(2024, 1, 20))
@@ -86,3 +89,22 @@ class TestValue:
         assert bcg.status is Status.COMPLETED
         assert bcg.given == pendulum.Date(2024, 1, 25)
         assert isinstance(bcg.earliest, pendulum.Date)
+
+
+@settings(max_examples=500)
+@given(
+    st.tuples(st.text(max_size=8), st.integers(min_value=-(10**20), max_value=10**20)),
+    st.tuples(st.text(max_size=8), st.integers(min_value=-(10**20), max_value=10**20)),
+)
+def test_services_sort_by_code_then_dose(a: tuple[str, int], b: tuple[str, int]) -> None:
+    """The text a service sorts by (``_order``) sorts as ``(code, dose)``, NULs in codes too."""
+    assert (_order_text(*a) < _order_text(*b)) == (a < b)
+    assert (_order_text(*a) == _order_text(*b)) == (a == b)
+
+
+@given(st.sampled_from(("A", "A\x00", "A\x00\x00", "A\x01", "AB", "")), st.integers(-11, 11))
+def test_codes_with_nul_sort_as_text(code: str, dose: int) -> None:
+    """Codes that are prefixes of each other, with NULs, still sort as (code, dose)."""
+    others = [(c, d) for c in ("A", "A\x00", "A\x00\x00", "A\x01", "AB", "") for d in (-10, 0, 10)]
+    for other in others:
+        assert (_order_text(code, dose) < _order_text(*other)) == ((code, dose) < other)

@@ -115,6 +115,26 @@ class Priority:
         return bool(self.stages) and not self.stages.isdisjoint(stages_of(person, on))
 
 
+# due() sorts every list on the services' order: texts compare in about a third of the
+# time of (code, dose) tuples (the differential test compares due()'s order with
+# BatchResult.items_of's, which sorts on order_key)
+_DIGITS_DOWN: Final = str.maketrans("0123456789", "9876543210")
+
+
+def _order_text(code: str, dose: int) -> str:
+    """A text that sorts as ``(code, dose)`` sorts, for any text *code* and whole *dose*.
+
+    The code's NUL characters are doubled as ``\\x00\\x01`` and it ends with
+    ``\\x00\\x00``, which sorts before whatever may follow in a longer code; the dose
+    follows as its sign, its number of digits and its digits (down for a negative dose).
+    """
+    head = code.replace("\x00", "\x00\x01") + "\x00\x00"
+    digits = str(abs(dose))
+    if dose >= 0:
+        return f"{head}\x02{chr(len(digits))}{digits}"
+    return f"{head}\x01{chr(0x10FFFF - len(digits))}{digits.translate(_DIGITS_DOWN)}"
+
+
 @attrs.frozen
 class Service:
     """A service of the catalogue, identified by its stable code (a value: compares by value)."""
@@ -139,11 +159,12 @@ class Service:
     opportunistic: bool = False
     #: For an opportunistic service: the groups for whom it is a reason to reach out.
     priority: Priority | None = None
-    #: Its place among items of the same status and date: code, then dose (``order_key``).
-    _order: tuple[str, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    #: Its place among items of the same status and date: code, then dose (``order_key``),
+    #: as one text that sorts as ``(code, dose or 0)`` does (:func:`_order_text`).
+    _order: str = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_order", (self.code, self.dose or 0))
+        object.__setattr__(self, "_order", _order_text(self.code, self.dose or 0))
 
     def outreach(self, person: Person, on: pendulum.Date) -> bool:
         """True when this service, due, is a reason to call or visit *person* on *on*.
