@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Callable
-from functools import partial
 from operator import itemgetter
+from types import MethodType
 from typing import TYPE_CHECKING, Any, Final
 
 import pendulum
@@ -233,4 +233,6 @@ if TYPE_CHECKING:
         """``DueItem(*fields)``, without the call of ``DueItem.__new__`` (the rules' hot path)."""
 
 else:
-    new_item = partial(_new, DueItem)
+    # a method of DueItem bound to tuple.__new__: called with one argument, it passes the
+    # class on without the argument copy of a functools.partial (about 10-20 % of making one)
+    new_item = MethodType(_new, DueItem)
