@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +23,7 @@ from ilp import (
     ServiceRecord,
     UnknownServiceError,
 )
-from ilp.lifecycle import Region, Status, due, national
+from ilp.lifecycle import DueList, Region, Status, due, national
 from ilp.lifecycle.semantics import order_key
 from ilp.testing import dates, histories, persons
 
@@ -93,6 +96,22 @@ class TestDueList:
         items = due(person, on, history=history, horizon=data.draw(st.sampled_from([0, 30, 400])))
         keys = [order_key(i.status, i.recommended, i.code, i.dose) for i in items]
         assert keys == sorted(keys)
+
+    def test_is_the_list_its_constructor_makes(self) -> None:
+        """due() makes its list without attrs' __init__: equal, hashed and frozen the same."""
+        made = DueList(self.ITEMS.person_id, self.ITEMS.on, self.ITEMS.items)
+        assert type(self.ITEMS) is DueList
+        assert made == self.ITEMS
+        assert hash(self.ITEMS) == hash(made)
+        assert repr(self.ITEMS) == repr(made)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            self.ITEMS.items = ()  # type: ignore[misc]
+
+    def test_dates_of_every_kind_give_one_list(self) -> None:
+        """A pendulum Date, a datetime.date and a text give the same list."""
+        history = [ServiceRecord("BCG", "2024-01-20")]
+        for on in (dt.date(2024, 3, 20), "2024-03-20", pendulum.DateTime(2024, 3, 20)):
+            assert due(BABY, on, history=history) == self.ITEMS
 
     def test_filter_by_status_cluster_stage_and_place(self) -> None:
         """Filters accept enum members or their codes, one or several."""

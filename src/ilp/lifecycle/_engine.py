@@ -23,7 +23,7 @@ import pendulum
 from ilp._coerce import member_of
 from ilp._reader import show
 from ilp._vocabulary import Cluster, PointOfCare
-from ilp.dates import Duration, as_date
+from ilp.dates import FIRST_DATE, LAST_DATE, Duration, as_date
 from ilp.errors import InvalidDateError, InvalidPersonError, UnknownServiceError
 from ilp.lifecycle._item import DueItem
 from ilp.lifecycle._model import Catalogue
@@ -244,8 +244,13 @@ def due(
     if not isinstance(person, Person):
         msg = f"person: expected a Person, got {type(person).__name__}"
         raise InvalidPersonError(msg, field="person", value=person)
-    day = as_date(on, field="on")
-    check_horizon(horizon)
+    # a pendulum Date in range and a whole horizon, as callers pass them, need no call
+    if type(on) is pendulum.Date and FIRST_DATE <= on <= LAST_DATE:
+        day = on
+    else:
+        day = as_date(on, field="on")
+    if type(horizon) is not int or horizon < 0:
+        check_horizon(horizon)
     if day < person.birth_date:
         msg = (
             f"on: {day.isoformat()} is before the date of birth "
@@ -259,7 +264,7 @@ def due(
     d = day.toordinal()
     recs = _records(person, history, catalogue, d)
     if person.death_date is not None and day > person.death_date:
-        return DueList(person.id, day, ())
+        return _due_list(person.id, day, ())
     ctx = Ctx(person, d, recs, region or _NO_REGION, horizon)
     age = d - ctx.b
     items: list[DueItem] = []
@@ -292,7 +297,24 @@ def due(
         else:
             evaluate(entry, ctx, items)
     _sort(items)
-    return DueList(person.id, day, tuple(items))
+    return _due_list(person.id, day, tuple(items))
+
+
+# DueList(person_id, on, items) without attrs' __init__ (three calls of a frozen class's
+# __setattr__): the fields' slots set directly, once per due() call
+_NEW_LIST: Final = object.__new__
+_SET_PERSON: Final = DueList.__dict__["person_id"].__set__
+_SET_ON: Final = DueList.__dict__["on"].__set__
+_SET_ITEMS: Final = DueList.__dict__["items"].__set__
+
+
+def _due_list(person_id: str, on: pendulum.Date, items: tuple[DueItem, ...]) -> DueList:
+    """``DueList(person_id, on, items)``, made as due() makes every list."""
+    made: DueList = _NEW_LIST(DueList)
+    _SET_PERSON(made, person_id)
+    _SET_ON(made, on)
+    _SET_ITEMS(made, items)
+    return made
 
 
 def _records(
