@@ -326,11 +326,15 @@ def _records(
     history is checked in one pass (:func:`~ilp.people.history_days`), and when
     something is wrong the full check of :func:`_checked_records` finds and reports it.
     """
-    if isinstance(history, ValidatedHistory) and history.fits(person):
+    # a tuple is never a ValidatedHistory (and isinstance() of an ABC is a Python call)
+    if type(history) is tuple:
+        records = history
+    elif isinstance(history, ValidatedHistory) and history.fits(person):
         if not catalogue.knows(history.codes):
             return _checked_records(person, history.records, catalogue, d)
         return history.day_numbers(d)
-    records = history if isinstance(history, tuple) else tuple(history)
+    else:
+        records = tuple(history)
     recs = history_days(person, records, catalogue.code_set, d)
     return _checked_records(person, records, catalogue, d) if recs is None else recs
 

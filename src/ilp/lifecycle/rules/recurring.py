@@ -13,7 +13,7 @@ import attrs
 
 from ilp._reader import Reader
 from ilp._yaml import Map
-from ilp.dates import Duration, from_day
+from ilp.dates import Duration, add_months_day, from_day
 from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import RuleKind
 from ilp.lifecycle.rules import fields
@@ -84,8 +84,15 @@ class RecurringRule(RuleBase):
             records = [r for r in records if r >= lmp]
         last = records[-1] if records else None
         # a record from before the age band opened does not bring the next one forward
-        e = max(self.interval.after(last), start) if last is not None else start
-        o = self.grace.after(e)
+        # (interval.after(last) and grace.after(e) inlined: every recurring item asks both)
+        if last is None:
+            e = start
+        else:
+            iv = self.interval
+            e = (add_months_day(last, iv.months) if iv.months else last) + iv.days
+            e = start if e < start else e  # (max() is a slower call)
+        g = self.grace
+        o = (add_months_day(e, g.months) if g.months else e) + g.days
         why = (reason, self.interval, last)
         if last is not None and (e > ctx.d or (end is not None and e > end)):
             if e - ctx.d <= ctx.horizon and (end is None or e <= end):
