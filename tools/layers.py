@@ -24,7 +24,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "ilp"
 #: The layers, top first: (name, the top-level parts of ilp in it).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("errors",)),
-    ("foundation", ("_coerce", "_atomic", "_extras", "_yaml", "_reader", "_html", "_vocabulary")),
+    (
+        "foundation",
+        ("_coerce", "_atomic", "_extras", "_yaml", "_reader", "_html", "_vocabulary", "_months"),
+    ),
     ("dates", ("dates",)),
     ("people", ("people",)),
     ("life cycle", ("lifecycle",)),
