@@ -18,6 +18,7 @@ asked every week).
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -47,12 +48,11 @@ from ilp.population.simulation import (
     SimParams,
     SimResult,
     _records,
-    _state,
 )
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
 from ilp.population.simulation._records import Records
-from ilp.population.simulation._state import TaskState, per_run
+from ilp.population.simulation._state import TaskState, per_run, steps_of
 
 START = pendulum.Date(2025, 1, 1)
 BASELINE = Path(__file__).with_name("baseline_simulate.json")
@@ -403,12 +403,11 @@ class TestReproducibility:
         assert len(split.seconds) == 2
         assert split.same_as(run)
 
-    def test_spreading_the_draws_and_merging_records_a_few_at_a_time_changes_nothing(
+    def test_merging_records_a_few_at_a_time_changes_nothing(
         self, network: Network, people: tuple[Population, History], run: SimResult
     ) -> None:
-        """The draws are laid out over the rows a range of rows at a time, and the records
-        merged a chunk at a time: with ranges and chunks of a few the run is the same."""
-        with patch.object(_state, "_ROWS", 5), patch.object(_records, "_CHUNK", 3):
+        """The records are merged a chunk at a time: with chunks of a few the run is the same."""
+        with patch.object(_records, "_CHUNK", 3):
             small = sim.simulate(*people, network, START, 6, seed=7)
         assert small.same_as(run)
 
@@ -1040,6 +1039,24 @@ class TestPerRun:
         got, want = per_run(days, rate), rate(days)
         assert got.dtype == want.dtype
         assert got.tobytes() == want.tobytes()
+
+
+class TestDrawSteps:
+    @settings(deadline=None, max_examples=200)
+    @given(
+        st.floats(0, 1, exclude_max=True),
+        st.floats(0, 2, allow_nan=False) | st.just(float(np.nextafter(0.5, 1))),
+    )
+    def test_a_draw_below_a_chance_is_never_in_a_higher_step(
+        self, draw: float, chance: float
+    ) -> None:
+        """The byte steps rule out only draws that are not below the chance: a draw below
+        it (and no other, after the exact test) comes, whatever the chance."""
+        steps = steps_of(np.array([draw, np.inf]))
+        top = min(math.floor(chance * 256), 255)  # as TaskState makes a service's top step
+        if draw < chance:
+            assert steps[0] <= top
+        assert steps[1] == 255  # the unreached and disengaged: ruled out by the exact test
 
 
 class TestTrustedHistory:

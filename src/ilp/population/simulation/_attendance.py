@@ -16,7 +16,7 @@ from ilp.population._calendar import NO_DAY
 from ilp.population.batch import STATUS_CODES, due_batch
 from ilp.population.columns import History, Population
 from ilp.population.simulation._params import Arr
-from ilp.population.simulation._state import TaskState
+from ilp.population.simulation._state import TaskState, steps_of
 
 __all__ = ["Attendance"]
 
@@ -31,6 +31,10 @@ _UPCOMING: Final = STATUS_CODES[Status.UPCOMING]
 #: Items of one slot in demand in a month: the service index, their task rows, their
 #: indices among the slot's items, and the slot's earliest and latest days.
 Pick = tuple[int, Arr, Arr, Arr, Arr]
+
+#: Items of one slot whose people came: the service index, their task rows and areas, the
+#: draws rescaled to [0, 1) below the attendance, and the items' earliest and latest days.
+Came = tuple[int, Arr, Arr, Arr, Arr, Arr]
 
 
 def _newborn_only(entry: Entry) -> bool:
@@ -181,24 +185,34 @@ class Attendance(TaskState):
         n_areas = len(t.area_factor)
         # the month's draw of each row, or infinity for the unreached and disengaged
         draws = np.where(self.reached & self.engaged, u, np.inf)
+        # and its step in a byte: most items are ruled out on the steps (a small array)
+        steps = steps_of(draws)
         # items due per service and area, counted at their sites once the month is done
         per_area = np.zeros(self._slot.shape, dtype=np.int64)
-        came: list[tuple[int, Arr, Arr, Arr]] = []
+        came: list[Came] = []
         for s, found, picked, earliest, latest in picks:
             rows = found.astype(np.intp)
             a = area[rows]
             per_area[s] += np.bincount(a, minlength=n_areas)
             self.ever_due[int(t.service_group[s])][rows] = True
             # who comes: reached, engaged, and their draw of the month below the attendance
-            come = np.flatnonzero(draws[rows] < self._chance[s][a])
+            # (tested on those whose draw's step is not above the service's highest chance)
+            maybe = np.flatnonzero(steps[rows] <= self._top_step[s])
+            near, near_area = rows[maybe], a[maybe]
+            draw, chance = draws[near], self._chance[s][near_area]
+            come = np.flatnonzero(draw < chance)
             if len(come):
-                item = picked[come]
-                came.append((s, rows[come], earliest[item], latest[item]))
+                item = picked[maybe[come]]
+                # the draw below the attendance, rescaled, is uniform on [0, 1)
+                fraction = draw[come] / chance[come]
+                came.append(
+                    (s, near[come], near_area[come], fraction, earliest[item], latest[item])
+                )
         # per service and area: the site + 1 that gives the service there
         services = np.broadcast_to(np.arange(len(per_area))[:, None], per_area.shape)
         np.add.at(self.due[k], (self._slot, services), per_area)
         if came:
-            self._receive(k, m0, m1, area=area, draws=draws, came=came)
+            self._receive(k, m0, m1, came=came)
 
     def _receive(
         self,
@@ -206,28 +220,23 @@ class Attendance(TaskState):
         m0: int,
         m1: int,
         *,
-        area: Arr,
-        draws: Arr,
-        came: list[tuple[int, Arr, Arr, Arr]],
+        came: list[Came],
     ) -> None:
-        """Date the items of those who came (per slot: service, rows, earliest and latest
-        days), count them as received at their site, and record them."""
+        """Date the items of those who came (see :data:`Came`), count them as received at
+        their site, and record them."""
         t = self.t
         service = np.concatenate([np.full(len(x[1]), x[0], dtype=np.intp) for x in came])
-        rows = np.concatenate([x[1] for x in came])
-        # within the window, the month and the life (day numbers fit int32)
-        lo = np.maximum(
-            np.maximum(np.concatenate([x[2] for x in came]), m0), self.cols["birth"][rows]
+        rows, a, fraction, earliest, latest = (
+            np.concatenate([x[i] for x in came]) for i in range(1, 6)
         )
-        hi = np.minimum(np.minimum(np.concatenate([x[3] for x in came]), m1), self.death_day[rows])
+        # within the window, the month and the life (day numbers fit int32)
+        lo = np.maximum(np.maximum(earliest, m0), self.cols["birth"][rows])
+        hi = np.minimum(np.minimum(latest, m1), self.death_day[rows])
         inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
-        service, rows, lo, hi = service[inside], rows[inside], lo[inside], hi[inside]
-        a = area[rows]
+        service, rows, a, lo, hi = (x[inside] for x in (service, rows, a, lo, hi))
         slot = self._slot[service, a]
         # the day: the site's first opening day in the window, else a day drawn in it
-        # (the draw below the attendance, rescaled, is uniform on [0, 1))
-        fraction = draws[rows] / self._chance[service, a]
-        day = lo + np.floor(fraction * (hi - lo + 1)).astype(np.int64)
+        day = lo + np.floor(fraction[inside] * (hi - lo + 1)).astype(np.int64)
         table = self._next_open(m0, m1)
         if table is not None:
             j = table[slot - 1, lo - m0]

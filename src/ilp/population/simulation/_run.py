@@ -15,7 +15,7 @@ from ilp.people import Sex
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns import SEX_CODES
 from ilp.population.simulation._attendance import Attendance
-from ilp.population.simulation._params import YEAR_DAYS
+from ilp.population.simulation._params import YEAR_DAYS, Arr
 from ilp.population.simulation._state import per_run
 from ilp.population.simulation._task import Task, TaskResult, month_span
 from ilp.population.simulation._vital import VitalEvents
@@ -68,15 +68,29 @@ class TaskRun(VitalEvents, Attendance):
             self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[keep]))
         # 4. deliveries and births
         u = np.concatenate([draws[2], self._deliver(m0, m1)])
-        # 5. counts of people
+        # 5. counts of people: alive at the start (of the rows before the babies), born, died,
+        # alive at the end; the living counted as the rows less the others (a few)
         part = self.part
         died = (self.death_day >= m0) & (self.death_day <= m1)
         alive_end = (self.cols["birth"] <= m1) & (self.death_day > m1)
-        # alive at the start (of the rows before the babies), born, died, alive at the end
-        for j, rows in enumerate((part[:n0][alive_start], part[n0:], part[died], part[alive_end])):
-            self.counts[:, k, j] = np.bincount(rows, minlength=self.n_parts)
+        before = self.rows_per_part.copy()
+        born = np.bincount(part[n0:], minlength=self.n_parts)
+        self.rows_per_part += born
+        for j, count in enumerate(
+            (
+                before - self._count(part[:n0], ~alive_start),
+                born,
+                self._count(part, died),
+                self.rows_per_part - self._count(part, ~alive_end),
+            )
+        ):
+            self.counts[:, k, j] = count
         # 6. who is due, who comes
         self._serve(k, m0, m1, u)
+
+    def _count(self, part: Arr, mask: Arr) -> Arr:
+        """The rows of each partition where *mask* (mostly False) holds."""
+        return np.bincount(part[np.flatnonzero(mask)], minlength=self.n_parts)
 
     # -- the end -----------------------------------------------------------------------
 

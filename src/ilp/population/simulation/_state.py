@@ -16,10 +16,21 @@ from ilp.population.simulation._params import Arr
 from ilp.population.simulation._records import Records
 from ilp.population.simulation._task import Task, part_numbers
 
-__all__ = ["TaskState", "per_run"]
+__all__ = ["TaskState", "per_run", "steps_of"]
 
-#: Rows written at a time when spreading the draws (1 MB of float64 per draw).
-_ROWS = 1 << 17
+#: Steps of a draw in a byte: a draw d in [0, 1) is in step floor(d × 256), exactly.
+_STEPS = 256
+
+
+def steps_of(draws: Arr) -> Arr:
+    """The 1/256 step of each draw in [0, 1) (255 for infinity), as one byte each.
+
+    Multiplying by 256 is exact in binary floating point, so ``d < c`` implies
+    ``step(d) <= step(c)``: a test of the steps passes every draw that can be
+    below a chance, and the exact test is then made of those alone.
+    """
+    out: Arr = np.minimum(draws * _STEPS, _STEPS - 1).astype(np.uint8)
+    return out
 
 
 def per_run(values: Arr, f: Callable[[Arr], Arr]) -> Arr:
@@ -33,10 +44,12 @@ def per_run(values: Arr, f: Callable[[Arr], Arr]) -> Arr:
     """
     if len(values) < 2:
         return f(values)
-    starts = np.empty(len(values), dtype=np.bool_)
-    starts[0] = True
-    np.not_equal(values[1:], values[:-1], out=starts[1:])
-    out: Arr = f(values[starts])[np.cumsum(starts) - 1]
+    # the first row of each run, and the run lengths: each run's value repeated over it
+    # (no running count over the rows)
+    first = np.flatnonzero(values[1:] != values[:-1])
+    first += 1
+    first = np.concatenate([np.zeros(1, dtype=first.dtype), first])
+    out: Arr = np.repeat(f(values[first]), np.diff(first, append=len(values)))
     return out
 
 
@@ -77,9 +90,10 @@ class TaskState:
         # sort of the (small) partition numbers is the lexsort by (part, lid)
         owner = part_numbers(self.part, self.n_parts)
         order = np.argsort(owner, kind="stable")
-        step = np.diff(self.lid[order])
-        assert bool(np.all((step > 0) | (np.diff(owner[order]) != 0))), "lid not in row order"
         starts = np.searchsorted(owner[order], np.arange(self.n_parts + 1, dtype=owner.dtype))
+        # lid numbers each partition's rows from 0 (_draw finds a row's draws by it)
+        place = np.arange(len(order)) - starts[owner[order]]
+        assert bool(np.array_equal(self.lid[order], place)), "lid not 0, 1, 2... per partition"
         self.members = [order[starts[p] : starts[p + 1]] for p in range(self.n_parts)]
         self.records = Records(task.history)
         n = len(pop)
@@ -95,6 +109,7 @@ class TaskState:
         self.counts = np.zeros((self.n_parts, task.months, 4), dtype=np.int64)
         self.part_received = np.zeros(self.n_parts, dtype=np.int64)
         self.people_start = np.bincount(self.part, minlength=self.n_parts).astype(np.int64)
+        self.rows_per_part = self.people_start.copy()  # with the babies born so far
         self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
         self._opens: tuple[tuple[Any, ...], Arr] | None = None  # see Attendance._next_open
         self._buffers: dict[str, Arr] = {}  # see _extended
@@ -111,6 +126,10 @@ class TaskState:
             ).T
         )
         self._where = {c: i for i, c in enumerate(task.services)}
+        # per service, the 1/256 step of its highest chance: a draw whose step is above it
+        # cannot come anywhere (see Attendance._take_up)
+        top = np.floor(self._chance.max(axis=1, initial=0.0) * _STEPS)
+        self._top_step = np.minimum(top, _STEPS - 1).astype(np.uint8)
 
     def _extended(self, name: str, old: Arr, values: Arr) -> Arr:
         """*old* with *values* after it (along the last axis), in a buffer kept with room.
@@ -129,32 +148,50 @@ class TaskState:
         buf[..., n : n + b] = values
         return buf[..., : n + b]
 
-    # -- draws, per partition in its own order -----------------------------------------
-
-    def _spread(self, blocks: list[Arr], width: int) -> Arr:
-        """Per-partition draws (``width`` × the partition's members) laid out over the task rows.
-
-        The members of all partitions are every task row once, each partition's
-        in ascending rows: each block row is scattered in order, a range of rows
-        at a time.
-        """
-        n = len(self.part)
-        out = np.empty((width, n), dtype=np.float64)
-        # range by range of rows, so that the writes of all partitions stay in cache
-        edges = np.minimum(np.arange(0, n + _ROWS, _ROWS), n)
-        cuts = [np.searchsorted(rows, edges).tolist() for rows in self.members]
-        for j in range(len(edges) - 1):
-            for rows, block, cut in zip(self.members, blocks, cuts, strict=True):
-                lo, hi = cut[j], cut[j + 1]
-                if lo < hi:
-                    for i in range(width):
-                        out[i][rows[lo:hi]] = block[i][lo:hi]
+    def _scratch(self, name: str, width: int, n: int, dtype: type = np.float64) -> Arr:
+        """A *width* × *n* array in the buffer named *name*, kept with room for the babies
+        to come (its values are those of the last use; each row is contiguous)."""
+        buf = self._buffers.get(name)
+        if buf is None or buf.shape[0] != width or buf.shape[1] < n:
+            buf = np.empty((width, n + max(n // 16, 1024)), dtype=dtype)
+            self._buffers[name] = buf
+        out: Arr = buf[:, :n]
         return out
 
-    def _draw(self, width: int) -> Arr:
-        """*width* draws for every task row, each partition's from its generator in its order."""
-        blocks = [self.rngs[p].random((width, len(r))) for p, r in enumerate(self.members)]
-        return self._spread(blocks, width)
+    # -- draws, per partition in its own order -----------------------------------------
+
+    def _draw(self, width: int, *, normal: bool = False) -> Arr:
+        """*width* draws for every task row, each partition's from its generator in its order
+        (uniform, or standard normal).
+
+        Each partition's draws are made straight into its slice of one block
+        (partition after partition; a block row at a time is the order of
+        ``random((width, size))``), then gathered into row order: a row's place
+        in the block is its partition's start plus its position in the
+        partition (``lid``), so that one ``take`` lays out all the draws.
+        """
+        sizes = [len(r) for r in self.members]
+        starts = np.zeros(self.n_parts + 1, dtype=np.int64)
+        np.cumsum(sizes, out=starts[1:])
+        n = int(starts[-1])
+        # the block and the result in buffers kept from month to month (a result is used
+        # until the next call; another width takes new buffers, and its caller keeps the old)
+        block = self._scratch("draw block", width, n)
+        out = self._scratch("draws", width, n)
+        place = self._scratch("draw places", 1, n, np.int64)[0]
+        for rng, lo, hi in zip(self.rngs, starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+            if lo < hi:
+                for i in range(width):
+                    if normal:
+                        rng.standard_normal(out=block[i, lo:hi])
+                    else:
+                        rng.random(out=block[i, lo:hi])
+        # (mode="clip": the places are in range, and the result is written straight to out)
+        np.take(starts, self.part, out=place, mode="clip")
+        place += self.lid
+        for i in range(width):
+            np.take(block[i], place, out=out[i], mode="clip")
+        return out
 
     def _draw_rows(self, rows: Arr, *, normal: bool = False) -> Arr:
         """One draw for each of *rows* (ascending), in that order, per partition in its own order.

@@ -50,8 +50,7 @@ class VitalEvents(TaskState):
             chance = np.minimum(p.fertility_at(age) * EDD_DAYS / YEAR_DAYS, 1.0)
             pick = women & ~blocked & (draws[1] < chance)
             seeded = np.flatnonzero(pick)
-        gest = [self.rngs[q].standard_normal(len(r)) for q, r in enumerate(self.members)]
-        gestation = self._spread([g[None, :] for g in gest], 1)[0]
+        gestation = self._draw(1, normal=True)[0]
         if len(seeded):
             lmp = start - np.floor(draws[2][seeded] * EDD_DAYS).astype(np.int64)
             lmp = np.maximum(lmp, birth[seeded].astype(np.int64))
