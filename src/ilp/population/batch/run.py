@@ -566,7 +566,12 @@ class Run:
         given: Arr | None,
         keep: Arr | None = None,
     ) -> None:
-        """Add the items of cohort rows *sel* (None: all) to *slot*, those *keep* says."""
+        """Add the items of cohort rows *sel* (None: all) to *slot*, those *keep* says.
+
+        The arrays are read when the slot is done (at the next slot's items, or
+        the end of the call), and a kind's own may become the items' columns as
+        they are: none may be changed after it is given here.
+        """
         rows = co.out32 if sel is None else sel
         if self.ahead is not None:
             # not yet in the age band (admitted by the horizon): only what is upcoming
