@@ -52,6 +52,23 @@ class TestPool:
         assert np.shares_memory(again, buffer)
         arena.close()
 
+    def test_the_pool_keeps_the_chunks_of_two_calls_at_most(self) -> None:
+        """Results all held: the pool keeps only the last two calls' chunks (not every one)."""
+        pool = Pool()
+        held = []
+        for _ in range(5):
+            arena = Arena(pool, 100)
+            held.append(arena.empty(50, np.int32))
+            arena.close()
+        one = held[0].base.base.obj.nbytes  # type: ignore[union-attr]
+        assert pool.nbytes == 2 * one
+        del held
+        gc.collect()
+        arena = Arena(pool, 100)
+        arena.empty(50, np.int32)
+        arena.close()
+        assert pool.nbytes == one  # free ones this call did not need are let go
+
     def test_columns_of_one_call_do_not_overlap(self) -> None:
         """Columns cut from the chunks of one call are disjoint, a new chunk when one is full."""
         arena = Arena(Pool(), 10)

@@ -35,35 +35,60 @@ MIN_CHUNK: Final = 1 << 12
 class _Chunk:
     """A buffer and, while a call or a result uses it, the lease its columns are views of."""
 
-    __slots__ = ("buffer", "lease")
+    __slots__ = ("buffer", "call", "lease")
 
     def __init__(self, buffer: Arr) -> None:
         self.buffer = buffer
         self.lease: weakref.ReferenceType[Arr] | None = None
+        #: The number of the last call that used it (:meth:`Pool.begin`).
+        self.call = 0
 
     def free(self) -> bool:
         return self.lease is None or self.lease() is None
 
 
 class Pool:
-    """The chunks of past calls: each one free once no result views it."""
+    """The chunks of past calls: each one free once no result views it.
+
+    A chunk still viewed is kept only while it is the last call's (a caller
+    that holds the last result while asking again): older ones are left to
+    their results, so that the pool never holds more than two calls' worth.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._chunks: dict[np.dtype[Any], list[_Chunk]] = {}
+        self._calls = 0
 
-    def take(self, dtype: np.dtype[Any]) -> list[_Chunk]:
-        """The free chunks of *dtype*, now the caller's (others stay with their results)."""
+    @property
+    def nbytes(self) -> int:
+        """The bytes of the chunks kept, free or not."""
+        with self._lock:
+            return sum(c.buffer.nbytes for chunks in self._chunks.values() for c in chunks)
+
+    def begin(self) -> int:
+        """The number of a new call."""
+        with self._lock:
+            self._calls += 1
+            return self._calls
+
+    def take(self, dtype: np.dtype[Any], call: int) -> list[_Chunk]:
+        """The free chunks of *dtype*, now call *call*'s."""
         free: list[_Chunk] = []
         busy: list[_Chunk] = []
         with self._lock:
             for chunk in self._chunks.get(dtype, []):
-                (free if chunk.free() else busy).append(chunk)
+                if chunk.free():
+                    free.append(chunk)
+                elif chunk.call >= call - 1:
+                    busy.append(chunk)
             self._chunks[dtype] = busy
         return free
 
-    def give(self, dtype: np.dtype[Any], chunks: list[_Chunk]) -> None:
-        """Keep *chunks* for later calls."""
+    def give(self, dtype: np.dtype[Any], chunks: list[_Chunk], call: int) -> None:
+        """Keep the *chunks* call *call* used, for later calls."""
+        for chunk in chunks:
+            chunk.call = call
         with self._lock:
             self._chunks.setdefault(dtype, []).extend(chunks)
 
@@ -73,6 +98,7 @@ class Arena:
 
     def __init__(self, pool: Pool, size: int) -> None:
         self._pool = pool
+        self._call = pool.begin()
         self._size = max(size, MIN_CHUNK)
         self._spare: dict[np.dtype[Any], list[_Chunk]] = {}
         #: Per dtype, the chunks cut from in this call: each one's lease and how far it is used.
@@ -95,7 +121,7 @@ class Arena:
     def _next(self, dt: np.dtype[Any], n: int) -> tuple[_Chunk, Arr]:
         """A chunk of at least *n* items, from the pool when one is free, and its lease."""
         if dt not in self._spare:
-            self._spare[dt] = self._pool.take(dt)
+            self._spare[dt] = self._pool.take(dt, self._call)
         spare = self._spare[dt]
         while spare and len(spare[0].buffer) < n:
             spare.pop(0)  # too small for this column: let it go
@@ -108,6 +134,6 @@ class Arena:
     def close(self) -> None:
         """Give the chunks used back to the pool; spare ones not needed go."""
         for dt, used in self._used.items():
-            self._pool.give(dt, [chunk for chunk, _, _ in used])
+            self._pool.give(dt, [chunk for chunk, _, _ in used], self._call)
         self._used.clear()
         self._spare.clear()
