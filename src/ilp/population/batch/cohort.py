@@ -144,8 +144,9 @@ class Segments:
         self._last: tuple[Arr, Arr] | None = None
 
     def _dense(self) -> None:
-        count = np.bincount(self.loc, minlength=self.m).astype(np.int32)
-        start = np.zeros(self.m, dtype=np.int32)
+        # intp: positions in the records index them without a conversion first
+        count = np.bincount(self.loc, minlength=self.m)
+        start = np.zeros(self.m, dtype=np.intp)
         if self.ascending:
             np.cumsum(count[:-1], out=start[1:])
         else:
