@@ -949,14 +949,16 @@ class TestRecords:
         _grow_and_compare(case)
 
     @settings(deadline=None, max_examples=60)
-    @given(_growth(), st.integers(1, 9))
+    @given(_growth(), st.integers(1, 9), st.integers(1, 9))
     def test_records_merged_a_few_at_a_time_are_the_sorted_checked_history(
-        self, case: tuple[int, list[Any], list[list[Any]]], chunk: int
+        self, case: tuple[int, list[Any], list[list[Any]]], chunk: int, short: int
     ) -> None:
         """The merge works chunk by chunk of the output; with chunks of a few records (so
-        that new records fall in many chunks, at their edges too) the columns and offsets
-        are still those of all records sorted by (code, person, day)."""
-        with patch.object(_records, "_CHUNK", chunk):
+        that new records fall in many chunks, at their edges too; in place, chunks as
+        long as the shift of their old records, or set aside when shorter than *short*)
+        the columns and offsets are still those of all records sorted by (code, person,
+        day)."""
+        with patch.object(_records, "_CHUNK", chunk), patch.object(_records, "_SHORT", short):
             _grow_and_compare(case)
 
     @settings(deadline=None, max_examples=60)

@@ -36,6 +36,11 @@ _CODE_BITS = 15
 #: Records merged at a time: a chunk's columns and mask stay in cache while written.
 _CHUNK = 1 << 18
 
+#: In place, a chunk is no longer than the number of new records before its end, so that
+#: its old records come from below it and need not be set aside first; except near the
+#: start, where that number is small: chunks of this many, set aside (few records).
+_SHORT = 1 << 14
+
 
 def _capacity(n: int) -> int:
     """Room for *n* records and half as many again (at least 4096)."""
@@ -187,15 +192,20 @@ class Records:
         written where the old ones were just moved (still in cache), and so that
         in one buffer every old record is read before its place is written (old
         records only move up). Chunks before the first new record stay as they are.
+        In one buffer a chunk is at most as long as the shift of its last old
+        record, so that its old records are read from below it, not copied aside.
         """
         in_place = out is self._columns
-        starts = list(range(0, m, _CHUNK))
-        cuts = np.searchsorted(where, [*starts, m]).tolist()
-        for j in range(len(starts) - 1, -1, -1):
-            lo, hi = starts[j], min(m, starts[j] + _CHUNK)
-            first, last = cuts[j], cuts[j + 1]
+        hi = m
+        while hi > 0:
+            last = int(np.searchsorted(where, hi))  # the new records before hi
             if in_place and last == 0:
                 break  # no new record up to here: the old ones are in their places
+            size = _CHUNK
+            if in_place:  # no longer than the old ones move up: they come from below it
+                size = min(_CHUNK, max(last, _SHORT))
+            lo = max(hi - size, 0)
+            first = int(np.searchsorted(where, lo))
             local = where[first:last] - lo
             keep = self._mask[: hi - lo]
             keep[:] = True
@@ -210,6 +220,7 @@ class Records:
                 dst = out[column][lo:hi]
                 dst[keep] = src
                 dst[local] = values[first:last]
+            hi = lo
 
     def _resort(self, person: Arr, code: Arr, day: Arr) -> None:
         p = np.concatenate([self.person, person])

@@ -41,13 +41,13 @@ class TaskRun(VitalEvents, Attendance):
         # 2. deaths among the living without a date of death yet
         alive_start = (birth <= m0) & (self.death_day >= m0)
         age = (m0 - birth) / YEAR_DAYS
-        # the rates only where they are used, once per birth day (elementwise: the same values)
-        risk = np.flatnonzero(alive_start & (self.death_day == NO_DAY))
+        # the rate of every row, once per birth day (elementwise: the same values; the rows
+        # are in order of birth, so it is computed for each day once), compared where at
+        # risk: nearly every row is, so no row is looked up
         q = per_run(
-            birth[risk],
-            lambda b: 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS),
+            birth, lambda b: 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS)
         )
-        dies = risk[draws[1][risk] < q]
+        dies = np.flatnonzero(alive_start & (self.death_day == NO_DAY) & (draws[1] < q))
         day = (m0 + np.floor(self._draw_rows(dies) * length)).astype(np.int32)
         self.death_day[dies] = np.maximum(day, birth[dies])
         # 3. conceptions

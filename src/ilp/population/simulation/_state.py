@@ -219,7 +219,9 @@ class TaskState:
     def population(self, m0: int) -> Population:
         """The population as seen during the month starting *m0*: deaths before it only."""
         cols = dict(self.cols)
-        cols["death"] = np.where(self.death_day < m0, self.death_day, NO_DAY).astype(np.int32)
+        cols["death"] = np.where(self.death_day < m0, self.death_day, NO_DAY).astype(
+            np.int32, copy=False
+        )
         preg = self.preg
         # built here from a population checked when it was given: not checked again
         # (tests/population/test_simulate.py checks every month's view)
