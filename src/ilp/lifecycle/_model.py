@@ -189,6 +189,26 @@ class Entry:
     effective_before: pendulum.Date | None = None
     #: Line in the source file where the entry starts (for messages), or None.
     line: int | None = attrs.field(default=None, eq=False)
+    #: What the scope of the entry (``rules.person.scope``) reads, worked out once: the
+    #: months and days of ``age_from`` (months None without it), those of ``age_to``
+    #: (less a day when exclusive; months None without it), the day number of
+    #: ``effective_from`` (or None), and whether the eligibility lists school grades.
+    _scope: tuple[int | None, int, int | None, int, int | None, bool] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        el = self.eligibility
+        f, to = el.age_from, el.age_to
+        spec = (
+            None if f is None else f.months,
+            0 if f is None else f.days,
+            None if to is None else to.duration.months,
+            0 if to is None else to.duration.days - to.exclusive,
+            None if self.effective_from is None else self.effective_from.toordinal(),
+            bool(el.grades),
+        )
+        object.__setattr__(self, "_scope", spec)
 
     def in_force(self, on: pendulum.Date) -> bool:
         """True when the entry's edition applies on *on*."""

@@ -8,6 +8,7 @@ its reason text. The columnar twin (and synthetic-history walker) is
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -24,7 +25,6 @@ from ilp.lifecycle.rules.person import (
     DueItem,
     Spans,
     Why,
-    near,
     occurrences,
     scope,
     year_windows,
@@ -92,8 +92,14 @@ class CalendarRule(RuleBase):
                 last = records[self.limit - 1]
                 out.append(new_item((svc, Status.COMPLETED, last, last, None, None, last, why)))
                 return
-        spans = self._years.get(ctx.year) or year_windows(self._years, ctx.year, self._spans)
-        occurrences(svc, near(spans, ctx, start, end), ctx, start, end, why, out)
+        windows, lasts = self._years.get(ctx.year) or year_windows(
+            self._years, ctx.year, self._spans
+        )
+        d = ctx.d
+        if lasts is not None and (end is None or end >= d):  # near(), inlined
+            k = bisect_left(lasts, d if d > start else start)
+            windows = windows[k - 1 if k else 0 : k + 2]
+        occurrences(svc, windows, ctx, start, end, why, out)
 
 
 def reason(name: str, lang: str, months: tuple[int, ...]) -> str:

@@ -212,30 +212,27 @@ def scope(entry: Entry, ctx: Ctx) -> tuple[int, int | None]:
     Nothing starts before the entry's edition takes effect: a programme that
     began on 10 February 2025 has no occurrence, and nothing overdue, before it.
     """
-    el = entry.eligibility
-    grade = grade_on(ctx) if el.grades and ctx.person.school is not None else None
+    f_months, f_days, to_months, to_days, effective, graded = entry._scope
+    grade = grade_on(ctx) if graded and ctx.person.school is not None else None
     end: int | None
-    if grade is not None and grade in el.grades:
-        start, end = grade_scope(el, grade, ctx.d)
+    if grade is not None and grade in entry.eligibility.grades:
+        start, end = grade_scope(entry.eligibility, grade, ctx.d)
     else:  # age_from.after(b) and age_to.day(b) inlined (birth_plus): most rules ask
         b, bm, bo = ctx.b, ctx.bm, ctx.bo
-        f = el.age_from
-        if f is None:
+        if f_months is None:
             start = b
         elif bo < NO_OFFSET:
-            start = MONTH_STARTS[bm + f.months] + bo + f.days
+            start = MONTH_STARTS[bm + f_months] + bo + f_days
         else:
-            start = add_months_day(b, f.months) + f.days
-        to = el.age_to
-        if to is None:
+            start = add_months_day(b, f_months) + f_days
+        if to_months is None:
             end = None
+        elif bo < NO_OFFSET:
+            end = MONTH_STARTS[bm + to_months] + bo + to_days
         else:
-            t = to.duration
-            end = (
-                MONTH_STARTS[bm + t.months] + bo if bo < NO_OFFSET else add_months_day(b, t.months)
-            ) + (t.days - to.exclusive)
-    if entry.effective_from is not None:
-        start = max(start, entry.effective_from.toordinal())
+            end = add_months_day(b, to_months) + to_days
+    if effective is not None and effective > start:
+        start = effective
     return start, end
 
 
@@ -318,33 +315,36 @@ def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
     """Report the current, next (within the horizon) or previous occurrence of a window."""
     d = ctx.d
     records = ctx.recs.get(svc.code, ())
-    prev = cur = nxt = None
+    # the last window before the date, the one holding it and the first after it, clipped
+    # to the scope (first day None: no such window), in day numbers rather than tuples
+    p_lo = c_lo = n_lo = None
+    p_hi = c_hi = n_hi = 0
     for first, last in windows:  # in date order
         lo = first if first > start else start
         hi = last if end is None or last < end else end
         if lo > hi:
             continue
         if hi < d:
-            prev = (lo, hi)
+            p_lo, p_hi = lo, hi
         elif lo <= d:
-            cur = (lo, hi)
+            c_lo, c_hi = lo, hi
         else:
-            nxt = (lo, hi)
+            n_lo, n_hi = lo, hi
             break
-    if cur is not None:
-        given = given_in(records, cur[0], d)
-        if given is None:
-            out.append(new_item((svc, Status.DUE, cur[0], cur[0], None, cur[1], None, why)))
-            return
-        if nxt is not None and nxt[0] - d <= ctx.horizon:
-            out.append(new_item((svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why)))
+    if c_lo is not None:
+        i = bisect_left(records, c_lo)  # given_in(records, c_lo, d), inlined
+        if i == len(records) or records[i] > d:
+            out.append(new_item((svc, Status.DUE, c_lo, c_lo, None, c_hi, None, why)))
+        elif n_lo is not None and n_lo - d <= ctx.horizon:
+            out.append(new_item((svc, Status.UPCOMING, n_lo, n_lo, None, n_hi, None, why)))
         else:
-            out.append(new_item((svc, Status.COMPLETED, cur[0], cur[0], None, cur[1], given, why)))
+            given = records[i]
+            out.append(new_item((svc, Status.COMPLETED, c_lo, c_lo, None, c_hi, given, why)))
         return
-    if nxt is not None and nxt[0] - d <= ctx.horizon:
-        out.append(new_item((svc, Status.UPCOMING, nxt[0], nxt[0], None, nxt[1], None, why)))
+    if n_lo is not None and n_lo - d <= ctx.horizon:
+        out.append(new_item((svc, Status.UPCOMING, n_lo, n_lo, None, n_hi, None, why)))
         return
-    if prev is not None:
-        given = given_in(records, prev[0], prev[1])
-        st = Status.MISSED if given is None else Status.COMPLETED
-        out.append(new_item((svc, st, prev[0], prev[0], None, prev[1], given, why)))
+    if p_lo is not None:
+        found = given_in(records, p_lo, p_hi)
+        st = Status.MISSED if found is None else Status.COMPLETED
+        out.append(new_item((svc, st, p_lo, p_lo, None, p_hi, found, why)))
