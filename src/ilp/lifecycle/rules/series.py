@@ -74,6 +74,11 @@ class SeriesRule(RuleBase):
     _steps: tuple[tuple[Dose, str, int, int], ...] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    #: The fast path's walk for the last entry asked about: its services, and per dose
+    #: the service with its step (one value, so that threads never see half of it).
+    _walk: tuple[tuple[Service, ...], tuple[_Step, ...]] | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, hash=False
+    )
 
     kind = RuleKind.SERIES
     REQUIRED = ("doses",)
@@ -163,7 +168,10 @@ class SeriesRule(RuleBase):
         recs = ctx.recs
         prev: int | None = None
         if self._plain:
-            for svc, (dose, code, months, days) in zip(entry.services, self._steps, strict=True):
+            walk = self._walk
+            if walk is None or walk[0] is not entry.services:
+                walk = self._walk_for(entry)
+            for svc, dose, code, months, days in walk[1]:
                 given = recs.get(code)
                 if not given:
                     self._next(entry, ctx, svc, dose, prev, out)
@@ -189,6 +197,15 @@ class SeriesRule(RuleBase):
             prev = records[k]
             e = dose.earliest.after(b)
             out.append(new_item((svc, _COMPLETED, e, e, None, None, prev, _GIVEN)))
+
+    def _walk_for(self, entry: Entry) -> tuple[tuple[Service, ...], tuple[_Step, ...]]:
+        """The walk of the fast path for *entry*, kept for the next call (a zip per call
+        with ``strict=True`` cost more than the walk of the doses)."""
+        services = entry.services
+        steps = tuple((svc, *step) for svc, step in zip(services, self._steps, strict=True))
+        walk = (services, steps)
+        object.__setattr__(self, "_walk", walk)
+        return walk
 
     def _next(  # noqa: PLR0917 - the state of evaluate's walk, handed on once
         self, entry: Entry, ctx: Ctx, svc: Service, dose: Dose, prev: int | None, out: list[DueItem]
@@ -227,6 +244,10 @@ def reason(name: str, lang: str, dose: Dose | None, prev: int | None) -> str:
         else f"{name}: minimal {gap} setelah dosis {dose.number - 1} (diberikan {p})"
     )
 
+
+#: One dose of the fast path: its service, the dose, its code, the months and days of
+#: ``earliest``.
+_Step = tuple["Service", Dose, str, int, int]
 
 #: The reason data of a dose given (the text says when; see ``DueItem.reason``).
 _GIVEN: Final = (reason, None, None)
