@@ -170,8 +170,14 @@ def age_band(el: Eligibility, ctx: Ctx) -> int:
                 return OUTSIDE
             found = ENTERING
     to = el.age_to
-    if to is not None and to.day(ctx.b) < ctx.d:
-        return OUTSIDE
+    if to is not None:  # to.day(ctx.b), birth_plus inlined
+        t, bo = to.duration, ctx.bo
+        if bo < NO_OFFSET:
+            last = MONTH_STARTS[ctx.bm + t.months] + bo + t.days - to.exclusive
+        else:
+            last = add_months_day(ctx.b, t.months) + t.days - to.exclusive
+        if last < ctx.d:
+            return OUTSIDE
     return found
 
 
