@@ -3,8 +3,8 @@
 :class:`Run` holds what every rule kind's columnar evaluator
 (:mod:`ilp.population.batch` ``<kind>.py``) needs: the date and horizon,
 the calendar tables, each code's records up to the date, the cohorts that
-eligibilities admit (``eligible`` of the per-person engine, as birth-day
-bounds from :func:`ilp.lifecycle.semantics.birth_range`), and ``emit``, which
+eligibilities admit (``eligible`` of the per-person engine, made by
+:class:`~ilp.population.batch.eligible.Eligible`), and ``emit``, which
 collects each slot's items.
 """
 
@@ -13,19 +13,14 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
 
-import attrs
 import numpy as np
 
 from ilp.dates import Duration
 from ilp.errors import PopulationError
-from ilp.lifecycle import Eligibility, Entry, LifeStage, Limit, Region
+from ilp.lifecycle import Eligibility, Entry, Limit, Region
 from ilp.lifecycle.semantics import (
-    PREGNANCY_STAGES,
     SCHOOL_YEAR_MONTH,
-    age_stage_births,
-    birth_range,
     max_birth,
     school_year_of,
 )
@@ -35,17 +30,16 @@ from ilp.population.batch.cohort import (
     Cohort,
     Pregnancies,
     Segments,
-    aranges,
     by_day,
     columns_of,
     day_span,
-    distinct,
     take,
 )
+from ilp.population.batch.eligible import Eligible
 from ilp.population.batch.output import Output
 from ilp.population.batch.plan import Plan
 from ilp.population.batch.result import DUE, MISSED, UPCOMING
-from ilp.population.columns import CONDITIONS, SEX_CODES, History, Population
+from ilp.population.columns import History, Population
 
 __all__ = ["Run"]
 
@@ -72,9 +66,6 @@ class Run:
         self.h = horizon
         self.region = region
         self.plan = plan
-        alive = (pop.birth <= d) & (pop.death >= d)
-        self.all_alive = bool(alive.all())
-        self.alive = alive if self.all_alive else cols.pick(alive)
         lo = int(cols.birth[0]) if len(cols) else d
         self.cal = Calendar(lo, d + horizon + plan.span + 400)
         #: Each slot's items, as the kinds emit them.
@@ -85,32 +76,18 @@ class Run:
         #: The records with the rows here in order (None: the rows are in order, or the
         #: first call on this population and history, which reads them as they are).
         self.ordered = None if cols.inverse is None else cols.in_order(history)
-        self._cohorts: dict[tuple[Any, ...], Cohort | None] = {}
-        self._preg: Pregnancies | None = None
         self._thresholds: dict[tuple[int, int], int] = {}
-        self._bases: dict[tuple[Any, ...], tuple[Arr, Arr, Arr, bool]] = {}
         #: The cohort rows of the entry being evaluated not yet in its age band (or None).
         self.ahead: Arr | None = None
-        #: Per region flag, whether each row's area has it (None: one region for everyone).
-        self.flag_rows: dict[str, Arr] | None = None
-        if by_area is not None:
-            flags = sorted({f for r in by_area.values() for f in r.flags})
-            index = {a: i for i, a in enumerate(cols.areas)}
-            self.flag_rows = {}
-            for flag in flags:
-                has = np.zeros(len(cols.areas) + 1, dtype=np.bool_)  # the last: no area
-                for area, found in by_area.items():
-                    if area in index and flag in found.flags:
-                        has[index[area]] = True
-                self.flag_rows[flag] = has[cols.residence]
+        #: The rows each eligibility admits.
+        self.eligible = Eligible(pop, cols, d=d, horizon=horizon, region=region, by_area=by_area)
 
     # -- shared facts ------------------------------------------------------------------
 
     @property
     def preg(self) -> Pregnancies:
-        if self._preg is None:
-            self._preg = Pregnancies(self.pop, self.d)
-        return self._preg
+        """The pregnancy facts of everyone on the date (``Eligible.preg``)."""
+        return self.eligible.preg
 
     def threshold(self, months: int, day: int) -> int:
         """The last birth day at which a person is at least *months* old on *day*."""
@@ -234,11 +211,15 @@ class Run:
         seg = self.segments(co, code)
         if seg is None:
             return None
-        c = take(seg.count, sel)
-        ok = np.flatnonzero(c > k)
-        out = np.full(len(c), NO_DAY, dtype=np.int32)
-        out[ok] = seg.day[take(seg.start, sel)[ok] + k]
-        return out
+        # every row's record at start + k (clipped: any day where there are k or fewer),
+        # then NO_DAY where there are: no flatnonzero of a mask in no order, no scatter
+        start = take(seg.start, sel)
+        if k:
+            start = start + k
+        found: Arr = np.where(
+            take(seg.count, sel) > k, seg.day.take(start, mode="clip"), np.int32(NO_DAY)
+        )
+        return found
 
     def first_from(
         self, co: Cohort, code: str, lo: Arr | int, sel: Arr | None = None
@@ -305,191 +286,7 @@ class Run:
 
     def cohort(self, entry: Entry) -> Cohort | None:
         """The rows admitted by the entry's eligibility (``eligible`` per person), shared by key."""
-        return self.cohort_of(entry.eligibility)
-
-    def cohort_of(self, el: Eligibility) -> Cohort | None:
-        """The rows *el* admits: alternatives joined, recorded grades before the age band."""
-        if el.any_of:
-            return self._union([self.cohort_of(alt) for alt in el.any_of])
-        if el.grades:
-            return self._graded(el)
-        if el.region is not None and self.flag_rows is not None:
-            return self._flagged(el)
-        if el.region is not None and el.region not in self.region.flags:
-            return None
-        lo_b, hi_b = birth_range(el, self.d, self.h)
-        if lo_b > hi_b:
-            return None
-        sex = None if el.sex is None else SEX_CODES[el.sex]
-        bits = sum(1 << CONDITIONS.index(c) for c in el.conditions)
-        key = (lo_b, hi_b, sex, bits, el.sexually_active, el.stages)
-        if key not in self._cohorts:
-            self._cohorts[key] = self._make_cohort(key)
-        return self._cohorts[key]
-
-    def _flagged(self, el: Eligibility) -> Cohort | None:
-        """The rows *el* admits whose own area has its region flag."""
-        assert self.flag_rows is not None
-        assert el.region is not None
-        has = self.flag_rows.get(el.region)
-        co = None if has is None else self.cohort_of(attrs.evolve(el, region=None))
-        if co is None or has is None:
-            return None
-        keep = np.flatnonzero(has[co.rows])
-        return co.subset(keep) if len(keep) else None
-
-    def _union(self, parts: list[Cohort | None]) -> Cohort | None:
-        """The rows of any of *parts*, in ascending order."""
-        found = [co for co in parts if co is not None]
-        if len(found) <= 1:
-            return found[0] if found else None
-        member = np.zeros(len(self.pop), dtype=np.bool_)
-        for co in found:
-            if co.contiguous:
-                member[co.lo : co.hi] = True
-            else:
-                member[co.rows] = True
-        rows = np.flatnonzero(member)
-        return Cohort(rows, self.pop.out32[rows], self.pop.birth[rows])
-
-    def grade_now(self, rows: Arr) -> Arr:
-        """Each row's recorded school grade on the date, moved up each July (0: none)."""
-        grade = self.pop.school_grade[rows].astype(np.int64)
-        year = self.pop.school_year[rows].astype(np.int64)
-        now = np.where(year == 0, grade, grade + school_year_of(self.d) - year)
-        return np.where((grade > 0) & (now >= 1) & (now <= 12), now, 0)
-
-    def _graded(self, el: Eligibility) -> Cohort | None:
-        """``eligible`` with ``grades``: a recorded grade decides, else the age band."""
-        if el.region is not None and el.region not in self.region.flags:
-            return None
-        grades = self.pop.school_grade
-        by_age = self.cohort_of(attrs.evolve(el, grades=frozenset()))
-        if by_age is not None:
-            keep = np.flatnonzero(grades[by_age.rows] == 0)
-            if not len(keep):
-                by_age = None
-            elif len(keep) < len(by_age):
-                by_age = by_age.subset(keep)
-        sex = None if el.sex is None else SEX_CODES[el.sex]
-        bits = sum(1 << CONDITIONS.index(c) for c in el.conditions)
-        rows, out32, births, whole = self._base(sex, bits, el.sexually_active)
-        # only rows with a recorded grade can be admitted by it
-        idx = np.flatnonzero(grades if whole else grades[rows])
-        rows, out32, births = rows[idx], out32[idx], births[idx]
-        wanted = np.zeros(13, dtype=np.bool_)
-        wanted[sorted(el.grades)] = True
-        ok = wanted[self.grade_now(rows)]
-        if el.born_from is not None:
-            ok &= births >= el.born_from.toordinal()
-        if el.born_before is not None:
-            ok &= births < el.born_before.toordinal()
-        if el.stages:
-            ok &= self._in_stages(el.stages, rows, births)
-        idx = np.flatnonzero(ok)
-        by_grade = None
-        if len(idx):
-            by_grade = Cohort(rows[idx], out32[idx], births[idx])
-        return self._union([by_age, by_grade])
-
-    def _base(self, sex: int | None, bits: int, active: bool) -> tuple[Arr, Arr, Arr, bool]:
-        """The living rows passing the filters that do not depend on age.
-
-        Returns their rows (int64 and int32, ascending), births, and whether
-        they are every row.
-        """
-        key = (sex, bits, active)
-        found = self._bases.get(key)
-        if found is None:
-            pop = self.pop
-            mask = None if self.all_alive else self.alive
-            if sex is not None:
-                ok = pop.sex == sex
-                mask = ok if mask is None else mask & ok
-            if bits:
-                ok = (pop.conditions & bits) != 0
-                mask = ok if mask is None else mask & ok
-            if active:
-                ok = pop.sexually_active != 0
-                mask = ok if mask is None else mask & ok
-            if mask is None:
-                found = (aranges(len(pop))[0], pop.out32, pop.birth, True)
-            else:
-                rows = np.flatnonzero(mask)
-                found = (rows, pop.out32[rows], pop.birth[rows], False)
-            self._bases[key] = found
-        return found
-
-    def _birth_ranges(
-        self, stages: frozenset[LifeStage], lo_b: int, hi_b: int
-    ) -> list[tuple[int, int]]:
-        """The age stages among *stages* as merged ranges of birth days within [lo_b, hi_b]."""
-        merged: list[tuple[int, int]] = []
-        for first, last in sorted(age_stage_births(stages, self.d)):
-            a, b = max(first, lo_b), min(last, hi_b)
-            if a > b:
-                continue
-            if merged and a <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        return merged
-
-    def _pregnant_cohort(self, key: tuple[Any, ...]) -> Cohort | None:
-        """The cohort of an eligibility whose stages are pregnancy stages only."""
-        lo_b, hi_b, sex, bits, active, stages = key
-        pop = self.pop
-        rows = distinct(np.sort(np.concatenate([self.preg.rows[stage] for stage in stages])))
-        b = pop.birth[rows]
-        ok = self.alive[rows] & (b >= lo_b) & (b <= hi_b)
-        if sex is not None:
-            ok &= pop.sex[rows] == sex
-        if bits:
-            ok &= (pop.conditions[rows] & bits) != 0
-        if active:
-            ok &= pop.sexually_active[rows] != 0
-        rows = rows[ok]
-        if not len(rows):
-            return None
-        return Cohort(rows, pop.out32[rows], b[ok])
-
-    def _make_cohort(self, key: tuple[Any, ...]) -> Cohort | None:
-        lo_b, hi_b, sex, bits, active, stages = key
-        if stages and stages <= PREGNANCY_STAGES:
-            return self._pregnant_cohort(key)
-        base, base32, births, _ = self._base(sex, bits, active)
-        ranges = [(lo_b, hi_b)]
-        pregnant = stages & PREGNANCY_STAGES if stages else frozenset()
-        if stages and not pregnant:
-            ranges = self._birth_ranges(stages, lo_b, hi_b)
-        co = self._sliced(ranges, base, base32, births)
-        if co is not None and pregnant:
-            idx = np.flatnonzero(self._in_stages(stages, co.rows, co.b))
-            co = co.subset(idx) if len(idx) else None
-        return co
-
-    def _sliced(
-        self, ranges: list[tuple[int, int]], base: Arr, base32: Arr, births: Arr
-    ) -> Cohort | None:
-        """The rows of *base* born within one of *ranges* (rows in order of birth: slices)."""
-        edges = np.array([x for a, b in ranges for x in (a, b + 1)], dtype=births.dtype)
-        bounds = np.searchsorted(births, edges)
-        parts = [(int(i), int(j)) for i, j in zip(bounds[::2], bounds[1::2], strict=True) if i < j]
-        if not parts:
-            return None
-        if len(parts) == 1:
-            i, j = parts[0]
-            return Cohort(base[i:j], base32[i:j], births[i:j])
-        return Cohort(*(np.concatenate([x[i:j] for i, j in parts]) for x in (base, base32, births)))
-
-    def _in_stages(self, stages: frozenset[LifeStage], rows: Arr, b: Arr) -> Arr:
-        """Whether each row (born on *b*) is in one of *stages* on the date (``stages_of``)."""
-        ok = np.zeros(len(b), dtype=np.bool_)
-        for first, last in age_stage_births(stages, self.d):
-            ok |= (b >= first) & (b <= last)
-        for stage in stages & PREGNANCY_STAGES:
-            ok |= self.preg.flag(stage, rows)
-        return ok
+        return self.eligible.cohort_of(entry.eligibility)
 
     # -- shared pieces of rules ------------------------------------------------------------
 
@@ -498,7 +295,7 @@ class Run:
     ) -> tuple[Arr, Arr | None]:
         """``grade_scope`` per person for the rows whose recorded grade decides."""
         recorded = np.flatnonzero(self.pop.school_grade[co.rows])
-        grade = self.grade_now(co.rows[recorded])
+        grade = self.eligible.grade_now(co.rows[recorded])
         by_grade = recorded[grade != 0]
         if not len(by_grade):
             return start, end
