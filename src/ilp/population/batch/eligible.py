@@ -175,10 +175,8 @@ class Eligible:
                 by_age = by_age.subset(keep)
         sex = None if el.sex is None else SEX_CODES[el.sex]
         bits = sum(1 << CONDITIONS.index(c) for c in el.conditions)
-        rows, out32, births, whole = self._base(sex, bits, el.sexually_active)
         # only rows with a recorded grade can be admitted by it
-        idx = np.flatnonzero(grades if whole else grades[rows])
-        rows, out32, births = rows[idx], out32[idx], births[idx]
+        rows, out32, births, _ = self._base(sex, bits, el.sexually_active, graded=True)
         wanted = np.zeros(13, dtype=np.bool_)
         wanted[sorted(el.grades)] = True
         ok = wanted[self.grade_now(rows)]
@@ -194,36 +192,49 @@ class Eligible:
             by_grade = Cohort(rows[idx], out32[idx], births[idx])
         return self._union([by_age, by_grade])
 
-    def _base(self, sex: int | None, bits: int, active: bool) -> Base:
+    def _base(self, sex: int | None, bits: int, active: bool, *, graded: bool = False) -> Base:
         """The living rows passing the filters that do not depend on age.
 
         Returns their rows (int64 and int32, ascending), births, and whether
-        they are every row. They are read-only: when everyone is alive they
-        are kept with the population for later calls (``_Kept``).
+        they are every row; with *graded*, only those with a recorded school
+        grade. They are read-only: when everyone is alive they are kept with
+        the population for later calls (``_Kept``).
         """
-        key = (sex, bits, active)
+        key = (sex, bits, active, graded)
         found = self._bases.get(key)
         if found is None:
             pop = self.pop
-            mask = self.alive
-            if sex is not None:
-                ok = pop.sex == sex
-                mask = ok if mask is None else mask & ok
-            if bits:
-                ok = (pop.conditions & bits) != 0
-                mask = ok if mask is None else mask & ok
-            if active:
-                ok = pop.sexually_active != 0
-                mask = ok if mask is None else mask & ok
-            if mask is None:
-                found = (aranges(len(pop))[0], pop.out32, pop.birth, True)
+            if graded:
+                rows, out32, births, whole = self._base(sex, bits, active)
+                idx = np.flatnonzero(pop.school_grade if whole else pop.school_grade[rows])
+                found = (rows[idx], out32[idx], births[idx], False)
             else:
-                rows = np.flatnonzero(mask)
-                found = (rows, pop.out32[rows], pop.birth[rows], False)
+                mask = self._mask(sex, bits, active)
+                if mask is None:
+                    found = (aranges(len(pop))[0], pop.out32, pop.birth, True)
+                else:
+                    rows = np.flatnonzero(mask)
+                    found = (rows, pop.out32[rows], pop.birth[rows], False)
+            if not found[3]:  # the whole base is the columns' own arrays
                 for x in found[:3]:
                     x.setflags(write=False)
             self._bases[key] = found
         return found
+
+    def _mask(self, sex: int | None, bits: int, active: bool) -> Arr | None:
+        """Whether each row is alive and passes the filters (None: every row does)."""
+        pop = self.pop
+        mask = self.alive
+        if sex is not None:
+            ok = pop.sex == sex
+            mask = ok if mask is None else mask & ok
+        if bits:
+            ok = (pop.conditions & bits) != 0
+            mask = ok if mask is None else mask & ok
+        if active:
+            ok = pop.sexually_active != 0
+            mask = ok if mask is None else mask & ok
+        return mask
 
     def _birth_ranges(
         self, stages: frozenset[LifeStage], lo_b: int, hi_b: int
