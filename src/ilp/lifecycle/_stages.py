@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Final
 
 import pendulum
 
@@ -76,6 +77,16 @@ AGE_STAGES: tuple[tuple[LifeStage, int, int | None], ...] = (
 )
 
 
+def _age_stages(months: int) -> frozenset[LifeStage]:
+    return frozenset(s for s, lo, hi in AGE_STAGES if lo <= months and (hi is None or months < hi))
+
+
+# the stages of AGE_STAGES at each age in months, from 0 up to the last bound (the same
+# from there on), worked out once: due() asks once per call
+_LAST_BOUND: Final = max(b for _, lo, hi in AGE_STAGES for b in (lo, hi) if b is not None)
+_BY_MONTHS: Final = tuple(_age_stages(m) for m in range(_LAST_BOUND + 1))
+
+
 def stages_of(person: Person, on: pendulum.Date | str) -> frozenset[LifeStage]:
     """The life-cycle stages *person* is in on date *on*.
 
@@ -98,7 +109,10 @@ def stages_of(person: Person, on: pendulum.Date | str) -> frozenset[LifeStage]:
 def stages_on_day(person: Person, d: int, months: int) -> frozenset[LifeStage]:
     """:func:`stages_of` on day number *d* (alive, on or after birth), *months* old."""
     b = person.birth_date.toordinal()
-    found = {s for s, lo, hi in AGE_STAGES if lo <= months and (hi is None or months < hi)}
+    by_age = _BY_MONTHS[months if months < len(_BY_MONTHS) else -1]
+    if d - b > NEONATE_DAYS and not person.pregnancies:
+        return by_age
+    found = set(by_age)
     if d - b <= NEONATE_DAYS:
         found.add(LifeStage.NEONATUS)
     for p in person.pregnancies:
