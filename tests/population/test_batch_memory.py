@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pendulum
 
-from ilp.population import BatchResult, due_batch, synthesize
+from ilp.population import NO_DAY, BatchResult, due_batch, synthesize
 from ilp.population.batch.arena import Arena, Pool
 
 ON = pendulum.Date(2025, 11, 1)
@@ -109,3 +110,26 @@ class TestResults:
         for _ in range(2):
             for d, expected in zip((0, 90), want, strict=True):
                 assert _same(_copy(due_batch(pop, hist, ON.add(days=d))), expected)
+
+
+class TestKeptWithThePopulation:
+    def test_a_population_asked_again_answers_as_a_fresh_copy(self) -> None:
+        """The rows kept with a population while everyone is alive (each eligibility's sex,
+        conditions, activity and recorded grade) give what a fresh copy gives, on dates
+        where everyone is alive and dates where some are not born yet or dead."""
+        syn = synthesize(seed=8, on=ON, size=3000)
+        pop, hist = syn.population, syn.history
+        last_birth = int(pop.birth.max())
+        assert last_birth <= ON.toordinal()
+        assert (pop.death == NO_DAY).all()
+        older = pop.birth < np.median(pop.birth)  # half of them die ten days before ON
+        death = np.where(older, ON.toordinal() - 10, NO_DAY).astype(np.int32)
+        dying = attrs.evolve(pop, death=death)
+        assert (dying.death != NO_DAY).any()
+        earlier = pendulum.Date.fromordinal(last_birth - 1)  # one person not born yet
+        for population in (pop, dying, pop):
+            for on in (ON, earlier, ON.add(days=45), ON):
+                got = _copy(due_batch(population, hist, on))
+                fresh = attrs.evolve(population)  # a new object: nothing kept with it
+                assert _same(got, _copy(due_batch(fresh, hist, on))), on
+                assert population.birth.flags.writeable  # its own columns are left as they are

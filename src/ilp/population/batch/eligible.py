@@ -218,7 +218,8 @@ class Eligible:
             if not found[3]:  # the whole base is the columns' own arrays
                 for x in found[:3]:
                     x.setflags(write=False)
-            self._bases[key] = found
+            # calls on other threads may share the dict: the first one found is kept
+            found = self._bases.setdefault(key, found)
         return found
 
     def _mask(self, sex: int | None, bits: int, active: bool) -> Arr | None:
