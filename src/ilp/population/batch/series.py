@@ -51,16 +51,19 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
                 return
         k = used.get(dose.code, 0)
         used[dose.code] = k + 1
-        rec = run.kth(co, run.merged(dose.code, rule.credit), k, sel)
+        code = run.merged(dose.code, rule.credit)
+        rec = run.kth(co, code, k, sel) if k else _first(run, co, code, sel)
         psel, pprev = sel, prev
-        done = None
+        dsel = days = None  # the rows given this dose, and the days
         if rec is not None:
-            done = np.flatnonzero(rec != NO_DAY)
+            given = rec != NO_DAY
+            done = np.flatnonzero(given)
             if len(done):
                 dsel = done if sel is None else sel[done]
+                days = rec[done]
                 ec = take(run.after(co, dose.earliest), dsel)
-                run.emit(slot + j, co, dsel, COMPLETED, ec, ec, None, None, rec[done])
-                pend = np.flatnonzero(rec == NO_DAY)
+                run.emit(slot + j, co, dsel, COMPLETED, ec, ec, None, None, days)
+                pend = np.flatnonzero(~given)
                 psel = pend if sel is None else sel[pend]
                 pprev = None if prev is None else prev[pend]
         if psel is None or len(psel):
@@ -79,10 +82,30 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
             latest = None if dose.latest is None else run.limit(co, dose.latest, psel)
             st = run.status(e, o, latest)
             run.emit(slot + j, co, psel, st, e, r, o, latest, None, run.visible(st, e))
-        if rec is None or done is None or not len(done):
+        if dsel is None:
             return
-        sel = done if sel is None else sel[done]
-        prev = rec[done]
+        sel, prev = dsel, days
+
+
+def _first(run: Run, co: Cohort, code: str, sel: Arr | None) -> Arr | None:
+    """``run.kth(co, code, 0, sel)``: each row's first record of *code*, or NO_DAY.
+
+    Found from the records themselves (each row's are consecutive and in day
+    order: the first of each run of one row), without the start and count
+    of every cohort row that ``kth`` reads for a later record.
+    """
+    seg = run.segments(co, code)
+    if seg is None:
+        return None
+    loc = seg.loc
+    head = np.empty(len(loc), dtype=np.bool_)
+    head[:1] = True
+    np.not_equal(loc[1:], loc[:-1], out=head[1:])
+    at = np.flatnonzero(head)
+    rows, days = (loc, seg.day) if len(at) == len(loc) else (loc.take(at), seg.day.take(at))
+    first = np.full(seg.m, NO_DAY, dtype=seg.day.dtype)
+    first[rows] = days
+    return take(first, sel)
 
 
 def walk(h: Histories, rng: np.random.Generator, entry: Entry) -> None:
