@@ -9,6 +9,9 @@ one piece and nothing to leave out, one shared read-only broadcast when
 every piece has one value (``given`` of items not given), else one array of
 the slot's length that each piece is compressed into. No piece is
 compressed into an array of its own first, and no pieces are concatenated.
+A mask of a few long runs (a large cohort with a handful of rows left out)
+is copied run by run, slice by slice; other masks are gathered at the
+positions they keep.
 """
 
 from __future__ import annotations
@@ -56,16 +59,43 @@ def _constant(pieces: list[_Piece], c: int) -> int | None:
     return first if same else None
 
 
-def _take(values: Arr, at: Arr | None, out: Arr) -> None:
+#: The positions of a piece's kept items: None (all of them), their indices, or
+#: the ``(start, stop)`` runs of them when the mask has few runs.
+Kept = Arr | list[tuple[int, int]] | None
+
+#: Fewest items per run for a mask to be copied run by run: a slice copy costs
+#: about as much Python as a thousand items of a gather.
+_RUN_ITEMS: Final = 2048
+
+
+def _kept(mask: Arr | None) -> Kept:
+    """The kept positions of *mask*: runs when they are few and long, else indices."""
+    if mask is None:
+        return None
+    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    if len(edges) >= len(mask) // _RUN_ITEMS:
+        return np.flatnonzero(mask)
+    bounds = [0, *edges.tolist(), len(mask)]
+    first = 0 if mask[0] else 1
+    return [(bounds[i], bounds[i + 1]) for i in range(first, len(bounds) - 1, 2)]
+
+
+def _take(values: Arr, at: Kept, out: Arr) -> None:
     """*values* at the positions *at* (all when None) written into *out*."""
     if at is None:
         np.copyto(out, values, casting="unsafe")
+    elif isinstance(at, list):
+        # a few long runs: slice copies, no index array read per item
+        i = 0
+        for start, stop in at:
+            np.copyto(out[i : i + stop - start], values[start:stop], casting="unsafe")
+            i += stop - start
     else:
         # positions are valid: "clip" only spares NumPy a buffered copy for the bounds check
         np.take(values, at, out=out, mode="clip")
 
 
-def _rows(arena: Arena, pieces: list[_Piece], kept: list[Arr | None], n: int) -> Arr:
+def _rows(arena: Arena, pieces: list[_Piece], kept: list[Kept], n: int) -> Arr:
     """The caller's row numbers of the slot's items."""
     p = pieces[0]
     if len(pieces) == 1 and p.mask is None and p.sel is None:
@@ -73,13 +103,23 @@ def _rows(arena: Arena, pieces: list[_Piece], kept: list[Arr | None], n: int) ->
     out = arena.empty(n, np.int32)
     at = 0
     for p, k in zip(pieces, kept, strict=True):
-        index = k if p.sel is None else p.sel if k is None else p.sel.take(k)
-        _take(p.rows, index, out[at : at + p.n])
+        if p.sel is None:
+            _take(p.rows, k, out[at : at + p.n])
+        else:
+            # the rows at the kept positions of sel
+            _take(p.rows, p.sel if k is None else _picked(p.sel, k), out[at : at + p.n])
         at += p.n
     return out
 
 
-def _column(arena: Arena, pieces: list[_Piece], kept: list[Arr | None], c: int, n: int) -> Arr:
+def _picked(sel: Arr, k: Arr | list[tuple[int, int]]) -> Arr:
+    """*sel* at the kept positions *k*."""
+    if isinstance(k, list):
+        return np.concatenate([sel[:0], *(sel[start:stop] for start, stop in k)])
+    return sel.take(k)
+
+
+def _column(arena: Arena, pieces: list[_Piece], kept: list[Kept], c: int, n: int) -> Arr:
     """Column *c* of the slot's items."""
     dtype = _DTYPES[c + 1]
     value = _constant(pieces, c)
@@ -105,7 +145,7 @@ def _column(arena: Arena, pieces: list[_Piece], kept: list[Arr | None], c: int, 
 def _items(arena: Arena, pieces: list[_Piece]) -> SlotItems:
     n = sum(p.n for p in pieces)
     # the positions of the kept items, once per piece for all its columns
-    kept = [None if p.mask is None else np.flatnonzero(p.mask) for p in pieces]
+    kept = [_kept(p.mask) for p in pieces]
     columns = [_rows(arena, pieces, kept, n)]
     for c in range(6):
         if c == 2 and all(p.columns[2] is p.columns[1] for p in pieces):
