@@ -178,9 +178,11 @@ class Segments:
         """The rows that have a record, and the day of each one's last record."""
         if self._last is None:
             loc = self.loc
-            ends = np.flatnonzero(loc[1:] != loc[:-1])
-            ends = np.append(ends, len(loc) - 1)
-            self._last = (loc[ends], self.day[ends])
+            end = np.empty(len(loc), dtype=np.bool_)
+            end[-1:] = True
+            np.not_equal(loc[1:], loc[:-1], out=end[:-1])
+            ends = np.flatnonzero(end)
+            self._last = (loc.take(ends), self.day.take(ends))
         return self._last
 
 

@@ -159,7 +159,8 @@ class Run:
             inverse = None if self.ordered is not None else self.pop.inverse
             if inverse is None:  # the records are sorted by row here
                 i, j = np.searchsorted(person, np.array([lo, hi], dtype=person.dtype))
-                loc, day = person[i:j] - lo, day[i:j]
+                # a cohort from the first row reads the records' rows as they are
+                loc, day = person[i:j] - lo if lo else person[i:j], day[i:j]
             else:  # each person's records are consecutive, the persons in no order
                 places = self._places.get(code)
                 if places is None:  # codes merged for credit
@@ -172,7 +173,7 @@ class Run:
                 local = co.cache.get("local")
                 if local is None:
                     local = np.full(hi - lo, -1, dtype=np.int32)
-                    local[co.rows - lo] = np.arange(len(co), dtype=np.int32)
+                    local[co.rows - lo if lo else co.rows] = np.arange(len(co), dtype=np.int32)
                     co.cache["local"] = local
                 loc = local[loc]
                 keep = loc >= 0
