@@ -7,7 +7,7 @@ text. The columnar twin (and synthetic-history walker) is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
     from ilp.lifecycle._model import Entry
 
 __all__ = ["RecurringRule", "reason"]
+
+
+# Status members as module constants: Status.X reads the enum class (~55 ns),
+# a global ~10 ns; due() reads them once or twice per item (issue 11)
+_UPCOMING: Final = Status.UPCOMING
+_COMPLETED: Final = Status.COMPLETED
 
 
 @attrs.frozen
@@ -96,9 +102,9 @@ class RecurringRule(RuleBase):
         why = (reason, self.interval, last)
         if last is not None and (e > ctx.d or (end is not None and e > end)):
             if e - ctx.d <= ctx.horizon and (end is None or e <= end):
-                out.append(new_item((svc, Status.UPCOMING, e, e, o, end, None, why)))
+                out.append(new_item((svc, _UPCOMING, e, e, o, end, None, why)))
             else:
-                out.append(new_item((svc, Status.COMPLETED, e, e, o, end, last, why)))
+                out.append(new_item((svc, _COMPLETED, e, e, o, end, last, why)))
             return
         st = status(ctx.d, e, o, end)
         if visible(st, e, ctx):
