@@ -65,7 +65,7 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     e, o, st = start.copy(), o.copy(), st.copy()
     e[has] = eh
     o[has] = oh = cal.after(rule.grace, eh)
-    st[has] = run.status(eh, oh, endh)
+    sth = run.status(eh, oh, endh)
     given = None
     # given: upcoming only when late, and then within the horizon; else completed
     late = np.flatnonzero(eh > d if endh is None else (eh > d) | (eh > endh))
@@ -74,11 +74,12 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         up = el - d <= run.h
         if endh is not None:
             up &= el <= endh[late]
-        st[has[late]] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
+        sth[late] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
         done = late[~up]
         if len(done):
             given = np.full(len(start), NO_DAY, dtype=np.int32)
             given[has[done]] = last[done]
+    st[has] = sth
     run.emit(slot, co, sel, st, e, e, o, end, given)
 
 

@@ -112,8 +112,13 @@ class Run:
 
     def limit(self, co: Cohort, limit: Limit, sel: Arr | None = None) -> Arr:
         """The last day within *limit* from each cohort row's birth (``Limit.day``)."""
-        out = take(self.after(co, limit.duration), sel)
-        return out - 1 if limit.exclusive else out
+        if not limit.exclusive:
+            return take(self.after(co, limit.duration), sel)
+        # the day before, found once a birth day (by_day) and shared like ``after``
+        found = co.cache.get(limit)
+        if found is None:
+            found = co.cache[limit] = by_day(co, self.pop, partial(self.cal.limit, limit))
+        return take(found, sel)
 
     def records(self, code: str) -> tuple[Arr, Arr] | None:
         """Persons and days of the records of *code* up to the date (None when none).
