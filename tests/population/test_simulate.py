@@ -41,6 +41,7 @@ from ilp.network import Area, AreaLevel, AreaType, Facility, FacilityType, Netwo
 from ilp.population import CONDITIONS, NO_DAY, History, Population
 from ilp.population import simulation as sim
 from ilp.population.batch import due_batch
+from ilp.population.batch.segments import day_span, day_spans
 from ilp.population.columns._model import _trusted_history, code_offsets
 from ilp.population.simulation import (
     DEFAULT_ATTENDANCE,
@@ -932,6 +933,10 @@ def _grow_and_compare(case: tuple[int, list[Any], list[list[Any]]]) -> None:
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
         assert got.codes == want.codes
         assert got.persons == persons
+        # the day spans kept as the records grow are those found from scratch, handed out
+        spans = day_spans(want.offsets, want.rec_day)
+        assert np.array_equal(records.spans, spans)
+        assert [day_span(got, c) for c in CODES] == [day_span(want, c) for c in CODES]
         # and the history handed out passes every check History makes
         History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
     for column, before in zip((given.rec_person, given.rec_code, given.rec_day), was, strict=True):

@@ -45,11 +45,11 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     sel: Arr | None = None
     found = run.first_from(co, code, start)
     if found is not None:
-        pos, z, seg = found
+        pos, z, days = found
         pos = pos + (rule.limit - 1)
         done = np.flatnonzero(pos < z)
         if len(done):
-            last = seg.day[pos[done]]
+            last = days[pos[done]]
             run.emit(slot, co, done, COMPLETED, last, last, None, None, last)
             sel = np.flatnonzero(pos >= z)
             start = start[sel]

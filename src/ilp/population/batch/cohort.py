@@ -1,9 +1,10 @@
 """The rows an entry applies to, and the per-row lookups of records and pregnancies.
 
 A :class:`Cohort` is the rows an eligibility admits (made by
-:meth:`ilp.population.batch.run.Run.cohort`); :class:`Segments` are one
-code's records for a cohort's rows; :class:`Pregnancies` the pregnancy facts
-of everyone on the date. The rest are small array helpers they share.
+:meth:`ilp.population.batch.run.Run.cohort`); :class:`Segments` (from
+:mod:`~ilp.population.batch.segments`) are one code's records for a cohort's
+rows; :class:`Pregnancies` the pregnancy facts of everyone on the date. The
+rest are small array helpers they share.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ilp.lifecycle import LifeStage
 from ilp.lifecycle.semantics import NIFAS_DAYS
 from ilp.people import POSTTERM_DAYS, Outcome
 from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.batch.segments import Segments, day_span
 from ilp.population.columns import OUTCOMES, History, Population
 
 __all__ = [
@@ -120,70 +122,6 @@ class Cohort:
     def subset(self, keep: Arr) -> Cohort:
         """The cohort rows at the positions *keep* (ascending)."""
         return Cohort(self.rows[keep], self.out32[keep], self.b[keep])
-
-
-class Segments:
-    """The records of one code for the rows of a cohort, in row then day order.
-
-    ``loc`` is each record's row within the cohort (each row's records are
-    consecutive; the rows ascend when ``ascending``), ``day`` its day;
-    ``start`` and ``count`` (per cohort row, made when first asked for) say
-    where each row's records are.
-    """
-
-    __slots__ = ("_count", "_last", "_start", "ascending", "day", "loc", "m", "top")
-
-    def __init__(self, loc: Arr, day: Arr, m: int, *, ascending: bool) -> None:
-        self.loc = loc
-        self.day = day
-        self.m = m
-        self.ascending = ascending
-        self.top = len(day) - 1
-        self._start: Arr | None = None
-        self._count: Arr | None = None
-        self._last: tuple[Arr, Arr] | None = None
-
-    def _dense(self) -> None:
-        # intp: positions in the records index them without a conversion first
-        count = np.bincount(self.loc, minlength=self.m)
-        start = np.zeros(self.m, dtype=np.intp)
-        if self.ascending:
-            np.cumsum(count[:-1], out=start[1:])
-        else:
-            loc = self.loc
-            change = np.empty(len(loc), dtype=np.bool_)
-            change[0] = True
-            np.not_equal(loc[1:], loc[:-1], out=change[1:])
-            starts = np.flatnonzero(change)
-            start[loc[starts]] = starts
-        self._start, self._count = start, count
-
-    @property
-    def start(self) -> Arr:
-        """Per cohort row, the position of its first record (any value when it has none)."""
-        if self._start is None:
-            self._dense()
-        assert self._start is not None
-        return self._start
-
-    @property
-    def count(self) -> Arr:
-        """Per cohort row, how many records it has."""
-        if self._count is None:
-            self._dense()
-        assert self._count is not None
-        return self._count
-
-    def last(self) -> tuple[Arr, Arr]:
-        """The rows that have a record, and the day of each one's last record."""
-        if self._last is None:
-            loc = self.loc
-            end = np.empty(len(loc), dtype=np.bool_)
-            end[-1:] = True
-            np.not_equal(loc[1:], loc[:-1], out=end[:-1])
-            ends = np.flatnonzero(end)
-            self._last = (loc.take(ends), self.day.take(ends))
-        return self._last
 
 
 class Columns:
@@ -344,33 +282,6 @@ def columns_of(pop: Population) -> Columns:
         with _LOCK:
             _VIEWS[pop] = found
     return found
-
-
-_SPANS: Final[weakref.WeakKeyDictionary[History, Arr]] = weakref.WeakKeyDictionary()
-
-
-def day_span(history: History, code: str) -> tuple[int, int]:
-    """The first and last day of the records of *code* in *history* (0, 0 when none).
-
-    Found for every code at once and kept with the history (it is
-    immutable): a call finds whether a code has records after its date
-    without a pass over them.
-    """
-    with _LOCK:
-        found = _SPANS.get(history)
-    if found is None:
-        starts = history.offsets[:-1]
-        some = np.flatnonzero(history.offsets[1:] > starts)
-        found = np.zeros((2, len(history.codes)), dtype=np.int64)
-        if len(some):
-            found[0, some] = np.minimum.reduceat(history.rec_day, starts[some])
-            found[1, some] = np.maximum.reduceat(history.rec_day, starts[some])
-        with _LOCK:
-            _SPANS[history] = found
-    if code not in history.codes:
-        return 0, 0
-    k = history.codes.index(code)
-    return int(found[0, k]), int(found[1, k])
 
 
 class Pregnancies:

@@ -32,16 +32,20 @@ from ilp.population.batch.cohort import (
     Segments,
     by_day,
     columns_of,
-    day_span,
     take,
 )
 from ilp.population.batch.eligible import Eligible
 from ilp.population.batch.output import Output
 from ilp.population.batch.plan import Plan
 from ilp.population.batch.result import DUE, MISSED, UPCOMING
+from ilp.population.batch.segments import SPARSE, day_span, segments_of_rows
 from ilp.population.columns import History, Population
 
 __all__ = ["Run"]
+
+#: The most rows of a cohort's span out of the cohort whose records are cut out a slice at a
+#: time (more: a lookup and a test of every record).
+FEW_HOLES = 1024
 
 
 class Run:
@@ -164,30 +168,82 @@ class Run:
             inverse = None if self.ordered is not None else self.pop.inverse
             if inverse is None:  # the records are sorted by row here
                 i, j = np.searchsorted(person, np.array([lo, hi], dtype=person.dtype))
-                # a cohort from the first row reads the records' rows as they are
-                loc, day = person[i:j] - lo if lo else person[i:j], day[i:j]
-            else:  # each person's records are consecutive, the persons in no order
-                places = self._places.get(code)
-                if places is None:  # codes merged for credit
-                    places = self._places[code] = inverse[person]
-                loc = places - lo
-                if lo > 0 or hi < len(self.pop):
-                    inside = np.flatnonzero((places >= lo) & (places < hi))
-                    loc, day = loc[inside], day[inside]
-            if len(loc) and not co.contiguous:
-                local = co.cache.get("local")
-                if local is None:
-                    local = np.full(hi - lo, -1, dtype=np.int32)
-                    local[co.rows - lo if lo else co.rows] = np.arange(len(co), dtype=np.int32)
-                    co.cache["local"] = local
-                loc = local[loc]
-                keep = loc >= 0
-                if not keep.all():
-                    loc, day = loc[keep], day[keep]
-            if len(loc):
-                seg = Segments(loc, day, len(co), ascending=inverse is None)
+                if i < j and co.contiguous:
+                    # a cohort from the first row reads the records' rows as they are
+                    loc = person[i:j] - lo if lo else person[i:j]
+                    seg = Segments(loc, day[i:j], len(co), ascending=True)
+                elif len(co) * SPARSE < j - i:  # few rows for the records: searched per row
+                    seg = segments_of_rows(person[i:j], day[i:j], co.rows)
+                elif i < j:
+                    seg = self._without_holes(co, person[i:j], day[i:j])
+            else:
+                seg = self._unordered(co, code, day, inverse)
         co.segments[code] = seg
         return seg
+
+    def _unordered(self, co: Cohort, code: str, day: Arr, inverse: Arr) -> Segments | None:
+        """``segments`` of records whose persons are in no order (each one's consecutive)."""
+        lo, hi = co.lo, co.hi
+        places = self._places.get(code)
+        if places is None:  # codes merged for credit
+            found = self.records(code)
+            assert found is not None
+            places = self._places[code] = inverse[found[0]]
+        loc = places - lo
+        if lo > 0 or hi < len(self.pop):
+            inside = np.flatnonzero((places >= lo) & (places < hi))
+            loc, day = loc[inside], day[inside]
+        return self._mapped(co, loc, day, ascending=False)
+
+    def _local(self, co: Cohort) -> Arr:
+        """Per row from the cohort's first to its last, its place in the cohort (-1: none)."""
+        local = co.cache.get("local")
+        if local is None:
+            local = np.full(co.hi - co.lo, -1, dtype=np.int32)
+            local[co.rows - co.lo if co.lo else co.rows] = np.arange(len(co), dtype=np.int32)
+            co.cache["local"] = local
+        return local
+
+    def _without_holes(self, co: Cohort, person: Arr, day: Arr) -> Segments | None:
+        """``_mapped`` of the records (sorted by row) of the rows of a cohort's span.
+
+        When the rows of the span out of the cohort (the holes: the dead,
+        mostly) are few, the records between two holes are those of
+        consecutive cohort rows: they are copied a slice at a time with their
+        rows shifted by the holes before them, instead of a lookup and a
+        test of every record and a copy through a mask.
+        """
+        lo, hi = co.lo, co.hi
+        if hi - lo - len(co) > FEW_HOLES:
+            return self._mapped(co, person - lo, day, ascending=True)
+        holes = co.cache.get("holes")
+        if holes is None:
+            local = self._local(co)
+            holes = co.cache["holes"] = (np.flatnonzero(local < 0) + lo).astype(person.dtype)
+        a = np.searchsorted(person, holes, side="left").tolist()
+        b = np.searchsorted(person, holes, side="right").tolist()
+        size = len(person) - sum(b) + sum(a)
+        if not size:
+            return None
+        loc = np.empty(size, dtype=person.dtype)
+        pairs = list(zip([0, *b], [*a, len(person)], strict=True))
+        at = 0
+        for k, (x, y) in enumerate(pairs):  # the records after k holes
+            if x < y:
+                np.subtract(person[x:y], lo + k, out=loc[at : at + y - x])
+                at += y - x
+        if size < len(person):
+            day = np.concatenate([day[x:y] for x, y in pairs])
+        return Segments(loc, day, len(co), ascending=True)
+
+    def _mapped(self, co: Cohort, loc: Arr, day: Arr, *, ascending: bool) -> Segments | None:
+        """The records of rows *loc* (from the cohort's first) kept for the cohort's rows."""
+        if len(loc) and not co.contiguous:
+            loc = self._local(co)[loc]
+            keep = loc >= 0
+            if not keep.all():
+                loc, day = loc[keep], day[keep]
+        return Segments(loc, day, len(co), ascending=ascending) if len(loc) else None
 
     # -- record queries (over the cohort rows *sel*, None for all) ------------------------
 
@@ -215,36 +271,28 @@ class Run:
     def kth(self, co: Cohort, code: str, k: int, sel: Arr | None = None) -> Arr | None:
         """The *k*-th record (from 0) of *code* of each row, or NO_DAY."""
         seg = self.segments(co, code)
-        if seg is None:
-            return None
-        # every row's record at start + k (clipped: any day where there are k or fewer),
-        # then NO_DAY where there are: no flatnonzero of a mask in no order, no scatter
-        start = take(seg.start, sel)
-        if k:
-            start = start + k
-        found: Arr = np.where(
-            take(seg.count, sel) > k, seg.day.take(start, mode="clip"), np.int32(NO_DAY)
-        )
-        return found
+        return None if seg is None else seg.kth(k, sel)
 
     def first_from(
         self, co: Cohort, code: str, lo: Arr | int, sel: Arr | None = None
-    ) -> tuple[Arr, Arr, Segments] | None:
-        """Position of each row's first record of *code* on or after *lo*, and its end."""
+    ) -> tuple[Arr, Arr, Arr] | None:
+        """Position of each row's first record of *code* on or after *lo*, and its end, in
+        the days returned with them."""
         seg = self.segments(co, code)
         if seg is None:
             return None
-        a = take(seg.start, sel)
-        c = take(seg.count, sel)
+        a, c, days = seg.places()
+        a, c = take(a, sel), take(c, sel)
         z = a + c
         hi = z
+        top = len(days) - 1
         steps = int(c.max()).bit_length() if len(c) else 0
         for _ in range(steps):  # a vectorised bisect within each row's records
             mid = (a + hi) >> 1
-            less = (a < hi) & (seg.day[np.minimum(mid, seg.top)] < lo)
+            less = (a < hi) & (days[np.minimum(mid, top)] < lo)
             a = np.where(less, mid + 1, a)
             hi = np.where(less, hi, mid)
-        return a, z, seg
+        return a, z, days
 
     def first_in(  # noqa: PLR0917 - internal: the window of each row, as first_in per person
         self,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ilp.population.batch.segments import day_spans, keep_day_spans
 from ilp.population.columns import History
 from ilp.population.columns._model import _trusted_history, code_offsets
 from ilp.population.simulation._params import Arr
@@ -72,6 +73,8 @@ class Records:
         self._moved = np.empty(_CHUNK, dtype=np.int32)  # one chunk's old records, set aside
         self._last_day = int(history.rec_day.max()) if self.n else 0
         self.offsets = history.offsets.copy()  # each code's slice
+        #: The first and last day of each code's records (``day_spans``), kept as they grow.
+        self.spans = day_spans(history.offsets, history.rec_day)
 
     # -- views --------------------------------------------------------------------------
 
@@ -88,10 +91,16 @@ class Records:
         return self._columns[2][: self.n]
 
     def history(self, persons: int) -> History:
-        """The records as a history of *persons* people (views: valid until the next add)."""
-        return _trusted_history(
+        """The records as a history of *persons* people (views: valid until the next add).
+
+        Its codes' day spans are handed to ``due_batch`` with it: its first
+        call makes no pass over every record to find them.
+        """
+        history = _trusted_history(
             self.codes, self.person, self.code, self.day, persons, offsets=self.offsets
         )
+        keep_day_spans(history, self.spans.copy())
+        return history
 
     def of_rows(self, codes: tuple[str, ...], rows: Arr) -> History:
         """The records of *codes* (in that order) of the people in *rows* (ascending), as a
@@ -143,8 +152,22 @@ class Records:
         if first < self._last_day:  # not all after the old ones: sort everything again
             self._resort(person, code, day)
         else:
+            had = self.offsets[1:] > self.offsets[:-1]
             self._merge(person, code, day)
+            self._widen(had, code, day)
         self._last_day = max(self._last_day, int(day.max()))
+
+    def _widen(self, had: Arr, code: Arr, day: Arr) -> None:
+        """Widen the day spans of the codes (*had*: those with records before) by the new
+        records (sorted by code)."""
+        new = code_offsets(code, len(self.codes))
+        some = np.flatnonzero(new[1:] > new[:-1])
+        low = np.minimum.reduceat(day, new[some]).astype(np.int64)
+        high = np.maximum.reduceat(day, new[some]).astype(np.int64)
+        old = had[some]
+        spans = self.spans
+        spans[0, some] = np.where(old, np.minimum(spans[0, some], low), low)
+        spans[1, some] = np.where(old, np.maximum(spans[1, some], high), high)
 
     def _merge(self, person: Arr, code: Arr, day: Arr) -> None:
         """Insert sorted records that are all on or after every old one.
@@ -234,6 +257,7 @@ class Records:
             dst[:m] = values[order]
         self.n = m
         self.offsets = code_offsets(self.code, len(self.codes))
+        self.spans = day_spans(self.offsets, self.day)
 
 
 def _sorted(person: Arr, code: Arr, day: Arr) -> tuple[Arr, Arr, Arr]:

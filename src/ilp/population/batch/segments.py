@@ -1,0 +1,246 @@
+"""One code's records for the rows of a cohort (:class:`Segments`), and the day spans of a history.
+
+A call of ``due_batch`` asks, for each entry's cohort, where each row's
+records of the entry's codes are. Each code's records are sorted by row
+(then day); a cohort is ascending rows. For a cohort of every row from its
+first to its last, the records from its first row to its last are those
+rows' records as they are (a slice, no copy). For any other cohort (most:
+the dead are in none), :func:`segments_of_rows` finds where each cohort
+row's records are in the code's records, per row (work that grows with the
+cohort and the records of its span, with no array per record): the queries
+that read a row's first, last or *k*-th record read the code's records at
+those places, and the records of the cohort as one array each (``loc``,
+``day``) are made only when a query walks them.
+
+:func:`day_span` is the first and last day of each code's records, kept with
+a history; :func:`keep_day_spans` lets code that builds histories and knows
+them (the simulation, every month) hand them over, instead of a pass over
+every record at the first call on each history.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Final
+
+import numpy as np
+
+from ilp.population._calendar import NO_DAY, Arr
+from ilp.population.columns import History
+
+__all__ = [
+    "SPARSE",
+    "Segments",
+    "day_span",
+    "day_spans",
+    "keep_day_spans",
+    "segments_of_rows",
+]
+
+
+class Segments:
+    """The records of one code for the rows of a cohort, in row then day order.
+
+    ``loc`` is each record's row within the cohort (each row's records are
+    consecutive; the rows ascend when ``ascending``), ``day`` its day;
+    ``start`` and ``count`` (per cohort row) say where each row's records are
+    in them. :meth:`last` and :meth:`kth` answer per row.
+
+    Made from the records themselves (``loc`` and ``day``), or by
+    :meth:`of_rows` from where each cohort row's records are in the code's
+    records: then ``loc``, ``day`` and ``start`` are made when first asked
+    for, and :meth:`last` and :meth:`kth` read the code's records in place.
+    """
+
+    __slots__ = ("_at", "_count", "_day", "_last", "_loc", "_src", "_start", "ascending", "m")
+
+    def __init__(self, loc: Arr, day: Arr, m: int, *, ascending: bool) -> None:
+        self._loc: Arr | None = loc
+        self._day: Arr | None = day
+        self.m = m
+        self.ascending = ascending
+        self._start: Arr | None = None
+        self._count: Arr | None = None
+        self._last: tuple[Arr, Arr] | None = None
+        #: The code's records' days and each cohort row's first position in them (of_rows).
+        self._src: Arr | None = None
+        self._at: Arr | None = None
+
+    @classmethod
+    def of_rows(cls, at: Arr, count: Arr, days: Arr) -> Segments:
+        """The records of each cohort row: *count* of them from position *at* in *days*.
+
+        *at* ascends with the rows, so the cohort's records are those of *days*
+        at the rows' places, in row then day order.
+        """
+        seg = cls.__new__(cls)
+        seg._loc = seg._day = seg._start = None
+        seg._last = None
+        seg.m = len(count)
+        seg.ascending = True
+        seg._count, seg._src, seg._at = count, days, at
+        return seg
+
+    def _dense(self) -> None:
+        # intp: positions in the records index them without a conversion first
+        loc = self.loc
+        count = np.bincount(loc, minlength=self.m)
+        start = np.zeros(self.m, dtype=np.intp)
+        if self.ascending:
+            np.cumsum(count[:-1], out=start[1:])
+        else:
+            change = np.empty(len(loc), dtype=np.bool_)
+            change[0] = True
+            np.not_equal(loc[1:], loc[:-1], out=change[1:])
+            starts = np.flatnonzero(change)
+            start[loc[starts]] = starts
+        self._start, self._count = start, count
+
+    @property
+    def start(self) -> Arr:
+        """Per cohort row, the position of its first record (any value when it has none)."""
+        if self._start is None:
+            if self._at is None:
+                self._dense()
+            else:  # the rows' records one after another
+                count = self.count
+                start = np.zeros(self.m, dtype=np.intp)
+                np.cumsum(count[:-1], out=start[1:])
+                self._start = start
+        assert self._start is not None
+        return self._start
+
+    @property
+    def count(self) -> Arr:
+        """Per cohort row, how many records it has."""
+        if self._count is None:
+            self._dense()
+        assert self._count is not None
+        return self._count
+
+    @property
+    def loc(self) -> Arr:
+        """Each record's row within the cohort."""
+        if self._loc is None:
+            rows = np.arange(self.m, dtype=np.int32)
+            self._loc = np.repeat(rows, self.count)
+        return self._loc
+
+    @property
+    def day(self) -> Arr:
+        """Each record's day."""
+        if self._day is None:
+            assert self._src is not None
+            assert self._at is not None
+            count = self.count
+            # position of each record: its row's place in the source, plus its rank in the row
+            shift = np.repeat(self._at - self.start, count)
+            shift += np.arange(len(shift), dtype=shift.dtype)
+            self._day = self._src.take(shift)
+        return self._day
+
+    @property
+    def top(self) -> int:
+        """The position of the last record."""
+        return len(self.day) - 1
+
+    def places(self) -> tuple[Arr, Arr, Arr]:
+        """Per cohort row, the position of its first record and how many there are, in the
+        days returned with them (the code's own, for :meth:`of_rows`)."""
+        if self._at is not None and self._src is not None:
+            return self._at, self.count, self._src
+        return self.start, self.count, self.day
+
+    def last(self) -> tuple[Arr, Arr]:
+        """The rows that have a record, and the day of each one's last record."""
+        if self._last is None:
+            if self._at is not None and self._src is not None:
+                has = np.flatnonzero(self.count)
+                end = self._at.take(has) + self.count.take(has) - 1
+                self._last = (has, self._src.take(end))
+            else:
+                loc = self.loc
+                end_of = np.empty(len(loc), dtype=np.bool_)
+                end_of[-1:] = True
+                np.not_equal(loc[1:], loc[:-1], out=end_of[:-1])
+                ends = np.flatnonzero(end_of)
+                self._last = (loc.take(ends), self.day.take(ends))
+        return self._last
+
+    def kth(self, k: int, sel: Arr | None = None) -> Arr:
+        """The *k*-th record (from 0) of each cohort row (those *sel* picks), or NO_DAY."""
+        at, count, days = self.places()
+        if sel is not None:
+            at, count = at.take(sel), count.take(sel)
+        # every row's record at start + k (clipped: any day where there are k or fewer),
+        # then NO_DAY where there are: no flatnonzero of a mask in no order, no scatter
+        if k:
+            at = at + k
+        found: Arr = np.where(count > k, days.take(at, mode="clip"), np.int32(NO_DAY))
+        return found
+
+
+#: A cohort of fewer rows than the records of its span over this is searched row by row.
+SPARSE: Final = 16
+
+
+def segments_of_rows(person: Arr, day: Arr, rows: Arr) -> Segments | None:
+    """The records of the cohort *rows* (ascending) among records of one code (*person*,
+    sorted, and *day*), found by two searches a row, as :meth:`Segments.of_rows`.
+
+    For a cohort of a few rows spread over many records (the pregnant among
+    the records of a pregnancy service), the work grows with the rows, not the records.
+    """
+    query = rows.astype(person.dtype)  # as the column: the search does not copy it
+    at = np.searchsorted(person, query, side="left")
+    count = np.searchsorted(person, query, side="right") - at
+    if not count.any():
+        return None
+    return Segments.of_rows(at, count, day)
+
+
+_LOCK: Final = threading.Lock()
+_SPANS: Final[weakref.WeakKeyDictionary[History, Arr]] = weakref.WeakKeyDictionary()
+
+
+def keep_day_spans(history: History, spans: Arr) -> None:
+    """Keep with *history* the first and last day of each code's records (``2 × codes``;
+    0 and 0 for a code without records), as :func:`day_span` would find them.
+
+    For code that builds a history and knows them (the simulation keeps them
+    as it adds each month's records): the first call on the history then
+    makes no pass over its records to find them.
+    """
+    with _LOCK:
+        _SPANS[history] = spans
+
+
+def day_spans(offsets: Arr, days: Arr) -> Arr:
+    """The first and last day of each code's records (``2 × codes``, int64; 0 and 0 for a
+    code without records), from a history's code *offsets* and record *days*."""
+    starts = offsets[:-1]
+    some = np.flatnonzero(offsets[1:] > starts)
+    found = np.zeros((2, len(starts)), dtype=np.int64)
+    if len(some):
+        found[0, some] = np.minimum.reduceat(days, starts[some])
+        found[1, some] = np.maximum.reduceat(days, starts[some])
+    return found
+
+
+def day_span(history: History, code: str) -> tuple[int, int]:
+    """The first and last day of the records of *code* in *history* (0, 0 when none).
+
+    Found for every code at once and kept with the history (it is
+    immutable): a call finds whether a code has records after its date
+    without a pass over them.
+    """
+    with _LOCK:
+        found = _SPANS.get(history)
+    if found is None:
+        found = day_spans(history.offsets, history.rec_day)
+        keep_day_spans(history, found)
+    if code not in history.codes:
+        return 0, 0
+    k = history.codes.index(code)
+    return int(found[0, k]), int(found[1, k])
