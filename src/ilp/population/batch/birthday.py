@@ -21,7 +21,7 @@ from ilp.population._calendar import Arr, add_months
 from ilp.population.batch.base import ColumnarKind
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.draws import uniform_day
-from ilp.population.batch.occurrences import decide, emit_occurrences
+from ilp.population.batch.occurrences import decide, decide_by_day, emit_occurrences
 from ilp.population.batch.result import DUE, MISSED, UPCOMING
 
 if TYPE_CHECKING:
@@ -56,7 +56,11 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
             st, e = np.repeat(st, counts), np.repeat(e, counts)
         emit_occurrences(run, slot, co, None, (st, e, e + width.days, None))
         return
-    b0, b1, b2, kept0, kept1, kept2 = _birthdays(run, entry, co)
+    # with no grade, the windows are a function of the birth day: found once per day,
+    # and only the rows with a record in one are decided again
+    by_day = not entry.eligibility.grades
+    heads, counts = co.runs() if by_day else (co, None)
+    b0, b1, b2, kept0, kept1, kept2 = _birthdays(run, entry, heads)
     h0, h1, h2 = (cal.after(width, x) for x in (b0, b1, b2))
     # the last of the first two windows still open holds the date
     c1 = kept1 & (h1 >= d)
@@ -65,7 +69,10 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     p0 = kept0 & (h0 < d) & ~p1
     cur = (c0 | c1, np.where(c1, b1, b0), np.where(c1, h1, h0))
     prev = (p0 | p1, np.where(p1, b1, b0), np.where(p1, h1, h0))
-    found = decide(run, co, code, None, len(co), cur, (kept2, b2, h2), prev)
+    if counts is not None:
+        found = decide_by_day(run, co, code, counts, cur, (kept2, b2, h2), prev)
+    else:
+        found = decide(run, co, code, None, len(co), cur, (kept2, b2, h2), prev)
     emit_occurrences(run, slot, co, None, found)
 
 

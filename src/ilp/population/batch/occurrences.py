@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ilp.population._calendar import NO_DAY, Arr
-from ilp.population.batch.cohort import Cohort, Segments
+from ilp.population.batch.cohort import Cohort, Segments, distinct
 from ilp.population.batch.result import DUE, MISSED, NOT_LISTED, UPCOMING
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Occurrence",
     "decide",
+    "decide_by_day",
     "emit_occurrences",
     "find_scalar_windows",
     "find_windows",
@@ -219,6 +220,25 @@ def scoped_occurrences(
         start, end = run.scope(entry, co)
         return occurrences(run, co, code, None, windows, start, end)
     prev, cur, nxt = find_scalar_windows(run, windows, start, end)
+    return decide_by_day(run, co, code, counts, cur, nxt, prev)
+
+
+def decide_by_day(  # noqa: PLR0917 - internal helper shared by two rule kinds
+    run: Run,
+    co: Cohort,
+    code: str,
+    counts: Arr,
+    cur: Occurrence,
+    nxt: Occurrence,
+    prev: Occurrence,
+) -> tuple[Arr, Arr, Arr, Arr | None]:
+    """:func:`decide` for every cohort row from windows found once per birth day.
+
+    *cur*, *nxt* and *prev* are over the first rows of the cohort's runs of
+    one birth day (``Cohort.runs``, whose lengths are *counts*): what they
+    say before records is repeated over the rows, and only the rows with a
+    record in their current or previous window are decided again.
+    """
     soon = nxt[0] & (nxt[1] <= run.d + run.h)
     use_p = prev[0] & ~cur[0] & ~soon
     found = _open(cur, nxt, prev, soon & ~cur[0], use_p, None, None)
@@ -288,7 +308,7 @@ def _given_again(
             ok &= day <= hi[head]
         found.append(_first_of_each(loc, day, ok))
     (rows_c, gc), (rows_p, gp) = found
-    rows = np.union1d(rows_c, rows_p)
+    rows = _union(rows_c, rows_p, ascending=seg.ascending)
     if not len(rows):
         return
     h = co.head_of(rows)
@@ -301,6 +321,17 @@ def _given_again(
     decided = _open(c, n, p, use_n, use_p[h], g_c, g_p)
     for column, values in zip(out, decided, strict=True):
         column[rows] = values
+
+
+def _union(a: Arr, b: Arr, *, ascending: bool) -> Arr:
+    """The sorted distinct rows of *a* and *b* (each distinct, and sorted when *ascending*)."""
+    if ascending and not len(b):
+        return a
+    if ascending and not len(a):
+        return b
+    if ascending:  # two sorted runs: a stable sort merges them
+        return distinct(np.sort(np.concatenate([a, b]), kind="stable"))
+    return np.union1d(a, b)
 
 
 def _first_of_each(loc: Arr, day: Arr, ok: Arr) -> tuple[Arr, Arr]:
