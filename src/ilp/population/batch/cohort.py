@@ -65,6 +65,7 @@ class Cohort:
 
     __slots__ = (
         "_runs",
+        "_starts",
         "b",
         "cache",
         "contiguous",
@@ -87,9 +88,21 @@ class Cohort:
         self.cache: dict[Any, Arr] = {}
         self.scopes: dict[Any, tuple[Arr, Arr | None]] = {}
         self._runs: tuple[Cohort, Arr] | None = None
+        self._starts: tuple[Arr, Arr] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def starts(self) -> tuple[Arr, Arr]:
+        """The position of the first row of each run of rows born on one day, and its length."""
+        if self._starts is None:
+            b = self.b
+            change = np.empty(len(b), dtype=np.bool_)
+            change[:1] = True
+            np.not_equal(b[1:], b[:-1], out=change[1:])
+            at = np.flatnonzero(change)
+            self._starts = (at, np.diff(at, append=len(b)))
+        return self._starts
 
     def runs(self) -> tuple[Cohort, Arr]:
         """The first row of each run of rows born on one day, as a cohort, and each run's length.
@@ -98,12 +111,7 @@ class Cohort:
         (about 36,500 days for a century of births), then ``np.repeat``-ed.
         """
         if self._runs is None:
-            b = self.b
-            change = np.empty(len(b), dtype=np.bool_)
-            change[:1] = True
-            np.not_equal(b[1:], b[:-1], out=change[1:])
-            at = np.flatnonzero(change)
-            counts = np.diff(at, append=len(b))
+            at, counts = self.starts()
             self._runs = (self.subset(at), counts)
         return self._runs
 
@@ -118,6 +126,7 @@ class Cohort:
         self.cache.clear()
         self.scopes.clear()
         self._runs = None
+        self._starts = None
 
     def subset(self, keep: Arr) -> Cohort:
         """The cohort rows at the positions *keep* (ascending)."""
@@ -328,18 +337,23 @@ ROWS_A_DAY = 4
 
 
 def spread(co: Cohort, cols: Columns) -> tuple[Arr, Arr] | None:
-    """One row of each birth day of a slice of *cols* and how many are born on it, or None.
+    """One row of each birth day of a cohort and how many are born on it, or None.
 
-    For a cohort of consecutive rows, ``ROWS_A_DAY`` or more to a day on
-    average over the days from its first birth to its last: the position in the
-    cohort of a row born on each of those days (any row for a day with
-    none) and the number born on it. What is a function of the birth day
-    alone is then found at those positions and ``np.repeat``-ed over the
-    rows: one pass that writes them, instead of a gather for each.
+    For a cohort of ``ROWS_A_DAY`` or more rows to a day on average over
+    the days from its first birth to its last: the position in the cohort
+    of a row born on each of those days (any row for a day with none) and
+    the number born on it. What is a function of the birth day alone is
+    then found at those positions and ``np.repeat``-ed over the rows: one
+    pass that writes them, instead of a gather for each. A cohort of
+    consecutive rows reads them from the population's first row of each
+    day; another (a slice with some rows left out, as the dead) finds its
+    runs of one day (``Cohort.starts``, kept with it).
     """
     b = co.b
-    if not co.contiguous or len(b) < ROWS_A_DAY * (int(b[-1]) - int(b[0]) + 1):
+    if len(b) < ROWS_A_DAY * (int(b[-1]) - int(b[0]) + 1):
         return None
+    if not co.contiguous:
+        return co.starts()
     at = int(b[0]) - int(cols.birth[0])
     starts = cols.day_starts()[at : at + int(b[-1]) - int(b[0]) + 2]
     bounds = np.clip(starts, co.lo, co.hi) - co.lo
