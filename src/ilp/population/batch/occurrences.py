@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -78,11 +78,8 @@ def decide(  # noqa: PLR0917 - internal helper shared by four rule kinds
     else:
         # first records in the current and in the previous window (rows with no such
         # window have none)
-        gc = run.first_in(co, code, clo, d, sel, has_c)
-        if use_p.any():
-            gp = run.first_in(co, code, plo, phi, sel, use_p)
-        else:
-            gp = np.full(m, NO_DAY, dtype=np.int32)
+        gc = _first_in(run, co, code, (clo, d), sel, valid=has_c)
+        gp = _first_in(run, co, code, (plo, phi), sel, valid=use_p)
         got_c = gc != NO_DAY
         use_n = soon & (~has_c | got_c)
         use_c = has_c & ~use_n
@@ -93,6 +90,44 @@ def decide(  # noqa: PLR0917 - internal helper shared by four rule kinds
     e = np.where(use_n, nlo, np.where(has_c, clo, plo))
     latest = np.where(use_n, nhi, np.where(has_c, chi, phi))
     return st, e, latest, given
+
+
+#: A row's window is found by a bisect in its records (``Run.first_from``) rather than
+#: by a pass over all the code's records when the rows asked for are fewer than the
+#: records over this.
+_RECORDS_A_ROW: Final = 1
+
+
+def _first_in(
+    run: Run,
+    co: Cohort,
+    code: str,
+    window: tuple[Arr | int, Arr | int],
+    sel: Arr | None,
+    *,
+    valid: Arr,
+) -> Arr:
+    """``run.first_in(co, code, *window, sel, valid)``: none to look for when no row is valid.
+
+    For a few rows beside the code's records (a school grade's rows in a
+    cohort of all children), the first record on or after each row's first
+    day is found by a bisect in that row's records and kept when it is on
+    or before the last.
+    """
+    m = len(co) if sel is None else len(sel)
+    if not valid.any():
+        return np.full(m, NO_DAY, dtype=np.int32)
+    lo, hi = window
+    seg = run.segments(co, code)
+    if seg is None or sel is None or _RECORDS_A_ROW * m > len(seg.loc):
+        return run.first_in(co, code, lo, hi, sel, valid)
+    found = run.first_from(co, code, lo, sel)
+    assert found is not None
+    pos, z, _ = found
+    day = seg.day[np.minimum(pos, seg.top)]
+    ok = valid & (pos < z) & (day <= hi)
+    first: Arr = np.where(ok, day, np.int32(NO_DAY))
+    return first
 
 
 def find_windows(
