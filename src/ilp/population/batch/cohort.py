@@ -230,6 +230,18 @@ class Columns:
             found = self._lazy["day starts"] = np.searchsorted(b, days)
         return found
 
+    def recorded_grades(self) -> tuple[Arr, Arr, Arr]:
+        """The rows with a recorded school grade, the grade and its school year (int16).
+
+        Made once per population (most rows, the adults, have none).
+        """
+        found = self._lazy.get("graded")
+        if found is None:
+            found = self._lazy["graded"] = np.flatnonzero(self.school_grade)
+            self._lazy["grade"] = self.school_grade.take(found).astype(np.int16)
+            self._lazy["grade year"] = self.school_year.take(found)
+        return found, self._lazy["grade"], self._lazy["grade year"]
+
     def places(self, history: History) -> Arr:
         """The row here of the person of each of *history*'s records (kept with the history)."""
         assert self.inverse is not None
@@ -334,6 +346,8 @@ class Pregnancies:
 
 #: The rows a day (on average over its birth days) from which :func:`spread` takes a slice.
 ROWS_A_DAY = 4
+#: The same for a cohort that is not a slice: its runs of one day cost a pass over its rows.
+ROWS_A_DAY_APART = 16
 
 
 def spread(co: Cohort, cols: Columns) -> tuple[Arr, Arr] | None:
@@ -347,13 +361,15 @@ def spread(co: Cohort, cols: Columns) -> tuple[Arr, Arr] | None:
     pass that writes them, instead of a gather for each. A cohort of
     consecutive rows reads them from the population's first row of each
     day; another (a slice with some rows left out, as the dead) finds its
-    runs of one day (``Cohort.starts``, kept with it).
+    runs of one day (``Cohort.starts``, kept with it) when it has
+    ``ROWS_A_DAY_APART`` or more rows a day.
     """
     b = co.b
-    if len(b) < ROWS_A_DAY * (int(b[-1]) - int(b[0]) + 1):
-        return None
+    days = int(b[-1]) - int(b[0]) + 1
     if not co.contiguous:
-        return co.starts()
+        return co.starts() if len(b) >= ROWS_A_DAY_APART * days else None
+    if len(b) < ROWS_A_DAY * days:
+        return None
     at = int(b[0]) - int(cols.birth[0])
     starts = cols.day_starts()[at : at + int(b[-1]) - int(b[0]) + 2]
     bounds = np.clip(starts, co.lo, co.hi) - co.lo

@@ -34,17 +34,22 @@ if TYPE_CHECKING:
 __all__ = ["KIND", "evaluate", "walk", "why"]
 
 
-def _recorded_grades(run: Run, co: Cohort) -> Arr:
-    """Cohort rows with a recorded grade: (row, grade, school year) as a 3-row array."""
-    school = co.cache.get("school")
-    if school is None:
-        grades = run.pop.school_grade
-        grade = grades[co.lo : co.hi] if co.contiguous else grades[co.rows]
-        recorded = np.flatnonzero(grade)
-        at = run.pop.school_year[co.rows[recorded]].astype(np.int64)
-        school = np.stack([recorded, grade[recorded].astype(np.int64), at])
-        co.cache["school"] = school
-    return school
+def _recorded_grades(run: Run, co: Cohort) -> tuple[Arr, Arr, Arr]:
+    """Cohort rows with a recorded grade (positions in the cohort), the grade and its
+    school year (int16), kept with the cohort."""
+    recorded = co.cache.get("graded")
+    if recorded is None:
+        rows, grade, at = run.pop.recorded_grades()
+        if co.contiguous:  # the population's, between the cohort's first row and last
+            a, z = np.searchsorted(rows, [co.lo, co.hi]).tolist()
+            recorded, grade, at = rows[a:z] - co.lo, grade[a:z], at[a:z]
+        else:
+            grades = run.pop.school_grade[co.rows]
+            recorded = np.flatnonzero(grades)
+            grade = grades.take(recorded).astype(np.int16)
+            at = run.pop.school_year.take(co.rows.take(recorded))
+        co.cache["graded"], co.cache["grade"], co.cache["grade year"] = recorded, grade, at
+    return recorded, co.cache["grade"], co.cache["grade year"]
 
 
 def _age_grades(
