@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 from collections.abc import Iterable, Iterator
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 
@@ -28,13 +28,42 @@ _MISSED: Final = STATUS_CODES[Status.MISSED]
 
 _UPCOMING: Final = STATUS_CODES[Status.UPCOMING]
 
-#: Items of one slot in demand in a month: the service index, their task rows, their
-#: indices among the slot's items, and the slot's earliest and latest days.
+#: Listed items of a slot taken at a time: a chunk's arrays stay in cache through the
+#: passes made over them (status, rows, areas, steps, draws).
+_CHUNK: Final = 1 << 16
+
+#: Items of one slot in demand in a month, of a chunk of its listed items: the service
+#: index, their task rows (intp), their indices among the chunk's items, and the chunk's
+#: earliest and latest days.
 Pick = tuple[int, Arr, Arr, Arr, Arr]
 
-#: Items of one slot whose people came: the service index, their task rows and areas, the
-#: draws rescaled to [0, 1) below the attendance, and the items' earliest and latest days.
-Came = tuple[int, Arr, Arr, Arr, Arr, Arr]
+
+class _Month(NamedTuple):
+    """The month being served: its index, first and last days, and the sites' next
+    opening days (see ``Attendance._next_open``)."""
+
+    k: int
+    m0: int
+    m1: int
+    table: Arr | None
+
+
+def _closes_from(end: int, m0: int) -> bool:
+    """True if a window whose last day is *end* can have closed within the month."""
+    return end >= m0 and end != NO_DAY
+
+
+def _in_demand(status: Arr, earliest: Arr, latest: Arr, m0: int, *, missed: bool) -> Arr:
+    """Which items are in demand: due or overdue, or (if *missed*) missed with a window
+    that closed within the month (on or after its first day)."""
+    # overdue (1) or due (2): listed items have codes 1 to 5, so one test
+    sel: Arr = status <= _DUE
+    if missed:
+        at = np.flatnonzero(status == _MISSED)  # few: test their window on them alone
+        if len(at):
+            end = latest.take(at)
+            sel[at[(end >= m0) & (end >= earliest.take(at)) & (end != NO_DAY)]] = True
+    return sel
 
 
 def _newborn_only(entry: Entry) -> bool:
@@ -145,40 +174,50 @@ class Attendance(TaskState):
         born: tuple[int, int] | None = None,
         rows: Arr | None = None,
     ) -> Iterator[Pick]:
-        """The items of *result* in demand during the month, slot by slot (see :data:`Pick`;
-        *rows*: the task rows of the result's rows, when it was asked of some rows only).
+        """The items of *result* in demand during the month, slot by slot and a chunk of
+        its items at a time (see :data:`Pick`; *rows*: the task rows of the result's rows,
+        when it was asked of some rows only).
 
         Due or overdue, or missed with a window that closed within the month; for a
         newborn question (*born*: the babies born after the first day, up to the second)
         also upcoming with a window that opens before the month ends.
         """
         where = self._where
-        birth = self.cols["birth"]
         for code, key, items in zip(result.codes, result.entries, result.slots, strict=True):
             if not len(items) or key in skip or (only is not None and key not in only):
                 continue
-            st = items.status
-            e = items.earliest
+            # one latest day shared by every item (a broadcast) outside the month, or none:
+            # no missed item is in demand, so none is looked for
             latest = items.latest
-            # overdue (1) or due (2): listed items have codes 1 to 5, so one test
-            sel = st <= _DUE
-            missed = np.flatnonzero(st == _MISSED)  # few: test their window on them alone
-            end = latest[missed]
-            sel[missed[(end >= m0) & (end >= e[missed]) & (end != NO_DAY)]] = True
-            found = items.rows if rows is None else rows[items.rows]
-            if born is not None:
-                sel |= (st == _UPCOMING) & (e <= m1)
-                b = birth[found]
-                sel &= (b > born[0]) & (b <= born[1])
-            picked = np.flatnonzero(sel)
-            if len(picked):
-                yield where[code], found[picked], picked, e, latest
+            missed = latest.strides != (0,) or _closes_from(int(latest[0]), m0)
+            for lo in range(0, len(items), _CHUNK):
+                part = slice(lo, lo + _CHUNK)
+                e, end, found = items.earliest[part], latest[part], items.rows[part]
+                if rows is not None:
+                    found = rows.take(found)
+                sel = _in_demand(items.status[part], e, end, m0, missed=missed)
+                if born is not None:
+                    sel = self._born(sel, items.status[part], e, found, m1=m1, born=born)
+                picked = np.flatnonzero(sel)
+                if len(picked):
+                    yield where[code], found.take(picked).astype(np.intp), picked, e, end
+
+    def _born(
+        self, sel: Arr, status: Arr, earliest: Arr, found: Arr, *, m1: int, born: tuple[int, int]
+    ) -> Arr:
+        """*sel*, for a newborn question, with the upcoming items whose window opens before
+        the month ends, of the babies born in *born* alone."""
+        sel = sel | ((status == _UPCOMING) & (earliest <= m1))
+        b = self.cols["birth"].take(found)
+        out: Arr = sel & (b > born[0]) & (b <= born[1])
+        return out
 
     def _take_up(self, k: int, m0: int, m1: int, u: Arr, picks: Iterable[Pick]) -> None:
         """Count the items of *picks* as due at their site; those who come get a record.
 
-        Slot by slot (one service each), so no array is as long as the month's
-        items; those who come (a few in a hundred) are then dated all at once.
+        A chunk of one slot's items at a time (one service), so that every array
+        stays small while it is passed over; those who come (a few in a hundred)
+        are dated chunk by chunk, and recorded all at once.
         """
         t = self.t
         area = self.area  # intp, so that no lookup below first converts its index array
@@ -189,64 +228,80 @@ class Attendance(TaskState):
         steps = steps_of(draws)
         # items due per service and area, counted at their sites once the month is done
         per_area = np.zeros(self._slot.shape, dtype=np.int64)
-        came: list[Came] = []
-        for s, found, picked, earliest, latest in picks:
-            rows = found.astype(np.intp)
-            a = area[rows]
+        group, top = t.service_group.tolist(), self._top_step.tolist()
+        month = _Month(k, m0, m1, self._next_open(m0, m1))
+        came: list[tuple[int, Arr, Arr]] = []
+        for s, rows, picked, earliest, latest in picks:
+            a = area.take(rows)
             per_area[s] += np.bincount(a, minlength=n_areas)
-            self.ever_due[int(t.service_group[s])][rows] = True
+            self.ever_due[group[s]][rows] = True
             # who comes: reached, engaged, and their draw of the month below the attendance
             # (tested on those whose draw's step is not above the service's highest chance)
-            maybe = np.flatnonzero(steps[rows] <= self._top_step[s])
-            near, near_area = rows[maybe], a[maybe]
-            draw, chance = draws[near], self._chance[s][near_area]
+            maybe = np.flatnonzero(steps.take(rows) <= top[s])
+            near, near_area = rows.take(maybe), a.take(maybe)
+            draw, chance = draws.take(near), self._chance[s].take(near_area)
             come = np.flatnonzero(draw < chance)
             if len(come):
-                item = picked[maybe[come]]
-                # the draw below the attendance, rescaled, is uniform on [0, 1)
-                fraction = draw[come] / chance[come]
+                item = picked.take(maybe.take(come))
                 came.append(
-                    (s, near[come], near_area[come], fraction, earliest[item], latest[item])
+                    self._receive(
+                        month,
+                        s,
+                        rows=near.take(come),
+                        areas=near_area.take(come),
+                        # the draw below the attendance, rescaled, is uniform on [0, 1)
+                        fraction=draw.take(come) / chance.take(come),
+                        earliest=earliest.take(item),
+                        latest=latest.take(item),
+                    )
                 )
         # per service and area: the site + 1 that gives the service there
         services = np.broadcast_to(np.arange(len(per_area))[:, None], per_area.shape)
         np.add.at(self.due[k], (self._slot, services), per_area)
         if came:
-            self._receive(k, m0, m1, came=came)
+            self._record(came)
 
     def _receive(
         self,
-        k: int,
-        m0: int,
-        m1: int,
+        month: _Month,
+        s: int,
         *,
-        came: list[Came],
-    ) -> None:
-        """Date the items of those who came (see :data:`Came`), count them as received at
-        their site, and record them."""
-        t = self.t
-        service = np.concatenate([np.full(len(x[1]), x[0], dtype=np.intp) for x in came])
-        rows, a, fraction, earliest, latest = (
-            np.concatenate([x[i] for x in came]) for i in range(1, 6)
-        )
+        rows: Arr,
+        areas: Arr,
+        fraction: Arr,
+        earliest: Arr,
+        latest: Arr,
+    ) -> tuple[int, Arr, Arr]:
+        """Date the items of service *s* of those who came (*fraction*: their draws rescaled
+        to [0, 1) below the attendance), count them as received at their site; the rows
+        and days of their records."""
+        m0, m1 = month.m0, month.m1
         # within the window, the month and the life (day numbers fit int32)
-        lo = np.maximum(np.maximum(earliest, m0), self.cols["birth"][rows])
-        hi = np.minimum(np.minimum(latest, m1), self.death_day[rows])
-        inside = np.flatnonzero(lo <= hi)  # not after death, nor after the window
-        service, rows, a, lo, hi = (x[inside] for x in (service, rows, a, lo, hi))
-        slot = self._slot[service, a]
+        lo = np.maximum(np.maximum(earliest, m0), self.cols["birth"].take(rows))
+        hi = np.minimum(np.minimum(latest, m1), self.death_day.take(rows))
+        if (lo > hi).any():  # after death, or after the window: not given
+            inside = np.flatnonzero(lo <= hi)
+            rows, areas, fraction, lo, hi = (
+                x.take(inside) for x in (rows, areas, fraction, lo, hi)
+            )
+        slot = self._slot[s].take(areas)
         # the day: the site's first opening day in the window, else a day drawn in it
-        day = lo + np.floor(fraction[inside] * (hi - lo + 1)).astype(np.int64)
-        table = self._next_open(m0, m1)
-        if table is not None:
-            j = table[slot - 1, lo - m0]
+        day = lo + np.floor(fraction * (hi - lo + 1)).astype(np.int64)
+        if month.table is not None:
+            span = month.table.shape[1]
+            j = month.table.ravel().take((slot - 1) * span + (lo - m0))
             day = np.where(j <= hi - m0, m0 + j, day)
-        n_slots, n_services = self.received.shape[1:]
-        counts = np.bincount(slot * n_services + service, minlength=n_slots * n_services)
-        self.received[k] += counts.reshape(n_slots, n_services)
-        self.ever_received[t.service_group[service], rows] = True
-        self.part_received += np.bincount(self.part[rows], minlength=self.n_parts)
-        self.records.add(rows, t.service_hist_code[service], day)
+        self.received[month.k][:, s] += np.bincount(slot, minlength=self.received.shape[1])
+        self.ever_received[int(self.t.service_group[s])][rows] = True
+        return s, rows, day
+
+    def _record(self, came: list[tuple[int, Arr, Arr]]) -> None:
+        """Count the records of *came* (service, rows, days) per partition, and add them."""
+        rows = np.concatenate([x[1] for x in came])
+        service = np.array([x[0] for x in came], dtype=np.intp)
+        code = np.repeat(self.t.service_hist_code[service], [len(x[1]) for x in came])
+        self.part_received += np.bincount(self.part.take(rows), minlength=self.n_parts)
+        self.records.add(rows, code, np.concatenate([x[2] for x in came]))
 
     def _next_open(self, m0: int, m1: int) -> Arr | None:
         """Per task site and day of the month, the offset of the next opening day (or 99)."""
