@@ -53,7 +53,7 @@ from ilp.population.simulation import (
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
 from ilp.population.simulation._records import Records
-from ilp.population.simulation._state import TaskState, per_run, steps_of
+from ilp.population.simulation._state import TaskState, born_by, per_run, steps_of
 
 START = pendulum.Date(2025, 1, 1)
 BASELINE = Path(__file__).with_name("baseline_simulate.json")
@@ -1064,6 +1064,20 @@ class TestDrawSteps:
         if draw < chance:
             assert steps[0] <= top
         assert steps[1] == 255  # the unreached and disengaged: ruled out by the exact test
+
+
+class TestBornBy:
+    @settings(deadline=None, max_examples=200)
+    @given(st.integers(700_000, 800_000), st.sampled_from([15, 50]) | st.floats(0, 120))
+    def test_a_birth_day_is_up_to_the_limit_exactly_when_the_age_is_reached(
+        self, day: int, years: float
+    ) -> None:
+        """``birth <= born_by(day, years)`` is the age test ``(day - birth) / 365.25 >=
+        years`` made row by row, for the birth days around the limit."""
+        births = np.arange(day - int(years * 365.25) - 40, day - int(years * 365.25) + 40)
+        births = births.astype(np.int32)
+        want = (day - births) / 365.25 >= years
+        assert ((births <= born_by(day, years)) == want).all()
 
 
 class TestTrustedHistory:

@@ -145,7 +145,10 @@ def make_tasks(  # long only by Task's keyword list: one line per field
         task_pop, task_hist = take_ascending(population, history, rows)
         local_part = np.full(n_parts, -1, dtype=np.int64)
         local_part[members] = np.arange(len(members))
-        areas = np.unique(population.residence[rows])
+        # the areas lived in, ascending (marked: no sort of the rows' areas)
+        lived = np.zeros(n_areas, dtype=np.bool_)
+        lived[population.residence[rows]] = True
+        areas = np.flatnonzero(lived)
         area_local = np.full(n_areas, -1, dtype=np.int32)
         area_local[areas] = np.arange(len(areas))
         task_sites = np.unique(

@@ -16,7 +16,7 @@ from ilp.population._calendar import NO_DAY
 from ilp.population.columns import SEX_CODES
 from ilp.population.simulation._attendance import Attendance
 from ilp.population.simulation._params import YEAR_DAYS, Arr
-from ilp.population.simulation._state import per_run
+from ilp.population.simulation._state import born_by, per_run
 from ilp.population.simulation._task import Task, TaskResult, month_span
 from ilp.population.simulation._vital import VitalEvents
 
@@ -40,7 +40,6 @@ class TaskRun(VitalEvents, Attendance):
         self.engaged = np.where(self.engaged, draws[0] >= p.dropout, draws[0] < p.reengage)
         # 2. deaths among the living without a date of death yet
         alive_start = (birth <= m0) & (self.death_day >= m0)
-        age = (m0 - birth) / YEAR_DAYS
         # the rate of every row, once per birth day (elementwise: the same values; the rows
         # are in order of birth, so it is computed for each day once), compared where at
         # risk: nearly every row is, so no row is looked up
@@ -51,7 +50,9 @@ class TaskRun(VitalEvents, Attendance):
         day = (m0 + np.floor(self._draw_rows(dies) * length)).astype(np.int32)
         self.death_day[dies] = np.maximum(day, birth[dies])
         # 3. conceptions
-        women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
+        # aged 15 to 49: born after the last day of those aged 50, up to that of those aged 15
+        women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE])
+        women &= (birth > born_by(m0, 50)) & (birth <= born_by(m0, 15))
         women &= ~self._blocked(m0)
         at = np.flatnonzero(women)
         chance = per_run(
@@ -102,9 +103,10 @@ class TaskRun(VitalEvents, Attendance):
         size = int(desa.max()) + 1 if len(desa) else 0
         due_of = np.zeros((size, g), dtype=np.int64)
         got_of = np.zeros((size, g), dtype=np.int64)
+        # (weighted by the flags: exact sums of ones, no rows picked out first)
         for group in range(g):
-            due_of[:, group] = np.bincount(desa[self.ever_due[group]], minlength=size)
-            got_of[:, group] = np.bincount(desa[self.ever_received[group]], minlength=size)
+            due_of[:, group] = np.bincount(desa, self.ever_due[group], minlength=size)
+            got_of[:, group] = np.bincount(desa, self.ever_received[group], minlength=size)
         due, got = due_of.ravel(), got_of.ravel()
         keys = np.flatnonzero(due)
         cover = np.stack([keys // g - 1, keys % g, due[keys], got[keys]]).astype(np.int64)

@@ -12,11 +12,11 @@ from ilp.lifecycle import Catalogue
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns import History, Population
 from ilp.population.columns._model import _trusted_population
-from ilp.population.simulation._params import Arr
+from ilp.population.simulation._params import YEAR_DAYS, Arr
 from ilp.population.simulation._records import Records
 from ilp.population.simulation._task import Task, part_numbers
 
-__all__ = ["TaskState", "per_run", "steps_of"]
+__all__ = ["TaskState", "born_by", "per_run", "steps_of"]
 
 #: Steps of a draw in a byte: a draw d in [0, 1) is in step floor(d × 256), exactly.
 _STEPS = 256
@@ -31,6 +31,18 @@ def steps_of(draws: Arr) -> Arr:
     """
     out: Arr = np.minimum(draws * _STEPS, _STEPS - 1).astype(np.uint8)
     return out
+
+
+def born_by(day: int, years: float) -> int:
+    """The last birth day whose age on *day*, ``(day - birth) / YEAR_DAYS``, is at least
+    *years*: the age falls as the birth day grows, so ``birth <= born_by(day, years)`` is
+    ``age >= years`` (the same division, of the few birth days around the limit)."""
+    guess = day - int(years * YEAR_DAYS)
+    births = np.arange(guess - 4, guess + 5)
+    old = (day - births) / YEAR_DAYS >= years
+    assert bool(old[0]), "the limit is among the birth days tried"
+    assert not bool(old[-1]), "the limit is among the birth days tried"
+    return int(births[np.flatnonzero(old)[-1]])
 
 
 def per_run(values: Arr, f: Callable[[Arr], Arr]) -> Arr:
@@ -113,6 +125,9 @@ class TaskState:
         self._cats: tuple[Catalogue, Catalogue | None, frozenset[str]] | None = None
         self._opens: tuple[tuple[Any, ...], Arr] | None = None  # see Attendance._next_open
         self._buffers: dict[str, Arr] = {}  # see _extended
+        # the draw block's layout (see _places): room per partition, starts, row places
+        self._room: list[int] | None = None
+        self._starts = self._place = np.zeros(0, dtype=np.int64)
         # each row's task area (as intp: an index), grown with the babies like the columns
         self.area = task.area_local[self.cols["residence"]].astype(np.intp)
         # per service and task area: the task site + 1 that gives it (0: none), and the
@@ -170,28 +185,46 @@ class TaskState:
         in the block is its partition's start plus its position in the
         partition (``lid``), so that one ``take`` lays out all the draws.
         """
-        sizes = [len(r) for r in self.members]
-        starts = np.zeros(self.n_parts + 1, dtype=np.int64)
-        np.cumsum(sizes, out=starts[1:])
-        n = int(starts[-1])
+        starts, place = self._places()
+        n = len(place)
         # the block and the result in buffers kept from month to month (a result is used
         # until the next call; another width takes new buffers, and its caller keeps the old)
-        block = self._scratch("draw block", width, n)
+        block = self._scratch("draw block", width, int(starts[-1]))
         out = self._scratch("draws", width, n)
-        place = self._scratch("draw places", 1, n, np.int64)[0]
-        for rng, lo, hi in zip(self.rngs, starts[:-1].tolist(), starts[1:].tolist(), strict=True):
-            if lo < hi:
+        for rng, lo, rows in zip(self.rngs, starts[:-1].tolist(), self.members, strict=True):
+            if len(rows):
                 for i in range(width):
                     if normal:
-                        rng.standard_normal(out=block[i, lo:hi])
+                        rng.standard_normal(out=block[i, lo : lo + len(rows)])
                     else:
-                        rng.random(out=block[i, lo:hi])
+                        rng.random(out=block[i, lo : lo + len(rows)])
         # (mode="clip": the places are in range, and the result is written straight to out)
-        np.take(starts, self.part, out=place, mode="clip")
-        place += self.lid
         for i in range(width):
             np.take(block[i], place, out=out[i], mode="clip")
         return out
+
+    def _places(self) -> tuple[Arr, Arr]:
+        """Each partition's start in the draw block, and each row's place in the block.
+
+        Each partition has room for babies to come after its rows, so that the
+        places stay where they were from month to month: only the babies' are
+        found, until a partition outgrows its room and all are laid out again.
+        """
+        n = len(self.part)
+        sizes = [len(r) for r in self.members]
+        if self._room is None or any(s > r for s, r in zip(sizes, self._room, strict=True)):
+            self._room = [s + s // 16 + 64 for s in sizes]
+            starts = np.zeros(self.n_parts + 1, dtype=np.int64)
+            np.cumsum(self._room, out=starts[1:])
+            self._starts = starts
+            place = starts.take(self.part)
+            place += self.lid
+            self._place = place
+        elif len(self._place) < n:  # the babies since the last call
+            new = self._starts.take(self.part[len(self._place) :])
+            new += self.lid[len(self._place) :]
+            self._place = self._extended("draw places", self._place, new)
+        return self._starts, self._place
 
     def _draw_rows(self, rows: Arr, *, normal: bool = False) -> Arr:
         """One draw for each of *rows* (ascending), in that order, per partition in its own order.
