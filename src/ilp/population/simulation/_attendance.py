@@ -220,7 +220,7 @@ class Attendance(TaskState):
         are dated chunk by chunk, and recorded all at once.
         """
         t = self.t
-        area = self.area  # intp, so that no lookup below first converts its index array
+        area = self.area
         n_areas = len(t.area_factor)
         # the month's draw of each row, or infinity for the unreached and disengaged
         draws = np.where(self.reached & self.engaged, u, np.inf)

@@ -128,7 +128,7 @@ def make_tasks(  # long only by Task's keyword list: one line per field
     by_part = np.argsort(part_numbers(part, n_parts), kind="stable")
     part_start = np.concatenate([[0], np.cumsum(sizes)])
     lid = np.empty(len(population), dtype=np.int64)
-    lid[by_part] = np.arange(len(population)) - part_start[part[by_part]]
+    lid[by_part] = np.arange(len(population)) - np.repeat(part_start[:-1], sizes)
     groups_of_parts = task_groups(sizes, tasks)
     keys = tuple(layout.sites[s].id for s in layout.partitions)
     seeds = tuple(partition_seed(seed, key) for key in keys)

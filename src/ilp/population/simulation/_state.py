@@ -29,7 +29,9 @@ def steps_of(draws: Arr) -> Arr:
     ``step(d) <= step(c)``: a test of the steps passes every draw that can be
     below a chance, and the exact test is then made of those alone.
     """
-    out: Arr = np.minimum(draws * _STEPS, _STEPS - 1).astype(np.uint8)
+    scaled = draws * _STEPS
+    np.minimum(scaled, _STEPS - 1, out=scaled)  # (in place: one temporary, not two)
+    out: Arr = scaled.astype(np.uint8)
     return out
 
 
@@ -80,7 +82,8 @@ class TaskState:
             if f.name.startswith("preg_"):
                 continue
             if isinstance(value, np.ndarray) and f.name != "areas":
-                self.cols[f.name] = value.copy()
+                # only read, never written: the babies' rows go into new buffers (_extended)
+                self.cols[f.name] = value
             else:
                 self.extra[f.name] = value
         self.death_day = self.cols["death"].copy()
@@ -104,7 +107,7 @@ class TaskState:
         order = np.argsort(owner, kind="stable")
         starts = np.searchsorted(owner[order], np.arange(self.n_parts + 1, dtype=owner.dtype))
         # lid numbers each partition's rows from 0 (_draw finds a row's draws by it)
-        place = np.arange(len(order)) - starts[owner[order]]
+        place = np.arange(len(order)) - np.repeat(starts[:-1], np.diff(starts))
         assert bool(np.array_equal(self.lid[order], place)), "lid not 0, 1, 2... per partition"
         self.members = [order[starts[p] : starts[p + 1]] for p in range(self.n_parts)]
         self.records = Records(task.history)
@@ -128,8 +131,10 @@ class TaskState:
         # the draw block's layout (see _places): room per partition, starts, row places
         self._room: list[int] | None = None
         self._starts = self._place = np.zeros(0, dtype=np.int64)
-        # each row's task area (as intp: an index), grown with the babies like the columns
-        self.area = task.area_local[self.cols["residence"]].astype(np.intp)
+        # each row's task area, grown with the babies like the columns (int16 when the
+        # task's areas fit: a small table, in cache while a slot's items look up their areas;
+        # bincount widens a chunk of them at a time)
+        self.area = part_numbers(task.area_local[self.cols["residence"]], len(task.area_factor))
         # per service and task area: the task site + 1 that gives it (0: none), and the
         # chance of coming (one row per service, so a service's items look up one row)
         self._slot = np.ascontiguousarray((task.site_of + 1).T, dtype=np.intp)

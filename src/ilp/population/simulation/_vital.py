@@ -25,6 +25,13 @@ __all__ = ["VitalEvents"]
 _LIVE_BIRTH: Final = OUTCOMES.index(Outcome.LIVE_BIRTH)
 
 
+def _preg_key(preg: dict[str, Arr]) -> Arr:
+    """Each pregnancy's (person, lmp) as one integer, in the same order."""
+    key: Arr = preg["person"].astype(np.int64) << 32
+    key += preg["lmp"].astype(np.int64) + (1 << 31)
+    return key
+
+
 class VitalEvents(TaskState):
     """Pregnancies, deliveries and births of a task (deaths and conceptions are in the month)."""
 
@@ -110,7 +117,7 @@ class VitalEvents(TaskState):
     def _add_pregnancies(self, rows: Arr, lmp: Arr, planned: Arr) -> None:
         preg = self.preg
         k = len(rows)
-        new = {
+        new: dict[str, Arr] = {
             "person": rows.astype(np.int64),
             "lmp": lmp.astype(np.int32),
             "edd": (lmp + EDD_DAYS).astype(np.int32),
@@ -119,11 +126,13 @@ class VitalEvents(TaskState):
             "in_facility": np.full(k, -1, dtype=np.int8),
             "planned": planned.astype(np.int32),
         }
+        # sorted by (person, lmp) as before: the new ones inserted after the old ones with
+        # the same key, in their own sorted order (the stable lexsort of old then new)
+        key, added = _preg_key(preg), _preg_key(new)
+        mine = np.argsort(added, kind="stable")
+        at = np.searchsorted(key, added[mine], side="right")
         for name in preg:
-            preg[name] = np.concatenate([preg[name], new[name]])
-        order = np.lexsort((preg["lmp"], preg["person"]))
-        for name in preg:
-            preg[name] = preg[name][order]
+            preg[name] = np.insert(preg[name], at, new[name][mine])
 
     def _deliver(self, m0: int, m1: int) -> Arr:  # one pass: the draws keep their order
         """Deliver the pregnancies planned in the month; add the babies as rows.
