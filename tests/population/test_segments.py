@@ -31,7 +31,13 @@ from ilp.population._calendar import NO_DAY
 from ilp.population.batch import run as run_module
 from ilp.population.batch.cohort import Cohort
 from ilp.population.batch.run import Run
-from ilp.population.batch.segments import Segments, day_span, day_spans, segments_of_rows
+from ilp.population.batch.segments import (
+    Segments,
+    day_span,
+    day_spans,
+    merge_sorted,
+    segments_of_rows,
+)
 from ilp.population.columns import History
 
 
@@ -67,11 +73,12 @@ def _made(way: str, person: Any, day: Any, rows: Any) -> Segments | None:
     if i == j:
         return None
     run = object.__new__(Run)
+    run.pop = np.zeros(co.hi)  # type: ignore[assignment] # only its length is read
     if way == "searched":
         return segments_of_rows(p, d, rows)
     if way == "holes":
         return run._without_holes(co, p, d)
-    return run._mapped(co, p - co.lo, d, ascending=True)
+    return run._mapped(co, p, d, ascending=True)
 
 
 @pytest.mark.parametrize("way", ["searched", "holes", "mapped"])
@@ -171,3 +178,27 @@ def test_day_spans_are_each_codes_first_and_last_day() -> None:
     assert day_span(history, "A") == (3, 9)
     assert day_span(history, "B") == (0, 0)
     assert day_span(history, "Z") == (0, 0)
+
+
+@settings(deadline=None, max_examples=100)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 30), st.integers(0, 800_000)), max_size=12),
+        max_size=5,
+    )
+)
+def test_records_of_codes_merged_are_all_of_them_sorted(parts: list[list[tuple[int, int]]]) -> None:
+    """The records of several codes merged for credit are all of them, sorted by person and day."""
+    found = []
+    for records in parts:
+        if records:
+            person, day = zip(*sorted(records), strict=True)
+            found.append((np.array(person, dtype=np.int32), np.array(day, dtype=np.int32)))
+    merged = merge_sorted(found)
+    if not found:
+        assert merged is None
+        return
+    assert merged is not None
+    want = sorted(r for records in parts for r in records)
+    assert merged[0].dtype == merged[1].dtype == np.int32
+    assert list(zip(merged[0].tolist(), merged[1].tolist(), strict=True)) == want

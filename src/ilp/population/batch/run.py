@@ -30,6 +30,7 @@ from ilp.population.batch.cohort import (
     Cohort,
     Pregnancies,
     Segments,
+    aranges,
     by_day,
     columns_of,
     take,
@@ -38,7 +39,7 @@ from ilp.population.batch.eligible import Eligible
 from ilp.population.batch.output import Output
 from ilp.population.batch.plan import Plan
 from ilp.population.batch.result import DUE, MISSED, UPCOMING
-from ilp.population.batch.segments import SPARSE, day_span, segments_of_rows
+from ilp.population.batch.segments import SPARSE, day_span, merge_sorted, segments_of_rows
 from ilp.population.columns import History, Population
 
 __all__ = ["Run"]
@@ -189,18 +190,21 @@ class Run:
             found = self.records(code)
             assert found is not None
             places = self._places[code] = inverse[found[0]]
-        loc = places - lo
         if lo > 0 or hi < len(self.pop):
             inside = np.flatnonzero((places >= lo) & (places < hi))
-            loc, day = loc[inside], day[inside]
-        return self._mapped(co, loc, day, ascending=False)
+            places, day = places[inside], day[inside]
+        return self._mapped(co, places, day, ascending=False)
 
     def _local(self, co: Cohort) -> Arr:
-        """Per row from the cohort's first to its last, its place in the cohort (-1: none)."""
+        """Per row up to the cohort's last, its place in the cohort (-1: none).
+
+        Indexed by the row itself (not from the cohort's first): the records'
+        rows look it up as they are, with no shifted copy of them first.
+        """
         local = co.cache.get("local")
         if local is None:
-            local = np.full(co.hi - co.lo, -1, dtype=np.int32)
-            local[co.rows - co.lo if co.lo else co.rows] = np.arange(len(co), dtype=np.int32)
+            local = np.full(co.hi, -1, dtype=np.int32)
+            local[co.rows] = aranges(len(self.pop))[1][: len(co)]
             co.cache["local"] = local
         return local
 
@@ -215,11 +219,11 @@ class Run:
         """
         lo, hi = co.lo, co.hi
         if hi - lo - len(co) > FEW_HOLES:
-            return self._mapped(co, person - lo, day, ascending=True)
+            return self._mapped(co, person, day, ascending=True)
         holes = co.cache.get("holes")
         if holes is None:
             local = self._local(co)
-            holes = co.cache["holes"] = (np.flatnonzero(local < 0) + lo).astype(person.dtype)
+            holes = co.cache["holes"] = (np.flatnonzero(local[lo:] < 0) + lo).astype(person.dtype)
         a = np.searchsorted(person, holes, side="left").tolist()
         b = np.searchsorted(person, holes, side="right").tolist()
         size = len(person) - sum(b) + sum(a)
@@ -236,10 +240,14 @@ class Run:
             day = np.concatenate([day[x:y] for x, y in pairs])
         return Segments(loc, day, len(co), ascending=True)
 
-    def _mapped(self, co: Cohort, loc: Arr, day: Arr, *, ascending: bool) -> Segments | None:
-        """The records of rows *loc* (from the cohort's first) kept for the cohort's rows."""
-        if len(loc) and not co.contiguous:
-            loc = self._local(co)[loc]
+    def _mapped(self, co: Cohort, rows: Arr, day: Arr, *, ascending: bool) -> Segments | None:
+        """The records of *rows* (rows here, in the cohort's span) kept for the cohort's rows."""
+        if not len(rows):
+            return None
+        if co.contiguous:
+            loc = rows - co.lo if co.lo else rows
+        else:
+            loc = self._local(co)[rows]
             keep = loc >= 0
             if not keep.all():
                 loc, day = loc[keep], day[keep]
@@ -254,18 +262,7 @@ class Run:
         key = "+".join((code, *credit))
         if key not in self._records:
             found = [x for c in (code, *credit) if (x := self.records(c)) is not None]
-            if not found:
-                self._records[key] = None
-            else:
-                # each code's records are sorted by person and day: one sort of packed
-                # (person, day) keys merges them (a day number fits in 22 bits)
-                key64 = np.sort(
-                    np.concatenate([p.astype(np.int64) << 22 | d for p, d in found]),
-                    kind="stable",
-                )
-                person = (key64 >> 22).astype(np.int32)
-                day = (key64 & ((1 << 22) - 1)).astype(np.int32)
-                self._records[key] = (person, day)
+            self._records[key] = found[0] if len(found) == 1 else merge_sorted(found)
         return key
 
     def kth(self, co: Cohort, code: str, k: int, sel: Arr | None = None) -> Arr | None:

@@ -20,6 +20,7 @@ every record at the first call on each history.
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from typing import Final
@@ -35,6 +36,7 @@ __all__ = [
     "day_span",
     "day_spans",
     "keep_day_spans",
+    "merge_sorted",
     "segments_of_rows",
 ]
 
@@ -198,6 +200,29 @@ def segments_of_rows(person: Arr, day: Arr, rows: Arr) -> Segments | None:
     if not count.any():
         return None
     return Segments.of_rows(at, count, day)
+
+
+def merge_sorted(found: list[tuple[Arr, Arr]]) -> tuple[Arr, Arr] | None:
+    """Records of several codes (persons and days, each sorted by person then day) as one
+    code's: sorted by person then day (None when there are none).
+
+    One stable sort (a merge of the runs) of (person, day) packed into 64
+    bits (persons and days are non-negative int32): the halves are read back
+    as they lie in memory, without shifting them out.
+    """
+    if not found:
+        return None
+    key = np.empty(sum(len(p) for p, _ in found), dtype=np.int64)
+    at = 0
+    for person, day in found:
+        part = key[at : at + len(person)]
+        np.left_shift(person, 32, out=part, dtype=np.int64)
+        part |= day
+        at += len(person)
+    key.sort(kind="stable")
+    halves = key.view(np.int32).reshape(-1, 2)
+    low = 0 if sys.byteorder == "little" else 1
+    return halves[:, 1 - low].copy(), halves[:, low].copy()
 
 
 _LOCK: Final = threading.Lock()
