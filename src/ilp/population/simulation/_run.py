@@ -34,19 +34,28 @@ class TaskRun(VitalEvents, Attendance):
         length = m1 - m0 + 1
         n0 = len(self.part)
         # each partition draws from its own generator, in the same order every month
-        draws = self._draw(3)  # engagement, death, attendance
+        # (engagement, death, attendance: the first two read in the block, where few are below
+        # what changes anything; the attendance laid out over the rows)
+        block, starts = self._draw_block(3)
+        attend = self._scratch("attendance", 1, n0)[0]
+        np.take(block[2], self._place, out=attend, mode="clip")
         birth = self.cols["birth"]
-        # 1. engagement
-        self.engaged = np.where(self.engaged, draws[0] >= p.dropout, draws[0] < p.reengage)
+        # 1. engagement: the engaged whose draw is below the dropout leave, the others whose
+        # draw is below the re-engagement come back (no other row changes)
+        rows, drawn = self._below(block[0], starts, max(p.dropout, p.reengage))
+        engaged = self.engaged
+        engaged[rows] = np.where(engaged[rows], drawn >= p.dropout, drawn < p.reengage)
         # 2. deaths among the living without a date of death yet
         alive_start = (birth <= m0) & (self.death_day >= m0)
         # the rate of every row, once per birth day (elementwise: the same values; the rows
-        # are in order of birth, so it is computed for each day once), compared where at
-        # risk: nearly every row is, so no row is looked up
+        # are in order of birth, so it is computed for each day once), compared for the rows
+        # whose draw is below the highest rate alone
         q = per_run(
             birth, lambda b: 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS)
         )
-        dies = np.flatnonzero(alive_start & (self.death_day == NO_DAY) & (draws[1] < q))
+        rows, drawn = self._below(block[1], starts, float(q.max(initial=0.0)))
+        risk = alive_start[rows] & (self.death_day[rows] == NO_DAY) & (drawn < q[rows])
+        dies = np.sort(rows[risk])
         day = (m0 + np.floor(self._draw_rows(dies) * length)).astype(np.int32)
         self.death_day[dies] = np.maximum(day, birth[dies])
         # 3. conceptions
@@ -68,7 +77,7 @@ class TaskRun(VitalEvents, Attendance):
             rows, lmp = rows[keep], lmp[keep]
             self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[keep]))
         # 4. deliveries and births
-        u = np.concatenate([draws[2], self._deliver(m0, m1)])
+        u = np.concatenate([attend, self._deliver(m0, m1)])
         # 5. counts of people: alive at the start (of the rows before the babies), born, died,
         # alive at the end; the living counted as the rows less the others (a few)
         part = self.part

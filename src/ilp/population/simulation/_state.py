@@ -185,17 +185,28 @@ class TaskState:
         (uniform, or standard normal).
 
         Each partition's draws are made straight into its slice of one block
-        (partition after partition; a block row at a time is the order of
-        ``random((width, size))``), then gathered into row order: a row's place
+        (see :meth:`_draw_block`), then gathered into row order: a row's place
         in the block is its partition's start plus its position in the
         partition (``lid``), so that one ``take`` lays out all the draws.
         """
-        starts, place = self._places()
-        n = len(place)
-        # the block and the result in buffers kept from month to month (a result is used
-        # until the next call; another width takes new buffers, and its caller keeps the old)
+        block, _ = self._draw_block(width, normal=normal)
+        place = self._place
+        out = self._scratch("draws", width, len(place))
+        # (mode="clip": the places are in range, and the result is written straight to out)
+        for i in range(width):
+            np.take(block[i], place, out=out[i], mode="clip")
+        return out
+
+    def _draw_block(self, width: int, *, normal: bool = False) -> tuple[Arr, Arr]:
+        """*width* draws for every task row in the draw block, and each partition's start in
+        it: partition after partition, a block row at a time (the order of
+        ``random((width, size))``), each partition's rows in its own order.
+
+        The block is kept from month to month (valid until the next call; another
+        width takes a new one).
+        """
+        starts, _ = self._places()
         block = self._scratch("draw block", width, int(starts[-1]))
-        out = self._scratch("draws", width, n)
         for rng, lo, rows in zip(self.rngs, starts[:-1].tolist(), self.members, strict=True):
             if len(rows):
                 for i in range(width):
@@ -203,10 +214,19 @@ class TaskState:
                         rng.standard_normal(out=block[i, lo : lo + len(rows)])
                     else:
                         rng.random(out=block[i, lo : lo + len(rows)])
-        # (mode="clip": the places are in range, and the result is written straight to out)
-        for i in range(width):
-            np.take(block[i], place, out=out[i], mode="clip")
-        return out
+        return block, starts
+
+    def _below(self, drawn: Arr, starts: Arr, limit: float) -> tuple[Arr, Arr]:
+        """The rows whose draw in *drawn* (a row of the draw block) is below *limit*, and
+        those draws: partition after partition, each in its own order (a partition's
+        ``lid``-th draw is its member ``lid``'s)."""
+        rows, values = [np.zeros(0, dtype=np.intp)], [np.zeros(0)]
+        for lo, members in zip(starts[:-1].tolist(), self.members, strict=True):
+            mine = drawn[lo : lo + len(members)]
+            at = np.flatnonzero(mine < limit)
+            rows.append(members.take(at))
+            values.append(mine.take(at))
+        return np.concatenate(rows), np.concatenate(values)
 
     def _places(self) -> tuple[Arr, Arr]:
         """Each partition's start in the draw block, and each row's place in the block.
