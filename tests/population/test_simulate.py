@@ -53,6 +53,7 @@ from ilp.population.simulation import (
 from ilp.population.simulation._attendance import Attendance, Pick
 from ilp.population.simulation._partition import take_ascending
 from ilp.population.simulation._records import Records
+from ilp.population.simulation._run import _per_key
 from ilp.population.simulation._state import TaskState, born_by, per_run, steps_of
 
 START = pendulum.Date(2025, 1, 1)
@@ -1078,6 +1079,26 @@ class TestBornBy:
         births = births.astype(np.int32)
         want = (day - births) / 365.25 >= years
         assert ((births <= born_by(day, years)) == want).all()
+
+
+class TestPerKey:
+    @settings(deadline=None, max_examples=60)
+    @given(st.integers(0, 300), st.integers(0, 2000), st.integers(1, 20), st.integers(0, 2**32 - 1))
+    def test_flags_counted_a_byte_at_a_time_are_the_counts_group_by_group(
+        self, n: int, size: int, groups: int, seed: int
+    ) -> None:
+        """Coverage counts (rows per key and group whose flag is set) made eight groups at
+        a time as bytes are those of a bincount per group, for few keys and for many."""
+        rng = np.random.default_rng(seed)
+        size = max(size, 1) if n else size
+        key = rng.integers(0, max(size, 1), n).astype(np.intp)
+        flags = rng.random((groups, n)) < rng.random((groups, 1))
+        want = np.zeros((size, groups), dtype=np.int64)
+        for g in range(groups):
+            want[:, g] = np.bincount(key[flags[g]], minlength=size)
+        got = _per_key(key, flags, size)
+        assert got.dtype == want.dtype
+        assert got.tolist() == want.tolist()
 
 
 class TestTrustedHistory:

@@ -110,13 +110,8 @@ class TaskRun(VitalEvents, Attendance):
         g = t.n_groups
         # people due and people who received, per (desa + 1, group) key = (desa + 1) × g + group
         size = int(desa.max()) + 1 if len(desa) else 0
-        due_of = np.zeros((size, g), dtype=np.int64)
-        got_of = np.zeros((size, g), dtype=np.int64)
-        # (weighted by the flags: exact sums of ones, no rows picked out first)
-        for group in range(g):
-            due_of[:, group] = np.bincount(desa, self.ever_due[group], minlength=size)
-            got_of[:, group] = np.bincount(desa, self.ever_received[group], minlength=size)
-        due, got = due_of.ravel(), got_of.ravel()
+        due = _per_key(desa, self.ever_due, size).ravel()
+        got = _per_key(desa, self.ever_received, size).ravel()
         keys = np.flatnonzero(due)
         cover = np.stack([keys // g - 1, keys % g, due[keys], got[keys]]).astype(np.int64)
         columns = preg = records = None
@@ -145,6 +140,39 @@ class TaskRun(VitalEvents, Attendance):
             lid=self.lid,
             seconds=seconds,
         )
+
+
+#: Groups whose flags are read together, as the bits of a byte (see _per_key).
+_BITS = 8
+
+
+def _per_key(key: Arr, flags: Arr, size: int) -> Arr:
+    """The rows of each *key* (below *size*) where each row of *flags* (groups × rows) is
+    set: shape (size, groups).
+
+    Eight groups at a time: a row's flags as the bits of a byte, the rows
+    counted per key and byte, and each bit's count the sum over the bytes
+    that have it (exact integer sums). When there are far more keys than
+    rows, a count per key and group.
+    """
+    g, n = flags.shape
+    out = np.zeros((size, g), dtype=np.int64)
+    if size << _BITS > 4 * n + (1 << 16):
+        for group in range(g):
+            out[:, group] = np.bincount(key, flags[group], minlength=size)
+        return out
+    shifted = key << _BITS
+    key_byte = np.empty_like(shifted)
+    bits = (np.arange(1 << _BITS)[:, None] >> np.arange(_BITS)) & 1  # byte x bit: is it set
+    for first in range(0, g, _BITS):
+        width = min(_BITS, g - first)
+        byte = np.zeros(n, dtype=np.uint8)
+        for i in range(width):  # (a multiply-add of bytes: no shift of a byte array)
+            np.add(byte, flags[first + i].view(np.uint8) * np.uint8(1 << i), out=byte)
+        np.add(shifted, byte, out=key_byte)
+        counts = np.bincount(key_byte, minlength=size << _BITS)
+        out[:, first : first + width] = counts.reshape(size, 1 << _BITS) @ bits[:, :width]
+    return out
 
 
 def run_task(task: Task, progress: Callable[[int], None] | None = None) -> TaskResult:
