@@ -213,7 +213,8 @@ class Attendance(TaskState):
         return out
 
     def _take_up(self, k: int, m0: int, m1: int, u: Arr, picks: Iterable[Pick]) -> None:
-        """Count the items of *picks* as due at their site; those who come get a record.
+        """Count the items of *picks* as due at their site; those who come get a record
+        (*u*: each row's attendance draw, set to infinity here where it does not count).
 
         A chunk of one slot's items at a time (one service), so that every array
         stays small while it is passed over; those who come (a few in a hundred)
@@ -222,8 +223,9 @@ class Attendance(TaskState):
         t = self.t
         area = self.area
         n_areas = len(t.area_factor)
-        # the month's draw of each row, or infinity for the unreached and disengaged
-        draws = np.where(self.reached & self.engaged, u, np.inf)
+        # the month's draw of each row, or infinity for the unreached and disengaged (in u)
+        draws = u
+        np.copyto(draws, np.inf, where=~(self.reached & self.engaged))
         # and its step in a byte: most items are ruled out on the steps (a small array)
         steps = steps_of(draws)
         # items due per service and area, counted at their sites once the month is done

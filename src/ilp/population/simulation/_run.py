@@ -37,8 +37,7 @@ class TaskRun(VitalEvents, Attendance):
         # (engagement, death, attendance: the first two read in the block, where few are below
         # what changes anything; the attendance laid out over the rows)
         block, starts = self._draw_block(3)
-        attend = self._scratch("attendance", 1, n0)[0]
-        np.take(block[2], self._place, out=attend, mode="clip")
+        place = self._place
         birth = self.cols["birth"]
         # 1. engagement: the engaged whose draw is below the dropout leave, the others whose
         # draw is below the re-engagement come back (no other row changes)
@@ -77,7 +76,11 @@ class TaskRun(VitalEvents, Attendance):
             rows, lmp = rows[keep], lmp[keep]
             self._add_pregnancies(rows, lmp, lmp + self._gestation(normal[keep]))
         # 4. deliveries and births
-        u = np.concatenate([attend, self._deliver(m0, m1)])
+        babies = self._deliver(m0, m1)
+        # the attendance draws of the rows, then the babies' (one buffer kept with room)
+        u = self._scratch("attendance", 1, n0 + len(babies))[0]
+        np.take(block[2], place, out=u[:n0], mode="clip")
+        u[n0:] = babies
         # 5. counts of people: alive at the start (of the rows before the babies), born, died,
         # alive at the end; the living counted as the rows less the others (a few)
         part = self.part
