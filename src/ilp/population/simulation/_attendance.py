@@ -38,6 +38,18 @@ _CHUNK: Final = 1 << 16
 Pick = tuple[int, Arr, Arr, Arr, Arr]
 
 
+#: Items of one service whose people came: the service index, their task rows and areas,
+#: the draws rescaled to [0, 1) below the attendance, and the items' earliest and latest
+#: days.
+Came = tuple[int, Arr, Arr, Arr, Arr, Arr]
+
+
+def _runs(came: list[Came]) -> Iterator[tuple[int, list[tuple[Arr, ...]]]]:
+    """The items of *came* in runs of one service: the service and its items' columns."""
+    for s, run in itertools.groupby(came, key=lambda x: x[0]):
+        yield s, [x[1:] for x in run]
+
+
 class _Month(NamedTuple):
     """The month being served: its index, first and last days, and the sites' next
     opening days (see ``Attendance._next_open``)."""
@@ -232,7 +244,7 @@ class Attendance(TaskState):
         per_area = np.zeros(self._slot.shape, dtype=np.int64)
         group, top = t.service_group.tolist(), self._top_step.tolist()
         month = _Month(k, m0, m1, self._next_open(m0, m1))
-        came: list[tuple[int, Arr, Arr]] = []
+        came: list[Came] = []
         for s, rows, picked, earliest, latest in picks:
             a = area.take(rows)
             per_area[s] += np.bincount(a, minlength=n_areas)
@@ -245,29 +257,33 @@ class Attendance(TaskState):
             come = np.flatnonzero(draw < chance)
             if len(come):
                 item = picked.take(maybe.take(come))
+                # the draw below the attendance, rescaled, is uniform on [0, 1)
+                fraction = draw.take(come) / chance.take(come)
                 came.append(
-                    self._receive(
-                        month,
+                    (
                         s,
-                        rows=near.take(come),
-                        areas=near_area.take(come),
-                        # the draw below the attendance, rescaled, is uniform on [0, 1)
-                        fraction=draw.take(come) / chance.take(come),
-                        earliest=earliest.take(item),
-                        latest=latest.take(item),
+                        near.take(come),
+                        near_area.take(come),
+                        fraction,
+                        earliest.take(item),
+                        latest.take(item),
                     )
                 )
         # per service and area: the site + 1 that gives the service there
         services = np.broadcast_to(np.arange(len(per_area))[:, None], per_area.shape)
         np.add.at(self.due[k], (self._slot, services), per_area)
-        if came:
-            self._record(came)
+        # those who came, dated a service at a time (its chunks in a row taken together)
+        records = [
+            self._receive(month, s, *(np.concatenate(c) for c in zip(*x, strict=True)))
+            for s, x in _runs(came)
+        ]
+        if records:
+            self._record(records)
 
-    def _receive(
+    def _receive(  # noqa: PLR0917 - the columns of Came, in its order
         self,
         month: _Month,
         s: int,
-        *,
         rows: Arr,
         areas: Arr,
         fraction: Arr,

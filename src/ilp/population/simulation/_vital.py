@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Final
 
 import numpy as np
 
-from ilp.dates import from_day
 from ilp.people import Outcome, Sex
 from ilp.population._calendar import NO_DAY
 from ilp.population.columns import OUTCOMES, SEX_CODES
@@ -23,6 +23,12 @@ from ilp.population.simulation._state import TaskState
 __all__ = ["VitalEvents"]
 
 _LIVE_BIRTH: Final = OUTCOMES.index(Outcome.LIVE_BIRTH)
+
+
+def _yyyymmdd(day: int) -> str:
+    """Day number *day* as YYYYMMDD (as pendulum's ``format("YYYYMMDD")``)."""
+    date = _dt.date.fromordinal(day)
+    return f"{date.year:04d}{date.month:02d}{date.day:02d}"
 
 
 def _preg_key(preg: dict[str, Arr]) -> Arr:
@@ -181,7 +187,7 @@ class VitalEvents(TaskState):
         n = len(self.part)
         cols = self.cols
         days = day.tolist()
-        stamp = {d: from_day(d).format("YYYYMMDD") for d in set(days)}  # a month's few days
+        stamp = {d: _yyyymmdd(d) for d in set(days)}  # a month's few days
         mothers = cols["ids"][mother].tolist()
         ids = [f"{m}.b{stamp[d]}" for m, d in zip(mothers, days, strict=True)]
         values: dict[str, Arr] = {
