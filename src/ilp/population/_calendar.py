@@ -57,6 +57,14 @@ def _month_table(months: int, lo: int, hi: int) -> npt.NDArray[np.int32]:
     return table
 
 
+@lru_cache(maxsize=32)
+def _month_table_or_none(months: int, lo: int, hi: int) -> npt.NDArray[np.int32]:
+    """``_month_table`` after a first entry, 0, for the day before *lo* (no day)."""
+    table = np.concatenate([np.zeros(1, dtype=np.int32), _month_table(months, lo, hi)])
+    table.setflags(write=False)
+    return table
+
+
 @lru_cache(maxsize=8)
 def _day_key_table(lo: int, hi: int) -> npt.NDArray[np.int16]:
     """Day number → month * 32 + day of month."""
@@ -111,6 +119,16 @@ class Calendar:
     def after(self, duration: Duration, days: Arr) -> Arr:
         """*days* plus *duration* (months first, then days), as ``Duration.after``."""
         out = self.months(days, duration.months)
+        return out + duration.days if duration.days else out
+
+    def after_or_none(self, duration: Duration, days: Arr) -> Arr:
+        """``after``, and the duration's days alone where *days* are ``lo - 1`` (no day)."""
+        out: Arr
+        if duration.months:
+            table = _month_table_or_none(duration.months, self.lo, self.hi)
+            out = table.take(np.subtract(days, self.lo - 1, dtype=np.intp))
+        else:
+            out = np.where(days < self.lo, 0, days)
         return out + duration.days if duration.days else out
 
     def limit(self, limit: Limit, days: Arr) -> Arr:

@@ -35,7 +35,6 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     rule = entry.rule
     assert isinstance(rule, RecurringRule)
     svc = entry.services[0]
-    d, cal = run.d, run.cal
     start, end = run.scope(entry, co)
     seg = run.segments(co, svc.code)
     has, last = (None, None) if seg is None else seg.last()
@@ -57,30 +56,40 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         o, st = _never_given(run, entry, co, start, end, shared=sel is None)
         run.emit(slot, co, sel, st, start, start, o, end, None)
         return
+    e, o, st, given = _given(run, rule, start, end, has, last)
+    run.emit(slot, co, sel, st, e, e, o, end, given)
+
+
+def _given(  # noqa: PLR0917 - internal: evaluate's arrays
+    run: Run, rule: RecurringRule, start: Arr, end: Arr | None, has: Arr, last: Arr
+) -> tuple[Arr, Arr, Arr, Arr | None]:
+    """Earliest, overdue, status and given of every row, the rows *has* with a record
+    on the day *last*, the others as never given."""
+    d, cal = run.d, run.cal
+    m = len(start)
+    since = np.full(m, cal.lo - 1, dtype=np.int32)  # the last record, or no day
+    since[has] = last
     # a record from before the age band opened does not bring the next one forward
-    eh = np.maximum(cal.after(rule.interval, last), start[has])
-    endh = None if end is None else end[has]
-    # the rows as if never given, those with a record written over
-    o, st = _never_given(run, entry, co, start, end, shared=sel is None)
-    e, o, st = start.copy(), o.copy(), st.copy()
-    e[has] = eh
-    o[has] = oh = cal.after(rule.grace, eh)
-    sth = run.status(eh, oh, endh)
+    # (no record: the interval's days after no day, before any start)
+    e = np.maximum(cal.after_or_none(rule.interval, since), start)
+    o = cal.after(rule.grace, e)
+    st = run.status(e, o, end)
     given = None
     # given: upcoming only when late, and then within the horizon; else completed
-    late = np.flatnonzero(eh > d if endh is None else (eh > d) | (eh > endh))
+    gone = e > d if end is None else (e > d) | (e > end)
+    gone &= since >= cal.lo
+    late = np.flatnonzero(gone)
     if len(late):
-        el = eh[late]
+        el = e[late]
         up = el - d <= run.h
-        if endh is not None:
-            up &= el <= endh[late]
-        sth[late] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
+        if end is not None:
+            up &= el <= end[late]
+        st[late] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
         done = late[~up]
         if len(done):
-            given = np.full(len(start), NO_DAY, dtype=np.int32)
-            given[has[done]] = last[done]
-    st[has] = sth
-    run.emit(slot, co, sel, st, e, e, o, end, given)
+            given = np.full(m, NO_DAY, dtype=np.int32)
+            given[done] = since[done]
+    return e, o, st, given
 
 
 def _never_given(
