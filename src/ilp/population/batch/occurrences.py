@@ -123,8 +123,8 @@ def _first_in(
         return run.first_in(co, code, lo, hi, sel, valid)
     found = run.first_from(co, code, lo, sel)
     assert found is not None
-    pos, z, _ = found
-    day = seg.day[np.minimum(pos, seg.top)]
+    pos, z, days = found  # positions in the days returned
+    day = days[np.minimum(pos, len(days) - 1)]
     ok = valid & (pos < z) & (day <= hi)
     first: Arr = np.where(ok, day, np.int32(NO_DAY))
     return first
