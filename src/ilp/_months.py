@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Final
 
-__all__ = ["MONTH_STARTS", "NO_OFFSET", "month_of"]
+__all__ = ["MONTH_SPAN", "MONTH_STARTS", "NO_OFFSET", "month_of"]
 
 _FIRST_YEAR: Final = 1900
 _END_YEAR: Final = 2600
@@ -31,7 +31,7 @@ MONTH_STARTS: Final[tuple[int, ...]] = tuple(
 NO_OFFSET: Final = 28
 
 #: Months in the table after a day's own that it answers for, whatever the day.
-_SPAN: Final = 200 * 12
+MONTH_SPAN: Final = 200 * 12
 
 
 def month_of(date: _dt.date) -> tuple[int, int]:
@@ -42,6 +42,6 @@ def month_of(date: _dt.date) -> tuple[int, int]:
     outside the table.
     """
     i = (date.year - _FIRST_YEAR) * 12 + date.month - 1
-    if date.day > NO_OFFSET or i < 0 or i + _SPAN >= len(MONTH_STARTS):
+    if date.day > NO_OFFSET or i < 0 or i + MONTH_SPAN >= len(MONTH_STARTS):
         return i, NO_OFFSET
     return i, date.day - 1

@@ -34,6 +34,7 @@ from ilp.lifecycle.rules.person import (
     OUTSIDE,
     Ctx,
     age_band,
+    birth_after,
     by_grade,
     eligible,
 )
@@ -265,7 +266,7 @@ def due(
     recs = _records(person, history, catalogue, d)
     if person.death_date is not None and day > person.death_date:
         return _due_list(person.id, day, ())
-    ctx = Ctx(person, d, recs, region or _NO_REGION, horizon)
+    ctx = Ctx(person, d, recs, region or _NO_REGION, horizon, on=day)
     age = d - ctx.b
     items: list[DueItem] = []
     # only the entries whose ages (and sex, pregnancy) may admit the person: ilp.lifecycle._plan
@@ -284,9 +285,8 @@ def due(
                 continue
             entering = band == ENTERING
         elif eligible(el, ctx):
-            entering = (
-                el.age_from is not None and el.age_from.after(ctx.b) > d and not by_grade(el, ctx)
-            )
+            f = el.age_from
+            entering = f is not None and birth_after(ctx, f) > d and not by_grade(el, ctx)
         else:
             continue
         if entering:

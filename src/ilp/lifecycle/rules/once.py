@@ -18,7 +18,15 @@ from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Parsed, RuleBase, single_code
-from ilp.lifecycle.rules.person import Ctx, DueItem, scope, status, visible
+from ilp.lifecycle.rules.person import (
+    Ctx,
+    DueItem,
+    birth_after,
+    birth_limit,
+    scope,
+    status,
+    visible,
+)
 from ilp.lifecycle.rules.words import words
 from ilp.lifecycle.semantics import Status
 
@@ -67,12 +75,11 @@ class OnceRule(RuleBase):
         """Completed once given; else the window from ``earliest`` (or the scope) to ``latest``."""
         svc = entry.services[0]
         given = ctx.recs.get(svc.code)
-        b = ctx.b
-        e = max(self.earliest.after(b), scope(entry, ctx)[0])
+        e = max(birth_after(ctx, self.earliest), scope(entry, ctx)[0])
         rec_age = ctx.region.ages.get(svc.code, self.recommended)
-        r = max(rec_age.after(b), e) if rec_age is not None else e
-        o = max(self.overdue.after(b), e) if self.overdue is not None else None
-        latest = self.latest.day(b) if self.latest is not None else None
+        r = max(birth_after(ctx, rec_age), e) if rec_age is not None else e
+        o = max(birth_after(ctx, self.overdue), e) if self.overdue is not None else None
+        latest = birth_limit(ctx, self.latest) if self.latest is not None else None
         if given:
             out.append(new_item((svc, _COMPLETED, e, r, o, latest, given[0], (reason, None))))
             return

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from ilp._months import MONTH_STARTS, NO_OFFSET, month_of
+from ilp._months import MONTH_SPAN, MONTH_STARTS, NO_OFFSET, month_of
 from ilp.dates import add_months_day, from_day
 from ilp.lifecycle._item import DueItem, Why, new_item
 from ilp.lifecycle._stages import LifeStage, stages_on_day
@@ -20,8 +20,9 @@ from ilp.lifecycle.semantics import SCHOOL_YEAR_MONTH, Status, school_year_of
 from ilp.people import Person, Pregnancy
 
 if TYPE_CHECKING:
+    from ilp.dates import Duration
     from ilp.lifecycle._engine import Region
-    from ilp.lifecycle._model import Eligibility, Entry, Service
+    from ilp.lifecycle._model import Eligibility, Entry, Limit, Service
 
 __all__ = [
     "ENTERING",
@@ -32,6 +33,8 @@ __all__ = [
     "Spans",
     "Why",
     "age_band",
+    "birth_after",
+    "birth_limit",
     "birth_plus",
     "by_grade",
     "current_pregnancy",
@@ -94,13 +97,17 @@ class Ctx:
         recs: Mapping[str, Sequence[int]],
         region: Region,
         horizon: int,
+        *,
+        on: _dt.date | None = None,
     ) -> None:
+        """*on*, when given, is the date of day number *d* (``due()`` has it at hand)."""
         self.person = person
         birth = person.birth_date
         self.b = b = birth.toordinal()
         self.bm, self.bo = bm, bo = month_of(birth)
         self.d = d
-        on = _dt.date.fromordinal(d)
+        if on is None:
+            on = _dt.date.fromordinal(d)
         # months_between(b, d), sharing the date of d with the year
         months = (on.year - birth.year) * 12 + on.month - birth.month
         after = MONTH_STARTS[bm + months] + bo if bo < NO_OFFSET else add_months_day(b, months)
@@ -255,6 +262,26 @@ def birth_plus(ctx: Ctx, months: int) -> int:
     """The day number *months* calendar months after the person's birth (clamped)."""
     bo = ctx.bo
     return MONTH_STARTS[ctx.bm + months] + bo if bo < NO_OFFSET else add_months_day(ctx.b, months)
+
+
+def birth_after(ctx: Ctx, duration: Duration) -> int:
+    """``duration.after(ctx.b)``: *duration* after the person's birth, by the month table.
+
+    ``Duration.after`` keeps its months in a value-keyed cache, and a person's own
+    entries there are cold on a first call: a look-up in the table reads one list slot.
+    """
+    months = duration.months
+    if not months:
+        return ctx.b + duration.days
+    bo = ctx.bo
+    if bo < NO_OFFSET and months <= MONTH_SPAN:
+        return MONTH_STARTS[ctx.bm + months] + bo + duration.days
+    return add_months_day(ctx.b, months) + duration.days
+
+
+def birth_limit(ctx: Ctx, limit: Limit) -> int:
+    """``limit.day(ctx.b)``: the last day within *limit* of the person's birth (table)."""
+    return birth_after(ctx, limit.duration) - limit.exclusive
 
 
 def visible(st: Status, e: int, ctx: Ctx) -> bool:

@@ -21,7 +21,15 @@ from ilp.lifecycle._item import new_item
 from ilp.lifecycle._model import Limit, RuleKind
 from ilp.lifecycle.rules import fields
 from ilp.lifecycle.rules.base import Codes, Parsed, RuleBase
-from ilp.lifecycle.rules.person import Ctx, DueItem, scope, status, visible
+from ilp.lifecycle.rules.person import (
+    Ctx,
+    DueItem,
+    birth_after,
+    birth_limit,
+    scope,
+    status,
+    visible,
+)
 from ilp.lifecycle.rules.words import words
 from ilp.lifecycle.semantics import ONE_DAY, Status
 
@@ -216,18 +224,19 @@ class SeriesRule(RuleBase):
         self, entry: Entry, ctx: Ctx, svc: Service, dose: Dose, prev: int | None, out: list[DueItem]
     ) -> None:
         """The first dose not given: its window from the age and the previous dose."""
-        b = ctx.b
-        e = max(dose.earliest.after(b), scope(entry, ctx)[0])
+        # ages after birth by the month table (birth_after), intervals after a record by
+        # Duration.after
+        e = max(birth_after(ctx, dose.earliest), scope(entry, ctx)[0])
         if prev is not None:
             e = max(e, (dose.min_interval or ONE_DAY).after(prev))
         rec_age = ctx.region.ages.get(dose.code, dose.recommended)
         r = e
         if rec_age is not None:
-            r = max(r, rec_age.after(b))
+            r = max(r, birth_after(ctx, rec_age))
         if dose.recommended_interval is not None and prev is not None:
             r = max(r, dose.recommended_interval.after(prev))
-        o = max(dose.overdue.after(b), e) if dose.overdue is not None else None
-        latest = dose.latest.day(b) if dose.latest is not None else None
+        o = max(birth_after(ctx, dose.overdue), e) if dose.overdue is not None else None
+        latest = birth_limit(ctx, dose.latest) if dose.latest is not None else None
         st = status(ctx.d, e, o, latest)
         if visible(st, e, ctx):
             out.append(new_item((svc, st, e, r, o, latest, None, (reason, dose, prev))))
