@@ -56,6 +56,15 @@ def _record_value(value: object) -> float | None:
     return number
 
 
+# Each day number as one int object, shared by every record of that day (one visit's
+# records, and everybody's on the same date): a record's own int would be one more object
+# per record, and reading a person's history reads each record's day. Shared, the days of a
+# history are few objects that stay in the CPU's caches, and a register of records keeps
+# one int per date rather than one per record. At most one entry per supported date.
+_DAYS: Final[dict[int, int]] = {}
+_SHARED_DAY: Final = _DAYS.setdefault
+
+
 class _DayNumber:
     """The day number of a record's date, in a slot of its own (not an attrs field).
 
@@ -90,7 +99,8 @@ class ServiceRecord(_DayNumber):
     value: float | None = attrs.field(default=None, kw_only=True, converter=_record_value)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_day", self.date.toordinal())
+        day = self.date.toordinal()
+        object.__setattr__(self, "_day", _SHARED_DAY(day, day))
 
     # the fields, then the day number made again (pickles, copies); a pickle of an earlier
     # version holds the fields by name
