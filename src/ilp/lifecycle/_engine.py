@@ -95,6 +95,8 @@ class Region:
 
 
 _NO_REGION: Final = Region()
+# a Status member read on the enum class costs ~55 ns, a module global ~10 ns (issue 11)
+_UPCOMING: Final = Status.UPCOMING
 
 
 @attrs.frozen(repr=False)
@@ -293,7 +295,7 @@ def due(
             # not yet in the age band (admitted by the horizon): only what is upcoming
             ahead: list[DueItem] = []
             evaluate(entry, ctx, ahead)
-            items += [x for x in ahead if x.status is Status.UPCOMING]
+            items += [x for x in ahead if x.status is _UPCOMING]
         else:
             evaluate(entry, ctx, items)
     _sort(items)

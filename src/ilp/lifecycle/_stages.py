@@ -106,6 +106,14 @@ def stages_of(person: Person, on: pendulum.Date | str) -> frozenset[LifeStage]:
     return stages_on_day(person, d, months_between(b, d))
 
 
+# LifeStage members as module constants: LifeStage.X reads the enum class (~55 ns), a
+# global ~10 ns; stages_on_day runs for every neonate and person with a pregnancy (issue 11)
+_NEONATUS: Final = LifeStage.NEONATUS
+_IBU_HAMIL: Final = LifeStage.IBU_HAMIL
+_IBU_BERSALIN: Final = LifeStage.IBU_BERSALIN
+_IBU_NIFAS: Final = LifeStage.IBU_NIFAS
+
+
 def stages_on_day(person: Person, d: int, months: int) -> frozenset[LifeStage]:
     """:func:`stages_of` on day number *d* (alive, on or after birth), *months* old."""
     b = person.birth_date.toordinal()
@@ -114,14 +122,14 @@ def stages_on_day(person: Person, d: int, months: int) -> frozenset[LifeStage]:
         return by_age
     found = set(by_age)
     if d - b <= NEONATE_DAYS:
-        found.add(LifeStage.NEONATUS)
+        found.add(_NEONATUS)
     for p in person.pregnancies:
         if p.lmp.toordinal() <= d <= p.last_pregnant_day.toordinal():
-            found.add(LifeStage.IBU_HAMIL)
+            found.add(_IBU_HAMIL)
         if p.is_birth and p.delivery_date is not None:
             after = d - p.delivery_date.toordinal()
             if after == 0:
-                found.add(LifeStage.IBU_BERSALIN)
+                found.add(_IBU_BERSALIN)
             if 0 <= after <= NIFAS_DAYS:
-                found.add(LifeStage.IBU_NIFAS)
+                found.add(_IBU_NIFAS)
     return frozenset(found)

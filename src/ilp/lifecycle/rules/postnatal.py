@@ -8,7 +8,7 @@ twin (and synthetic-history walker) is :mod:`ilp.population.batch.postnatal`.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from ilp.lifecycle._model import Entry
 
 __all__ = ["Anchor", "PostnatalRule", "Visit", "reason"]
+
+# Status members as module constants: Status.X reads the enum class (~55 ns),
+# a global ~10 ns (issue 11)
+_COMPLETED: Final = Status.COMPLETED
+_UPCOMING: Final = Status.UPCOMING
 
 
 class Anchor(enum.StrEnum):
@@ -117,10 +122,10 @@ class PostnatalRule(RuleBase):
             why = (reason, v, anchor, self.anchor)
             given = given_in(ctx.recs.get(v.code, ()), anchor, d)
             if given is not None:
-                out.append(new_item((svc, Status.COMPLETED, e, e, None, latest, given, why)))
+                out.append(new_item((svc, _COMPLETED, e, e, None, latest, given, why)))
                 continue
             st = status(d, e, None, latest)
-            if st is Status.UPCOMING:
+            if st is _UPCOMING:
                 if visible(st, e, ctx):
                     out.append(new_item((svc, st, e, e, None, latest, None, why)))
                 return

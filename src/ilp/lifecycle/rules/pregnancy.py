@@ -45,6 +45,11 @@ _CONTACT_KEYS: Final = (
     "doctor",
 )
 
+# Status members as module constants: Status.X reads the enum class (~55 ns),
+# a global ~10 ns (issue 11)
+_COMPLETED: Final = Status.COMPLETED
+_MISSED: Final = Status.MISSED
+
 
 @attrs.frozen
 class Contact:
@@ -138,11 +143,11 @@ class PregnancyRule(RuleBase):
             r = max(c.recommended.after(lmp), e) if c.recommended is not None else e
             o = max(c.overdue.after(lmp), e) if c.overdue is not None else None
             if given is not None:
-                out.append(new_item((svc, Status.COMPLETED, e, r, o, latest, given, why)))
+                out.append(new_item((svc, _COMPLETED, e, r, o, latest, given, why)))
                 prev = given
                 continue
             st = status(d, e, o, latest)
-            if st is Status.MISSED:
+            if st is _MISSED:
                 out.append(new_item((svc, st, e, r, o, latest, None, why)))
                 continue
             if visible(st, e, ctx):

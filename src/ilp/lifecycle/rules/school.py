@@ -8,7 +8,7 @@ walker) is :mod:`ilp.population.batch.school`.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pendulum
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from ilp.lifecycle._model import Entry
 
 __all__ = ["SchoolRule", "grade_in", "reason"]
+
+# Status members as module constants: Status.X reads the enum class (~55 ns),
+# a global ~10 ns (issue 11)
+_COMPLETED: Final = Status.COMPLETED
+_MISSED: Final = Status.MISSED
 
 
 @attrs.frozen
@@ -99,7 +104,7 @@ class SchoolRule(RuleBase):
         why = (reason, self.grades, self.months)
         if records and not self.each_grade:
             first = records[0]
-            out.append(new_item((svc, Status.COMPLETED, first, first, None, None, first, why)))
+            out.append(new_item((svc, _COMPLETED, first, first, None, None, first, why)))
             return
         prev: int | None = None
         if self.after is not None:
@@ -123,7 +128,7 @@ class SchoolRule(RuleBase):
                 given = given_in(records, year_start, min(ctx.d, year_end))
                 if given is not None:
                     if year_start <= ctx.d:
-                        done = new_item((svc, Status.COMPLETED, lo, lo, None, hi, given, why))
+                        done = new_item((svc, _COMPLETED, lo, lo, None, hi, given, why))
                     continue
             windows.append((lo, hi))
         start, end = scope(entry, ctx)
@@ -133,7 +138,7 @@ class SchoolRule(RuleBase):
             # a grade already done stands unless something newer is open or upcoming
             if len(out) == count:
                 out.append(done)
-            elif out[-1].status is Status.MISSED and done.earliest > out[-1].earliest:
+            elif out[-1].status is _MISSED and done.earliest > out[-1].earliest:
                 out[-1] = done
 
 
