@@ -16,15 +16,17 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Final
 
-__all__ = ["MONTH_SPAN", "MONTH_STARTS", "NO_OFFSET", "month_of"]
+__all__ = ["MONTH_ONE_YEAR", "MONTH_SPAN", "MONTH_STARTS", "NO_OFFSET", "month_of"]
 
-_FIRST_YEAR: Final = 1900
+#: The year of index 0 of :data:`MONTH_STARTS`: a month's index is
+#: ``(year - MONTH_ONE_YEAR) * 12 + month - 1``, as :func:`month_of` counts.
+MONTH_ONE_YEAR: Final = 1900
 _END_YEAR: Final = 2600
 
 #: Day number of the 1st of each month, January 1900 first (every supported date, and
 #: two centuries of durations after the last).
 MONTH_STARTS: Final[tuple[int, ...]] = tuple(
-    _dt.date(y, m, 1).toordinal() for y in range(_FIRST_YEAR, _END_YEAR) for m in range(1, 13)
+    _dt.date(y, m, 1).toordinal() for y in range(MONTH_ONE_YEAR, _END_YEAR) for m in range(1, 13)
 )
 
 #: The offset :func:`month_of` gives a day that months cannot be added to by a look-up.
@@ -41,7 +43,7 @@ def month_of(date: _dt.date) -> tuple[int, int]:
     29th to the 31st, and for a date whose month, or the month 200 years later, is
     outside the table.
     """
-    i = (date.year - _FIRST_YEAR) * 12 + date.month - 1
+    i = (date.year - MONTH_ONE_YEAR) * 12 + date.month - 1
     if date.day > NO_OFFSET or i < 0 or i + MONTH_SPAN >= len(MONTH_STARTS):
         return i, NO_OFFSET
     return i, date.day - 1

@@ -337,7 +337,7 @@ def _records(
         return history.day_numbers(d)
     else:
         records = tuple(history)
-    recs = history_days(person, records, catalogue.code_set, d)
+    recs = history_days(person, records, catalogue._code_set, d)  # (code_set: a property)
     return _checked_records(person, records, catalogue, d) if recs is None else recs
 
 

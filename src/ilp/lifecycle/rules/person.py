@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from ilp._months import MONTH_SPAN, MONTH_STARTS, NO_OFFSET, month_of
+from ilp._months import MONTH_ONE_YEAR, MONTH_SPAN, MONTH_STARTS, NO_OFFSET, month_of
 from ilp.dates import add_months_day, from_day
 from ilp.lifecycle._item import DueItem, Why, new_item
 from ilp.lifecycle._stages import LifeStage, stages_on_day
@@ -108,11 +108,11 @@ class Ctx:
         self.d = d
         if on is None:
             on = _dt.date.fromordinal(d)
-        # months_between(b, d), sharing the date of d with the year
-        months = (on.year - birth.year) * 12 + on.month - birth.month
+        self.year = year = on.year
+        # months_between(b, d): month indexes as month_of counts them (bm is the birth's)
+        months = (year - MONTH_ONE_YEAR) * 12 + on.month - 1 - bm
         after = MONTH_STARTS[bm + months] + bo if bo < NO_OFFSET else add_months_day(b, months)
         self.months = months - 1 if after > d else months
-        self.year = on.year
         self.recs = recs
         self.region = region
         self.horizon = horizon
