@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ilp._months import MONTH_SPAN, MONTH_STARTS, NO_OFFSET
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration
@@ -50,14 +51,24 @@ class BirthdayRule(RuleBase):
         svc = entry.services[0]
         start, end = scope(entry, ctx)
         years = ctx.months // 12
-        windows = []
-        for n in (years - 1, years, years + 1):
-            if n >= 0:
-                day = birth_plus(ctx, 12 * n)
-                windows.append((day, self.window.after(day)))
+        window = self.window
+        bm, bo = ctx.bm, ctx.bo
+        # birthdays and the window's ends by the month table while the day of birth is the
+        # 1st-28th (nothing is clamped, so birth + 12n months + the window's months is the
+        # birthday plus the window); else add_months_day, birthday by birthday
+        fast = bo < NO_OFFSET and window.months <= MONTH_SPAN - 12
         # a window belongs to a birthday inside the eligibility: clip only by that birthday
-        kept = [(lo, hi) for lo, hi in windows if lo >= start and (end is None or lo <= end)]
-        occurrences(svc, kept, ctx, start, None, (reason, self.window), out)
+        kept = []
+        for n in (years - 1, years, years + 1) if years else (0, 1):
+            if fast:
+                lo = MONTH_STARTS[bm + 12 * n] + bo
+                hi = MONTH_STARTS[bm + 12 * n + window.months] + bo + window.days
+            else:
+                lo = birth_plus(ctx, 12 * n)
+                hi = window.after(lo)
+            if lo >= start and (end is None or lo <= end):
+                kept.append((lo, hi))
+        occurrences(svc, kept, ctx, start, None, (reason, window), out)
 
 
 def reason(name: str, lang: str, window: Duration) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import pendulum
 
+from ilp._months import MONTH_ONE_YEAR, NO_OFFSET
 from ilp._reader import Reader
 from ilp._yaml import Map
 from ilp.dates import Duration, months_between
@@ -162,7 +163,14 @@ def _grade_in(ctx: Ctx, school_year: int) -> int | None:
     july = _dt.date(school_year, SCHOOL_YEAR_MONTH, 1).toordinal()
     if july < ctx.b:
         return None
-    grade = months_between(ctx.b, july) // 12 - 6
+    if ctx.bo < NO_OFFSET:
+        # months_between(b, july) by the month indexes: birth + that many months is the
+        # same day of July's month (the 1st-28th: not clamped), on or before 1 July only
+        # for the 1st
+        months = (school_year - MONTH_ONE_YEAR) * 12 + SCHOOL_YEAR_MONTH - 1 - ctx.bm
+        grade = (months - 1 if ctx.bo else months) // 12 - 6
+    else:
+        grade = months_between(ctx.b, july) // 12 - 6
     return grade if 1 <= grade <= 12 else None
 
 
