@@ -25,6 +25,7 @@ from ilp.lifecycle.rules.person import (
     DueItem,
     Spans,
     Why,
+    occurrence,
     occurrences,
     scope,
     year_windows,
@@ -103,6 +104,20 @@ class CalendarRule(RuleBase):
         d = ctx.d
         if lasts is not None and (end is None or end >= d):  # near(), inlined
             k = bisect_left(lasts, d if d > start else start)
+            if (
+                0 < k < len(lasts) - 1
+                and start <= windows[k - 1][0]
+                and (end is None or end >= lasts[k + 1])
+            ):
+                # the scope clips none of the three: window k - 1 ended before the date
+                # (start is before it), k ends on or after it, k + 1 starts after it
+                # (listed months do not overlap), as occurrences() would find
+                cur = windows[k]
+                if cur[0] > d:
+                    occurrence(svc, ctx, windows[k - 1], None, cur, why, out)
+                else:
+                    occurrence(svc, ctx, windows[k - 1], cur, windows[k + 1], why, out)
+                return
             windows = windows[k - 1 if k else 0 : k + 2]
         occurrences(svc, windows, ctx, start, end, why, out)
 

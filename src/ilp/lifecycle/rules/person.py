@@ -44,6 +44,7 @@ __all__ = [
     "grade_scope",
     "in_age_band",
     "near",
+    "occurrence",
     "occurrences",
     "scope",
     "status",
@@ -356,37 +357,59 @@ def occurrences(  # noqa: PLR0917 - internal helper shared by four rule kinds
 ) -> None:
     """Report the current, next (within the horizon) or previous occurrence of a window."""
     d = ctx.d
-    records = ctx.recs.get(svc.code, ())
     # the last window before the date, the one holding it and the first after it, clipped
-    # to the scope (first day None: no such window), in day numbers rather than tuples
-    p_lo = c_lo = n_lo = None
-    p_hi = c_hi = n_hi = 0
-    for first, last in windows:  # in date order
+    # to the scope (None: no such window); a window the scope does not clip is passed on
+    prev = cur = nxt = None
+    for window in windows:  # in date order
+        first, last = window
         lo = first if first > start else start
         hi = last if end is None or last < end else end
         if lo > hi:
             continue
+        if lo != first or hi != last:
+            window = (lo, hi)  # noqa: PLW2901 - the window as clipped
         if hi < d:
-            p_lo, p_hi = lo, hi
+            prev = window
         elif lo <= d:
-            c_lo, c_hi = lo, hi
+            cur = window
         else:
-            n_lo, n_hi = lo, hi
+            nxt = window
             break
-    if c_lo is not None:
+    occurrence(svc, ctx, prev, cur, nxt, why, out)
+
+
+#: A window of days, first and last (inclusive), or None.
+_Window = tuple[int, int] | None
+
+
+def occurrence(  # noqa: PLR0917 - the three windows occurrences() found, handed on
+    svc: Service, ctx: Ctx, prev: _Window, cur: _Window, nxt: _Window, why: Why, out: list[DueItem]
+) -> None:
+    """The item of :func:`occurrences` given the windows before, holding and after the date.
+
+    *cur* holds the date; *prev* is the last that ended before it and *nxt* the first
+    that starts after it (each clipped to the scope, None when there is none).
+    """
+    d = ctx.d
+    records = ctx.recs.get(svc.code, ())
+    if cur is not None:
+        c_lo, c_hi = cur
         i = bisect_left(records, c_lo)  # given_in(records, c_lo, d), inlined
         if i == len(records) or records[i] > d:
             out.append(new_item((svc, _DUE, c_lo, c_lo, None, c_hi, None, why)))
-        elif n_lo is not None and n_lo - d <= ctx.horizon:
+        elif nxt is not None and nxt[0] - d <= ctx.horizon:
+            n_lo, n_hi = nxt
             out.append(new_item((svc, _UPCOMING, n_lo, n_lo, None, n_hi, None, why)))
         else:
             given = records[i]
             out.append(new_item((svc, _COMPLETED, c_lo, c_lo, None, c_hi, given, why)))
         return
-    if n_lo is not None and n_lo - d <= ctx.horizon:
+    if nxt is not None and nxt[0] - d <= ctx.horizon:
+        n_lo, n_hi = nxt
         out.append(new_item((svc, _UPCOMING, n_lo, n_lo, None, n_hi, None, why)))
         return
-    if p_lo is not None:
+    if prev is not None:
+        p_lo, p_hi = prev
         found = given_in(records, p_lo, p_hi)
         st = _MISSED if found is None else _COMPLETED
         out.append(new_item((svc, st, p_lo, p_lo, None, p_hi, found, why)))
