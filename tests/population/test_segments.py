@@ -29,7 +29,7 @@ from ilp import Person, ServiceRecord
 from ilp.population import Population
 from ilp.population._calendar import NO_DAY
 from ilp.population.batch import run as run_module
-from ilp.population.batch.cohort import Cohort
+from ilp.population.batch.cohort import Cohort, spans
 from ilp.population.batch.run import Run
 from ilp.population.batch.segments import (
     Segments,
@@ -77,19 +77,22 @@ def _made(way: str, person: Any, day: Any, rows: Any) -> Segments | None:
     if way == "searched":
         return segments_of_rows(p, d, rows)
     if way == "holes":
-        return run._without_holes(co, p, d)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(run_module, "FEW_HOLES", 0)  # however many holes
+            return run._without_holes(co, p, d)
     return run._mapped(co, p, d, ascending=True)
 
 
 @pytest.mark.parametrize("way", ["searched", "holes", "mapped"])
 class TestSegmentsMadeEachWay:
     @settings(deadline=None, max_examples=150)
-    @given(_case())
+    @given(_case(), st.booleans())
     def test_the_records_and_rows_are_those_of_a_plain_filter(
-        self, way: str, case: tuple[Any, Any, Any]
+        self, way: str, case: tuple[Any, Any, Any], rows_first: bool
     ) -> None:
         """``loc`` and ``day`` are the records of the cohort's rows, in row then day order;
-        ``start`` and ``count`` say where each row's are; None when there are none."""
+        ``start`` and ``count`` say where each row's are (asked for before the records or
+        after); None when there are none."""
         person, day, rows = case
         loc, days = _plain(person, day, rows)
         seg = _made(way, person, day, rows)
@@ -97,15 +100,18 @@ class TestSegmentsMadeEachWay:
             assert seg is None
             return
         assert seg is not None
-        assert seg.loc.tolist() == loc
-        assert seg.day.tolist() == days
-        assert seg.m == len(rows)
-        assert seg.top == len(loc) - 1
         count = np.bincount(loc, minlength=len(rows))
-        assert seg.count.tolist() == count.tolist()
         start = np.concatenate([[0], np.cumsum(count)[:-1]])
         has = count > 0
-        assert seg.start[has].tolist() == start[has].tolist()
+        for ask in ("rows", "records") if rows_first else ("records", "rows"):
+            if ask == "rows":
+                assert seg.count.tolist() == count.tolist()
+                assert seg.start[has].tolist() == start[has].tolist()
+            else:
+                assert seg.loc.tolist() == loc
+                assert seg.day.tolist() == days
+        assert seg.m == len(rows)
+        assert seg.top == len(loc) - 1
 
     @settings(deadline=None, max_examples=150)
     @given(_case(), st.integers(0, 4), st.booleans())
@@ -145,7 +151,7 @@ def scheduled() -> tuple[list[Person], dict[str, tuple[ServiceRecord, ...]]]:
 
 @pytest.mark.parametrize(
     ("sparse", "few_holes"),
-    [(0, 0), (10**9, 10**9), (10**9, -1)],
+    [(0, 16), (10**9, 0), (10**9, 10**9)],
     ids=["searched", "holes", "mapped"],
 )
 def test_batch_equals_due_whichever_way_the_segments_are_made(
@@ -202,3 +208,13 @@ def test_records_of_codes_merged_are_all_of_them_sorted(parts: list[list[tuple[i
     want = sorted(r for records in parts for r in records)
     assert merged[0].dtype == merged[1].dtype == np.int32
     assert list(zip(merged[0].tolist(), merged[1].tolist(), strict=True)) == want
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.tuples(st.integers(-5, 50), st.integers(0, 6)), max_size=8))
+def test_spans_are_the_ranges_one_after_another(runs: list[tuple[int, int]]) -> None:
+    """``spans`` is the concatenation of ``range(start, start + size)`` for each run."""
+    starts = np.array([a for a, _ in runs], dtype=np.int64)
+    ends = starts + np.array([n for _, n in runs], dtype=np.int64)
+    want = [x for a, n in runs for x in range(a, a + n)]
+    assert spans(starts, ends).tolist() == want

@@ -40,6 +40,7 @@ __all__ = [
     "last_per_person",
     "lookup",
     "radix_order",
+    "spans",
     "spread",
     "take",
 ]
@@ -450,6 +451,19 @@ def aranges(n: int) -> tuple[Arr, Arr]:
     rows.setflags(write=False)
     rows32.setflags(write=False)
     return rows, rows32
+
+
+def spans(starts: Arr, ends: Arr) -> Arr:
+    """The integers from each of *starts* up to (not including) its end in *ends*, one run
+    after another (``np.concatenate`` of the ``np.arange``-s, made at once)."""
+    sizes = ends - starts
+    total = int(sizes.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    # each run's start less the values before it, spread over the run, plus a count
+    before = np.cumsum(sizes) - sizes
+    out: Arr = np.repeat(starts - before, sizes) + np.arange(total)
+    return out
 
 
 def last_per_person(person: Arr, sel: Arr) -> Arr:

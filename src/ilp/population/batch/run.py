@@ -33,6 +33,7 @@ from ilp.population.batch.cohort import (
     aranges,
     by_day,
     columns_of,
+    spans,
     take,
 )
 from ilp.population.batch.eligible import Eligible
@@ -44,9 +45,9 @@ from ilp.population.columns import History, Population
 
 __all__ = ["Run"]
 
-#: The most rows of a cohort's span out of the cohort whose records are cut out a slice at a
-#: time (more: a lookup and a test of every record).
-FEW_HOLES = 1024
+#: A cohort's records are this many times the rows of its span out of it (its holes), or more,
+#: for its records to be found by the holes (fewer: by a lookup and a test of every record).
+FEW_HOLES = 16
 
 
 class Run:
@@ -212,33 +213,59 @@ class Run:
         """``_mapped`` of the records (sorted by row) of the rows of a cohort's span.
 
         When the rows of the span out of the cohort (the holes: the dead,
-        mostly) are few, the records between two holes are those of
-        consecutive cohort rows: they are copied a slice at a time with their
-        rows shifted by the holes before them, instead of a lookup and a
-        test of every record and a copy through a mask.
+        mostly) are few for its records, the holes' records are found by a
+        search each and dropped, and each other record's place in the cohort
+        is its row less the cohort's first and the holes before it: one shift
+        per run of records between two holes, spread over the run. No lookup
+        of every record in a map of the span, nor a test of each.
         """
-        lo, hi = co.lo, co.hi
-        if hi - lo - len(co) > FEW_HOLES:
+        lo = co.lo
+        if (co.hi - lo - len(co)) * FEW_HOLES > len(person):
             return self._mapped(co, person, day, ascending=True)
-        holes = co.cache.get("holes")
-        if holes is None:
-            local = self._local(co)
-            holes = co.cache["holes"] = (np.flatnonzero(local[lo:] < 0) + lo).astype(person.dtype)
-        a = np.searchsorted(person, holes, side="left").tolist()
-        b = np.searchsorted(person, holes, side="right").tolist()
-        size = len(person) - sum(b) + sum(a)
-        if not size:
-            return None
-        loc = np.empty(size, dtype=person.dtype)
-        pairs = list(zip([0, *b], [*a, len(person)], strict=True))
-        at = 0
-        for k, (x, y) in enumerate(pairs):  # the records after k holes
-            if x < y:
-                np.subtract(person[x:y], lo + k, out=loc[at : at + y - x])
-                at += y - x
-        if size < len(person):
-            day = np.concatenate([day[x:y] for x, y in pairs])
+        holes = self._holes(co).astype(person.dtype)
+        a = np.searchsorted(person, holes, side="left")
+        b = np.searchsorted(person, holes, side="right")
+        cut = np.flatnonzero(b > a)
+        if len(cut):  # the holes' records
+            keep = np.ones(len(person), dtype=np.bool_)
+            keep[spans(a[cut], b[cut])] = False
+            person, day = person[keep], day[keep]
+            if not len(person):
+                return None
+        # the records after k holes are shifted down by lo + k
+        runs = np.diff(np.searchsorted(person, holes), prepend=0, append=len(person))
+        shift = np.repeat(np.arange(lo, lo + len(holes) + 1, dtype=person.dtype), runs)
+        loc = person - shift
         return Segments(loc, day, len(co), ascending=True)
+
+    @staticmethod
+    def _holes(co: Cohort) -> Arr:
+        """The rows from the cohort's first to its last that are not in it (kept with it).
+
+        Before the cohort row at position *i* there are ``rows[i] - lo - i``
+        holes, a count that never falls: the *k*-th hole is just before the
+        first row with *k* holes before it, found by a bisection for all *k* at
+        once (work per hole, none per row), unless the holes are many.
+        """
+        found = co.cache.get("holes")
+        if found is None:
+            rows, lo, m = co.rows, co.lo, len(co)
+            count = co.hi - lo - m
+            if count * 64 > m:  # many: where the rows jump
+                at = np.flatnonzero(np.diff(rows) - 1)
+                found = spans(rows[at] + 1, rows[at + 1])
+            else:
+                k = np.arange(1, count + 1)
+                a = np.zeros(count, dtype=np.intp)
+                b = np.full(count, m - 1, dtype=np.intp)
+                for _ in range(m.bit_length()):  # the first i with rows[i] - lo - i >= k
+                    mid = (a + b) >> 1
+                    short = rows.take(mid) - lo - mid < k
+                    a = np.where(short, mid + 1, a)
+                    b = np.where(short, b, mid)
+                found = lo + a + k - 1
+            co.cache["holes"] = found
+        return found
 
     def _mapped(self, co: Cohort, rows: Arr, day: Arr, *, ascending: bool) -> Segments | None:
         """The records of *rows* (rows here, in the cohort's span) kept for the cohort's rows."""
