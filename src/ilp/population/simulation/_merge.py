@@ -78,17 +78,24 @@ def merge(
 def _demand(
     outputs: Sequence[TaskResult], layout: Layout, services: Sequence[Service], minutes: Arr
 ) -> npt.NDArray[np.void]:
-    """The demand table: sparse rows (month, site, service) summed over tasks."""
+    """The demand table: sparse rows (month, site, service) summed over tasks, in order of
+    month, site, cluster and service."""
     n_services = len(services)
     n_sites = len(layout.sites)
+    clusters = np.array([int(s.cluster) for s in services], dtype=np.int8)
+    moved = [i for i, f in enumerate(layout.sites) if f.cluster_overrides]
+    # the services as keyed: by cluster, then service, when no site moves a service to
+    # another cluster (the order within every month and site, so the table needs no sort)
+    by = np.arange(n_services) if moved else np.lexsort((np.arange(n_services), clusters))
     keys_l, due_l, rec_l = [], [], []
     for out in outputs:
-        nz = np.nonzero((out.due > 0) | (out.received > 0))
-        m, slot, v = nz
+        due_of, rec_of = out.due[:, :, by], out.received[:, :, by]
+        nz = np.nonzero((due_of > 0) | (rec_of > 0))
+        m, slot, r = nz
         site = np.where(slot > 0, out.site_global[np.maximum(slot - 1, 0)], -1).astype(np.int64)
-        keys_l.append((m.astype(np.int64) * (n_sites + 1) + site + 1) * n_services + v)
-        due_l.append(out.due[nz])
-        rec_l.append(out.received[nz])
+        keys_l.append((m.astype(np.int64) * (n_sites + 1) + site + 1) * n_services + r)
+        due_l.append(due_of[nz])
+        rec_l.append(rec_of[nz])
     key = np.concatenate(keys_l) if keys_l else np.zeros(0, dtype=np.int64)
     if np.all(key[1:] > key[:-1]):  # already distinct and sorted (one task: in C order)
         uniq, inverse = key, np.arange(len(key))
@@ -97,13 +104,12 @@ def _demand(
     due = np.bincount(inverse, weights=np.concatenate(due_l), minlength=len(uniq))
     rec = np.bincount(inverse, weights=np.concatenate(rec_l), minlength=len(uniq))
     demand = np.zeros(len(uniq), dtype=DEMAND_DTYPE)
-    v = uniq % n_services
+    v = by[uniq % n_services]
     site = (uniq // n_services) % (n_sites + 1) - 1
     demand["month"] = uniq // n_services // (n_sites + 1)
     demand["site"] = site
     demand["service"] = v
-    cluster = np.array([int(s.cluster) for s in services], dtype=np.int8)[v]
-    moved = [i for i, f in enumerate(layout.sites) if f.cluster_overrides]
+    cluster = clusters[v]
     for i in moved:
         at = np.flatnonzero(site == i)
         overrides = layout.sites[i].cluster_overrides
@@ -113,6 +119,8 @@ def _demand(
     demand["received"] = np.rint(rec).astype(np.int64)
     demand["missed"] = demand["due"] - demand["received"]
     demand["minutes"] = demand["received"] * minutes[v]
+    if not moved:  # keyed in the table's order
+        return demand
     return demand[np.lexsort((demand["service"], demand["cluster"], site, demand["month"]))]
 
 
