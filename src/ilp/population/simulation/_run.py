@@ -46,17 +46,7 @@ class TaskRun(VitalEvents, Attendance):
         engaged[rows] = np.where(engaged[rows], drawn >= p.dropout, drawn < p.reengage)
         # 2. deaths among the living without a date of death yet
         alive_start = (birth <= m0) & (self.death_day >= m0)
-        # the rate of every row, once per birth day (elementwise: the same values; the rows
-        # are in order of birth, so it is computed for each day once), compared for the rows
-        # whose draw is below the highest rate alone
-        q = per_run(
-            birth, lambda b: 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS)
-        )
-        rows, drawn = self._below(block[1], starts, float(q.max(initial=0.0)))
-        risk = alive_start[rows] & (self.death_day[rows] == NO_DAY) & (drawn < q[rows])
-        dies = np.sort(rows[risk])
-        day = (m0 + np.floor(self._draw_rows(dies) * length)).astype(np.int32)
-        self.death_day[dies] = np.maximum(day, birth[dies])
+        self._deaths(m0, length, block[1], starts, alive_start)
         # 3. conceptions
         # aged 15 to 49: born after the last day of those aged 50, up to that of those aged 15
         women = alive_start & (self.cols["sex"] == SEX_CODES[Sex.FEMALE])
@@ -100,6 +90,28 @@ class TaskRun(VitalEvents, Attendance):
             self.counts[:, k, j] = count
         # 6. who is due, who comes
         self._serve(k, m0, m1, u)
+
+    def _deaths(self, m0: int, length: int, drawn: Arr, starts: Arr, alive: Arr) -> None:
+        """Date the deaths of the month among the *alive* at its start without a date of
+        death yet: those whose draw (*drawn*: a row of the draw block) is below their rate.
+
+        Only the rows whose draw is below the highest rate of any birth day from
+        the first to the last are looked at (a row's rate is elementwise: the
+        same computed for it alone).
+        """
+        p, birth = self.t.params, self.cols["birth"]
+
+        def rate(b: Arr) -> Arr:
+            out: Arr = 1 - np.exp(-p.mortality((m0 - b) / YEAR_DAYS) * length / YEAR_DAYS)
+            return out
+
+        days = np.arange(int(birth.min()), int(birth.max()) + 1) if len(birth) else birth
+        highest = float(np.fmax.reduce(rate(days), initial=0.0))  # (a NaN rate: none dies)
+        rows, below = self._below(drawn, starts, highest)
+        at_risk = alive[rows] & (self.death_day[rows] == NO_DAY)
+        dies = np.sort(rows[at_risk & (below < rate(birth[rows]))])
+        day = (m0 + np.floor(self._draw_rows(dies) * length)).astype(np.int32)
+        self.death_day[dies] = np.maximum(day, birth[dies])
 
     def _count(self, part: Arr, mask: Arr) -> Arr:
         """The rows of each partition where *mask* (mostly False) holds."""
