@@ -18,7 +18,7 @@ from ilp.population.simulation._params import (
     YEAR_DAYS,
     Arr,
 )
-from ilp.population.simulation._state import TaskState
+from ilp.population.simulation._state import TaskState, born_by
 
 __all__ = ["VitalEvents"]
 
@@ -44,11 +44,13 @@ class VitalEvents(TaskState):
     def setup(self) -> None:
         t, p = self.t, self.t.params
         start = t.start
-        draws = self._draw(4)
+        # engagement, seeding, seeded LMP and reach: laid out over the rows where they are read
+        block, _ = self._draw_block(4)
+        place = self._place
         total = p.dropout + p.reengage
         share = p.dropout / total if total > 0 else 0.0
-        self.engaged = draws[0] >= share
-        self.reached = draws[3] >= p.unreached
+        self.engaged = block[0].take(place) >= share
+        self.reached = block[3].take(place) >= p.unreached
         birth, sex = self.cols["birth"], self.cols["sex"]
         alive = self.death_day >= start
         preg = self.preg
@@ -56,21 +58,23 @@ class VitalEvents(TaskState):
         pending = (preg["delivery"] == NO_DAY) & (preg["edd"] + 14 >= start)
         seeded = np.zeros(0, dtype=np.int64)
         if t.seed_pregnancies:
-            age = (start - birth) / YEAR_DAYS
-            women = alive & (sex == SEX_CODES[Sex.FEMALE]) & (age >= 15) & (age < 50)
-            blocked = self._blocked(start)
+            # aged 15 to 49 (see born_by), not blocked
+            women = alive & (sex == SEX_CODES[Sex.FEMALE])
+            women &= (birth > born_by(start, 50)) & (birth <= born_by(start, 15))
+            at = np.flatnonzero(women & ~self._blocked(start))
             # the share pregnant at a time: births per year × the time a pregnancy lasts
+            age = (start - birth[at]) / YEAR_DAYS
             chance = np.minimum(p.fertility_at(age) * EDD_DAYS / YEAR_DAYS, 1.0)
-            pick = women & ~blocked & (draws[1] < chance)
-            seeded = np.flatnonzero(pick)
-        gestation = self._draw(1, normal=True)[0]
+            seeded = at[block[1].take(place.take(at)) < chance]
+        when = block[2].take(place.take(seeded))
+        gestation = self._draw_block(1, normal=True)[0][0].take(place.take(seeded))
         if len(seeded):
-            lmp = start - np.floor(draws[2][seeded] * EDD_DAYS).astype(np.int64)
+            lmp = start - np.floor(when * EDD_DAYS).astype(np.int64)
             lmp = np.maximum(lmp, birth[seeded].astype(np.int64))
             last = self._last_delivery()
             ok = lmp > last[seeded] + POSTPARTUM_DAYS
             seeded, lmp = seeded[ok], lmp[ok]
-            planned = lmp + self._gestation(gestation[seeded])
+            planned = lmp + self._gestation(gestation[ok])
             planned = np.where(planned < start, start + self.lid[seeded] % 14, planned)
             self._add_pregnancies(seeded, lmp, planned)
         # existing pending pregnancies get a planned delivery day
