@@ -113,11 +113,15 @@ def in_grades(
         mask[picked - lo] = True
     rows = np.flatnonzero(mask) + lo
     rb = b[rows]
+    # *rb* is in order of birth too: each range of births is a slice of *rows*
     valid = []
     for per_year in ranges:
         ok = np.zeros(len(rows), dtype=np.bool_)
-        for first, last in per_year:
-            ok |= (rb >= first) & (rb <= last)
+        if per_year:
+            ends = [x for first, last in per_year for x in (first, last + 1)]
+            at = np.searchsorted(rb, np.array(ends, dtype=b.dtype)).tolist()
+            for i, j in zip(at[::2], at[1::2], strict=True):
+                ok[i:j] = True
         valid.append(ok)
     if len(picked):
         pos = np.searchsorted(rows, picked)  # the place in *rows* of each listed recorded row
