@@ -223,6 +223,17 @@ class TestCalendar:
         keys = Calendar(int(leap[0]), int(leap[0])).birthday_keys(leap)
         assert cal.birthday_table(2025)[keys].tolist() == [dt.date(2025, 2, 28).toordinal()]
 
+    def test_after_at_offsets_with_no_day(self) -> None:
+        """after_at reads offsets from lo - 1: as ``after`` for days, the duration's days for 0."""
+        cal = Calendar(dt.date(2000, 1, 1).toordinal(), dt.date(2004, 12, 31).toordinal())
+        days = np.arange(cal.lo, cal.lo + 900, 7, dtype=np.int32)
+        at = np.concatenate([[0], days - (cal.lo - 1), [0]]).astype(np.intp)
+        for dur in (Duration(months=12), Duration(months=3, days=2), Duration(days=42)):
+            got = cal.after_at(dur, at)
+            assert got.dtype == np.int32
+            assert got[1:-1].tolist() == cal.after(dur, days).tolist()
+            assert got[[0, -1]].tolist() == [dur.days, dur.days]
+
     def test_birth_thresholds_bound_the_ages(self) -> None:
         """max_birth and min_birth are the last and first births meeting an age bound."""
         d = dt.date(2025, 3, 31).toordinal()

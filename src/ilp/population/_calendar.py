@@ -121,14 +121,15 @@ class Calendar:
         out = self.months(days, duration.months)
         return out + duration.days if duration.days else out
 
-    def after_or_none(self, duration: Duration, days: Arr) -> Arr:
-        """``after``, and the duration's days alone where *days* are ``lo - 1`` (no day)."""
+    def after_at(self, duration: Duration, at: Arr) -> Arr:
+        """``after`` of the days ``at + lo - 1`` given as offsets *at* (intp), and the
+        duration's days alone where *at* is 0 (no day)."""
         out: Arr
         if duration.months:
             table = _month_table_or_none(duration.months, self.lo, self.hi)
-            out = table.take(np.subtract(days, self.lo - 1, dtype=np.intp))
+            out = table.take(at)
         else:
-            out = np.where(days < self.lo, 0, days)
+            out = np.where(at == 0, np.int32(0), (at + (self.lo - 1)).astype(np.int32))
         return out + duration.days if duration.days else out
 
     def limit(self, limit: Limit, days: Arr) -> Arr:

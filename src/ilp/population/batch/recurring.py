@@ -67,17 +67,18 @@ def _given(  # noqa: PLR0917 - internal: evaluate's arrays
     on the day *last*, the others as never given."""
     d, cal = run.d, run.cal
     m = len(start)
-    since = np.full(m, cal.lo - 1, dtype=np.int32)  # the last record, or no day
-    since[has] = last
+    # the last record as days after lo - 1, as month tables index them; 0: no record
+    at = np.zeros(m, dtype=np.intp)
+    at[has] = last - np.int32(cal.lo - 1)
     # a record from before the age band opened does not bring the next one forward
     # (no record: the interval's days after no day, before any start)
-    e = np.maximum(cal.after_or_none(rule.interval, since), start)
+    e = np.maximum(cal.after_at(rule.interval, at), start)
     o = cal.after(rule.grace, e)
     st = run.status(e, o, end)
     given = None
     # given: upcoming only when late, and then within the horizon; else completed
     gone = e > d if end is None else (e > d) | (e > end)
-    gone &= since >= cal.lo
+    gone &= at > 0
     late = np.flatnonzero(gone)
     if len(late):
         el = e[late]
@@ -88,7 +89,7 @@ def _given(  # noqa: PLR0917 - internal: evaluate's arrays
         done = late[~up]
         if len(done):
             given = np.full(m, NO_DAY, dtype=np.int32)
-            given[done] = since[done]
+            given[done] = at[done] + (cal.lo - 1)
     return e, o, st, given
 
 
