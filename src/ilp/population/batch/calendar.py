@@ -49,8 +49,9 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         pos = pos + (rule.limit - 1)
         done = np.flatnonzero(pos < z)
         if len(done):
-            last = days[pos[done]]
-            run.emit(slot, co, done, COMPLETED, last, last, None, None, last)
+            if run.wants(COMPLETED):
+                last = days[pos[done]]
+                run.emit(slot, co, done, COMPLETED, last, last, None, None, last)
             sel = np.flatnonzero(pos >= z)
             start = start[sel]
             end = None if end is None else end[sel]

@@ -11,18 +11,18 @@ occurrence windows. Each entry goes to its rule kind's columnar evaluator
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pendulum
 
 from ilp.dates import as_date
 from ilp.errors import InvalidArgumentError, PopulationError, UnknownServiceError
-from ilp.lifecycle import Catalogue, Region, national
+from ilp.lifecycle import Catalogue, Region, Status, national
 from ilp.lifecycle.semantics import DEFAULT_HORIZON, check_horizon
 from ilp.population.batch.kinds import EVALUATORS
 from ilp.population.batch.plan import plan_of
-from ilp.population.batch.result import BatchResult
+from ilp.population.batch.result import STATUS_CODES, BatchResult, statuses_of
 from ilp.population.batch.run import Run
 from ilp.population.columns import History, Population
 
@@ -38,6 +38,7 @@ def due_batch(
     catalogue: Catalogue | None = None,
     region: Region | Mapping[str, Region] | None = None,
     horizon: int = DEFAULT_HORIZON,
+    statuses: Status | str | Iterable[Status | str] | None = None,
 ) -> BatchResult:
     """The services every person of *population* is due on *on*: ``due()`` over columns.
 
@@ -55,6 +56,15 @@ def due_batch(
     ``{a: network.region_of(a) for a in population.areas}`` gives; people
     whose area is not in the mapping have no flags. A mapping's regions may
     not carry ``ages``.
+
+    *statuses* keeps only the items of these statuses (one, or several, as
+    :class:`~ilp.lifecycle.Status` members or their codes; None: every
+    item, as ``due()`` lists them). The others are not made at all, not
+    made and then dropped: asking for the open items alone (``("overdue",
+    "due", "upcoming", "missed")``) spares building the completed ones,
+    often a third of a population's. The result equals the one without
+    *statuses* with the other items left out (its ``statuses`` says which
+    were kept).
 
     The rows are evaluated in order of birth, each age band a slice; a
     population in another order is put in that order on the first call, and
@@ -75,6 +85,12 @@ def due_batch(
         raise PopulationError(msg, field="history", value=history.persons)
     day = as_date(on, field="on")
     check_horizon(horizon)
+    kept = statuses_of(statuses, field="statuses")
+    if kept is not None and not kept:
+        msg = "statuses: no status given (None keeps them all)"
+        raise InvalidArgumentError(msg, field="statuses", value=statuses)
+    if kept is not None and len(kept) == len(Status):
+        kept = None
     by_area: Mapping[str, Region] | None = None
     if isinstance(region, Mapping):
         by_area, region = region, None
@@ -100,6 +116,7 @@ def due_batch(
         horizon=horizon,
         plan=plan,
         by_area=by_area,
+        statuses=None if kept is None else frozenset(STATUS_CODES[s] for s in kept),
     )
     entries = catalogue.entries_on(day)
     cohorts = [run.cohort(entry) for entry in entries]
@@ -127,4 +144,5 @@ def due_batch(
         plan.doses,
         plan.entries,
         run.out.slots(),
+        statuses=kept,
     )

@@ -66,12 +66,19 @@ Kept = Arr | list[tuple[int, int]] | None
 #: Fewest items per run for a mask to be copied run by run: a slice copy costs
 #: about as much Python as a thousand items of a gather.
 _RUN_ITEMS: Final = 2048
+#: The first items of a mask looked at for many short runs before all of it is.
+_HEAD: Final = 1 << 16
 
 
 def _kept(mask: Arr | None) -> Kept:
     """The kept positions of *mask*: runs when they are few and long, else indices."""
     if mask is None:
         return None
+    head = mask[:_HEAD]
+    if len(mask) > _HEAD and np.count_nonzero(head[1:] != head[:-1]) >= _HEAD // _RUN_ITEMS:
+        # many short runs in the first items already (a status left out here and there):
+        # gathered, with no pass over the whole mask to find its runs
+        return np.flatnonzero(mask)
     edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
     if len(edges) >= len(mask) // _RUN_ITEMS:
         return np.flatnonzero(mask)

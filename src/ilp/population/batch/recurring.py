@@ -56,15 +56,23 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         o, st = _never_given(run, entry, co, start, end, shared=sel is None)
         run.emit(slot, co, sel, st, start, start, o, end, None)
         return
-    e, o, st, given = _given(run, rule, start, end, has, last)
+    kept, e, o, st, end, given = _given(run, rule, start, end, has, last)
+    if kept is not None:  # completed items left out (due_batch's statuses)
+        if not len(kept):
+            return
+        sel = kept if sel is None else sel[kept]
     run.emit(slot, co, sel, st, e, e, o, end, given)
 
 
 def _given(  # noqa: PLR0917 - internal: evaluate's arrays
     run: Run, rule: RecurringRule, start: Arr, end: Arr | None, has: Arr, last: Arr
-) -> tuple[Arr, Arr, Arr, Arr | None]:
-    """Earliest, overdue, status and given of every row, the rows *has* with a record
-    on the day *last*, the others as never given."""
+) -> tuple[Arr | None, Arr, Arr, Arr, Arr | None, Arr | None]:
+    """The items of every row, the rows *has* with a record on the day *last*, the others
+    as never given: the rows kept (None: all), earliest, overdue, status, latest and given.
+
+    Completed items are left out here, before their overdue day and status are
+    found, when ``due_batch`` was not asked for them.
+    """
     d, cal = run.d, run.cal
     m = len(start)
     # the last record as days after lo - 1, as month tables index them; 0: no record
@@ -73,24 +81,43 @@ def _given(  # noqa: PLR0917 - internal: evaluate's arrays
     # a record from before the age band opened does not bring the next one forward
     # (no record: the interval's days after no day, before any start)
     e = np.maximum(cal.after_at(rule.interval, at), start)
-    o = cal.after(rule.grace, e)
-    st = run.status(e, o, end)
-    given = None
     # given: upcoming only when late, and then within the horizon; else completed
     gone = e > d if end is None else (e > d) | (e > end)
     gone &= at > 0
     late = np.flatnonzero(gone)
+    up: Arr = np.zeros(0, dtype=np.bool_)
+    kept = done = None
     if len(late):
         el = e[late]
         up = el - d <= run.h
         if end is not None:
             up &= el <= end[late]
-        st[late] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
         done = late[~up]
-        if len(done):
+        if len(done) and not run.wants(COMPLETED):
+            kept, e, end = _without(done, e, end)
+            late = late[up]
+            late -= np.searchsorted(done, late)  # their places among the rows kept
+            up, done = up[up], None
+    o = cal.after(rule.grace, e)
+    st = run.status(e, o, end)
+    given = None
+    if len(late):
+        st[late] = np.where(up, np.int8(UPCOMING), np.int8(COMPLETED))
+        if done is not None and len(done):
             given = np.full(m, NO_DAY, dtype=np.int32)
             given[done] = at[done] + (cal.lo - 1)
-    return e, o, st, given
+    return kept, e, o, st, end, given
+
+
+def _without(done: Arr, e: Arr, end: Arr | None) -> tuple[Arr, Arr, Arr | None]:
+    """The rows but *done* (ascending), and *e* and *end* at them."""
+    keep = np.ones(len(e), dtype=np.bool_)
+    keep[done] = False
+    kept = np.flatnonzero(keep)
+    if end is not None:
+        # one latest day for all (a broadcast) stays one
+        end = end[: len(kept)] if end.strides == (0,) else end.take(kept)
+    return kept, e.take(kept), end
 
 
 def _never_given(

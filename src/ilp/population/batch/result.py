@@ -17,7 +17,7 @@ import pendulum
 
 from ilp._coerce import member_of
 from ilp.dates import days_as_datetime64, from_day
-from ilp.errors import PopulationError
+from ilp.errors import InvalidArgumentError, PopulationError
 from ilp.lifecycle.semantics import Status, order_key
 from ilp.population._calendar import NO_DAY
 
@@ -114,6 +114,11 @@ class BatchResult:
     contact or visit of a series, or the single service of an entry), for
     every entry of the catalogue; ``codes[s]``, ``doses[s]`` and
     ``entries[s]`` say what slot *s* is. ``slots[s]`` holds the items.
+
+    ``statuses`` are the statuses ``due_batch`` was asked to keep (None:
+    all of them): the items of other statuses are left out, as if not
+    listed (``status_of`` gives :data:`NOT_LISTED` for them and ``table``
+    counts them so).
     """
 
     on: pendulum.Date
@@ -122,6 +127,7 @@ class BatchResult:
     doses: tuple[int | None, ...]
     entries: tuple[str, ...]
     slots: tuple[SlotItems, ...]
+    statuses: frozenset[Status] | None = attrs.field(default=None, kw_only=True)
     _order: list[npt.NDArray[Any]] = attrs.field(init=False, factory=list)
 
     def __len__(self) -> int:
@@ -129,7 +135,10 @@ class BatchResult:
         return sum(len(s) for s in self.slots)
 
     def __repr__(self) -> str:
-        return f"BatchResult({self.size} people on {self.on}: {len(self)} items)"
+        kept = ""
+        if self.statuses is not None:
+            kept = " " + "/".join(s.value for s in Status if s in self.statuses)
+        return f"BatchResult({self.size} people on {self.on}: {len(self)}{kept} items)"
 
     def status_of(self, slot: int) -> npt.NDArray[np.int8]:
         """The status code of *slot* for every person (:data:`NOT_LISTED` where not listed)."""
@@ -235,7 +244,21 @@ class BatchResult:
 
 
 def _status_codes(value: Status | str | Iterable[Status | str] | None) -> list[int] | None:
+    found = statuses_of(value, field="status")
+    return None if found is None else [STATUS_CODES[s] for s in found]
+
+
+def statuses_of(
+    value: Status | str | Iterable[Status | str] | None, *, field: str
+) -> frozenset[Status] | None:
+    """*value* (a status, its code, several of them, or None for any) as a set of statuses."""
     if value is None:
         return None
-    values = [value] if isinstance(value, Status | str) else list(value)
-    return [STATUS_CODES[member_of(Status, v, field="status", what="a Status")] for v in values]
+    if isinstance(value, Status | str):
+        values: list[object] = [value]
+    elif isinstance(value, Iterable):
+        values = list(value)
+    else:
+        msg = f"{field}: expected a Status, several or None, got {type(value).__name__}"
+        raise InvalidArgumentError(msg, field=field, value=value)
+    return frozenset(member_of(Status, v, field=field, what="a Status") for v in values)

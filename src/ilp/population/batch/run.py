@@ -39,7 +39,7 @@ from ilp.population.batch.cohort import (
 from ilp.population.batch.eligible import Eligible
 from ilp.population.batch.output import Output
 from ilp.population.batch.plan import Plan
-from ilp.population.batch.result import DUE, MISSED, UPCOMING
+from ilp.population.batch.result import COMPLETED, DUE, MISSED, OVERDUE, UPCOMING
 from ilp.population.batch.segments import SPARSE, day_span, merge_sorted, segments_of_rows
 from ilp.population.columns import History, Population
 
@@ -63,7 +63,10 @@ class Run:
         horizon: int,
         plan: Plan,
         by_area: Mapping[str, Region] | None = None,
+        statuses: frozenset[int] | None = None,
     ) -> None:
+        #: The status codes of the items kept (None: all of them).
+        self.statuses = statuses
         #: The population's columns, rows in order of birth (so each age band is a slice).
         self.pop = columns_of(pop)
         cols = self.pop
@@ -428,6 +431,25 @@ class Run:
         shown: Arr = (st != UPCOMING) | (e <= self.d + self.h)
         return shown
 
+    def wants(self, status: int) -> bool:
+        """True if the items of status code *status* are kept (``due_batch``'s *statuses*)."""
+        return self.statuses is None or status in self.statuses
+
+    def _wanted(self, st: Arr) -> Arr:
+        """Which of the status codes *st* are kept: one pass when one code is left out."""
+        assert self.statuses is not None
+        left = [c for c in (OVERDUE, DUE, UPCOMING, MISSED, COMPLETED) if c not in self.statuses]
+        ok: Arr
+        if len(left) == 1:
+            ok = st != left[0]
+        elif len(self.statuses) == 1:
+            ok = st == next(iter(self.statuses))
+        else:
+            # bit c of the kept set, for each code c
+            bits = np.int8(sum(1 << c for c in self.statuses))
+            ok = (np.right_shift(bits, st) & np.int8(1)).view(np.bool_)
+        return ok
+
     def emit(  # noqa: PLR0917 - internal: the columns of one item, as the engine's tuples
         self,
         slot: int,
@@ -441,7 +463,8 @@ class Run:
         given: Arr | None,
         keep: Arr | None = None,
     ) -> None:
-        """Add the items of cohort rows *sel* (None: all) to *slot*, those *keep* says.
+        """Add the items of cohort rows *sel* (None: all) to *slot*, those *keep* says
+        of the statuses kept.
 
         The arrays are read when the slot is done (at the next slot's items, or
         the end of the call), and a kind's own may become the items' columns as
@@ -461,6 +484,15 @@ class Run:
             if len(bad):
                 keep = np.ones(len(rows), dtype=np.bool_) if keep is None else keep.copy()
                 keep[bad] = False
+        if self.statuses is not None:
+            if isinstance(st, int):
+                if st not in self.statuses:
+                    return
+            else:
+                ok = self._wanted(st)
+                if keep is not None:
+                    ok &= keep
+                keep = ok
         m = len(rows)
         n = m if keep is None else int(np.count_nonzero(keep))
         if not n:

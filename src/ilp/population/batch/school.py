@@ -143,8 +143,9 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         if first is not None:
             done = np.flatnonzero(first != NO_DAY)
             if len(done):
-                f = first[done]
-                run.emit(slot, co, done, COMPLETED, f, f, None, None, f)
+                if run.wants(COMPLETED):
+                    f = first[done]
+                    run.emit(slot, co, done, COMPLETED, f, f, None, None, f)
                 playing = first == NO_DAY
     prev_all: Arr | None = None
     if rule.after is not None:

@@ -61,8 +61,9 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
             if len(done):
                 dsel = done if sel is None else sel[done]
                 days = rec[done]
-                ec = take(run.after(co, dose.earliest), dsel)
-                run.emit(slot + j, co, dsel, COMPLETED, ec, ec, None, None, days)
+                if run.wants(COMPLETED):
+                    ec = take(run.after(co, dose.earliest), dsel)
+                    run.emit(slot + j, co, dsel, COMPLETED, ec, ec, None, None, days)
                 pend = np.flatnonzero(~given)
                 psel = pend if sel is None else sel[pend]
                 pprev = None if prev is None else prev[pend]

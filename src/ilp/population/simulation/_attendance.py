@@ -28,6 +28,9 @@ _MISSED: Final = STATUS_CODES[Status.MISSED]
 
 _UPCOMING: Final = STATUS_CODES[Status.UPCOMING]
 
+#: The items a month's questions ask for: completed ones are never in demand.
+_ASKED: Final = frozenset({Status.OVERDUE, Status.DUE, Status.UPCOMING, Status.MISSED})
+
 #: Listed items of a slot taken at a time: a chunk's arrays stay in cache through the
 #: passes made over them (status, rows, areas, steps, draws).
 _CHUNK: Final = 1 << 16
@@ -128,7 +131,13 @@ class Attendance(TaskState):
         cat, newborn, newborn_keys = self._catalogues()
         pop = self.population(m0)
         result = due_batch(
-            pop, self.history(), from_day(m1), catalogue=cat, region=t.region, horizon=0
+            pop,
+            self.history(),
+            from_day(m1),
+            catalogue=cat,
+            region=t.region,
+            horizon=0,
+            statuses=_ASKED,
         )
         picks = self._picks(result, m0, m1, skip=newborn_keys)
         if newborn is not None:
@@ -161,6 +170,7 @@ class Attendance(TaskState):
                     catalogue=newborn,
                     region=self.t.region,
                     horizon=m1 - end,
+                    statuses=_ASKED,
                 )
                 yield from self._picks(weekly, m0, m1, born=(prev, end), rows=rows)
                 prev = end
