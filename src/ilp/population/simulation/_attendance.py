@@ -36,9 +36,9 @@ _ASKED: Final = frozenset({Status.OVERDUE, Status.DUE, Status.UPCOMING, Status.M
 _CHUNK: Final = 1 << 16
 
 #: Items of one slot in demand in a month, of a chunk of its listed items: the service
-#: index, their task rows (intp), their indices among the chunk's items, and the chunk's
-#: earliest and latest days.
-Pick = tuple[int, Arr, Arr, Arr, Arr]
+#: index, their task rows (intp), their indices among the chunk's items (None: all of
+#: them), and the chunk's earliest and latest days.
+Pick = tuple[int, Arr, Arr | None, Arr, Arr]
 
 
 #: Items of one service whose people came: the service index, their task rows and areas,
@@ -220,8 +220,11 @@ class Attendance(TaskState):
                 sel = _in_demand(items.status[part], e, end, m0, missed=missed)
                 if born is not None:
                     sel = self._born(sel, items.status[part], e, found, m1=m1, born=born)
-                picked = np.flatnonzero(sel)
-                if len(picked):
+                n = int(np.count_nonzero(sel))
+                if n == len(sel):  # every item (most chunks: completed ones are not asked for)
+                    yield where[code], found.astype(np.intp), None, e, end
+                elif n:
+                    picked = np.flatnonzero(sel)
                     yield where[code], found.take(picked).astype(np.intp), picked, e, end
 
     def _born(
@@ -266,7 +269,9 @@ class Attendance(TaskState):
             draw, chance = draws.take(near), self._chance[s].take(near_area)
             come = np.flatnonzero(draw < chance)
             if len(come):
-                item = picked.take(maybe.take(come))
+                item = maybe.take(come)
+                if picked is not None:
+                    item = picked.take(item)
                 # the draw below the attendance, rescaled, is uniform on [0, 1)
                 fraction = draw.take(come) / chance.take(come)
                 came.append(
