@@ -41,7 +41,7 @@ from ilp.network import Area, AreaLevel, AreaType, Facility, FacilityType, Netwo
 from ilp.population import CONDITIONS, NO_DAY, History, Population
 from ilp.population import simulation as sim
 from ilp.population.batch import due_batch
-from ilp.population.batch.segments import day_span, day_spans
+from ilp.population.batch.segments import day_span, day_spans, rest_of, whole
 from ilp.population.columns._model import _trusted_history, code_offsets
 from ilp.population.simulation import (
     DEFAULT_ATTENDANCE,
@@ -929,7 +929,8 @@ def _grow_and_compare(case: tuple[int, list[Any], list[list[Any]]]) -> None:
         records.add(p.astype(np.int32), c.astype(np.int16), d.astype(np.int32))
         so_far += batch
         want = _checked(persons, *_columns(so_far))
-        got = records.history(persons)
+        parts = records.history(persons)
+        got = whole(parts)
         for name in ("rec_person", "rec_code", "rec_day", "offsets"):
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
         assert got.codes == want.codes
@@ -937,7 +938,11 @@ def _grow_and_compare(case: tuple[int, list[Any], list[list[Any]]]) -> None:
         # the day spans kept as the records grow are those found from scratch, handed out
         spans = day_spans(want.offsets, want.rec_day)
         assert np.array_equal(records.spans, spans)
-        assert [day_span(got, c) for c in CODES] == [day_span(want, c) for c in CODES]
+        for part in (parts, rest_of(parts)):
+            if part is not None:  # each part's, handed out with it, as found from scratch
+                fresh = _checked(persons, part.rec_person, part.rec_code, part.rec_day)
+                assert [day_span(part, c) for c in CODES] == [day_span(fresh, c) for c in CODES]
+                History(CODES, part.rec_person, part.rec_code, part.rec_day, persons)
         # and the history handed out passes every check History makes
         History(CODES, got.rec_person, got.rec_code, got.rec_day, persons)
     for column, before in zip((given.rec_person, given.rec_code, given.rec_day), was, strict=True):
@@ -1016,7 +1021,7 @@ class TestRecords:
             for column, values in zip((p, c, d), batch, strict=True):
                 column.append(values)
         want = _checked(persons, *(np.concatenate(x) for x in (p, c, d)))
-        got = records.history(persons)
+        got = whole(records.history(persons))
         for name in ("rec_person", "rec_code", "rec_day", "offsets"):
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
 
@@ -1174,7 +1179,7 @@ def _every_week_of_everyone(
     """The newborn questions as first written: every row, every week, the last one too."""
     _, newborn, _ = self._catalogues()
     assert newborn is not None
-    full = self.history()
+    full = whole(self.history())  # the two parts as one
     people, kinds, days = [], [], []
     for i, code in enumerate(newborn.codes):
         k = full.codes.index(code)

@@ -119,7 +119,7 @@ def _first_in(
         return np.full(m, NO_DAY, dtype=np.int32)
     lo, hi = window
     seg = run.segments(co, code)
-    if seg is None or sel is None or _RECORDS_A_ROW * m > len(seg.loc):
+    if seg is None or sel is None or _RECORDS_A_ROW * m > seg.size:
         return run.first_in(co, code, lo, hi, sel, valid)
     found = run.first_from(co, code, lo, sel)
     assert found is not None
@@ -335,13 +335,16 @@ def _given_again(
             found.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)))
             continue
         lo = np.where(has, first, NO_DAY)  # per birth day: no window, no record in it
-        idx = np.flatnonzero(seg.day >= lo.min())
-        loc, day = seg.loc[idx], seg.day[idx]
-        head = co.head_of(loc)
-        ok = day >= lo[head]
-        if hi is not None:
-            ok &= day <= hi[head]
-        found.append(_first_of_each(loc, day, ok))
+        each = []
+        for part in seg.parts():  # each row's records of a part after those of the one before
+            idx = np.flatnonzero(part.day >= lo.min())
+            loc, day = part.loc[idx], part.day[idx]
+            head = co.head_of(loc)
+            ok = day >= lo[head]
+            if hi is not None:
+                ok &= day <= hi[head]
+            each.append(_first_of_each(loc, day, ok))
+        found.append(each[0] if len(each) == 1 else _first_of_parts(*each))
     (rows_c, gc), (rows_p, gp) = found
     rows = _union(rows_c, rows_p, ascending=seg.ascending)
     if not len(rows):
@@ -367,6 +370,20 @@ def _union(a: Arr, b: Arr, *, ascending: bool) -> Arr:
     if ascending:  # two sorted runs: a stable sort merges them
         return distinct(np.sort(np.concatenate([a, b]), kind="stable"))
     return np.union1d(a, b)
+
+
+def _first_of_parts(a: tuple[Arr, Arr], b: tuple[Arr, Arr]) -> tuple[Arr, Arr]:
+    """The rows of *a* and *b* (each ascending, with a day each), each once: with its day in
+    *a* when it has one there (the first part's records of a row are before its others)."""
+    rows_a, day_a = a
+    rows_b, day_b = b
+    if not len(rows_b):
+        return a
+    if not len(rows_a):
+        return b
+    at = np.searchsorted(rows_a, rows_b)
+    out = rows_a.take(np.minimum(at, len(rows_a) - 1)) != rows_b
+    return np.insert(rows_a, at[out], rows_b[out]), np.insert(day_a, at[out], day_b[out])
 
 
 def _first_of_each(loc: Arr, day: Arr, ok: Arr) -> tuple[Arr, Arr]:

@@ -37,7 +37,8 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     svc = entry.services[0]
     start, end = run.scope(entry, co)
     seg = run.segments(co, svc.code)
-    has, last = (None, None) if seg is None else seg.last()
+    # the rows with a record and the day of each one's last, part by part of the records
+    lasts = [] if seg is None else seg.lasts()
     sel: Arr | None = None
     if rule.since_pregnancy:
         sel, lmp = lookup(co.rows, *run.preg.pregnant[:2])
@@ -45,18 +46,15 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
             return
         start = np.maximum(start[sel], lmp)
         end = None if end is None else end[sel]
-        if has is not None and last is not None:
-            # only records since the HPHT of the current pregnancy count
-            pos = np.minimum(np.searchsorted(sel, has), len(sel) - 1)
-            ok = (sel[pos] == has) & (last >= lmp[pos])
-            has, last = pos[ok], last[ok]
-    if has is None or last is None or not len(has):
+        # only records since the HPHT of the current pregnancy count
+        lasts = [_since(sel, lmp, has, last) for has, last in lasts]
+    if not any(len(has) for has, _ in lasts):
         # never given: due from the start of the eligibility, which the eligibility
         # keeps within the horizon
         o, st = _never_given(run, entry, co, start, end, shared=sel is None)
         run.emit(slot, co, sel, st, start, start, o, end, None)
         return
-    kept, e, o, st, end, given = _given(run, rule, start, end, has, last)
+    kept, e, o, st, end, given = _given(run, rule, start, end, lasts)
     if kept is not None:  # completed items left out (due_batch's statuses)
         if not len(kept):
             return
@@ -64,11 +62,20 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     run.emit(slot, co, sel, st, e, e, o, end, given)
 
 
-def _given(  # noqa: PLR0917 - internal: evaluate's arrays
-    run: Run, rule: RecurringRule, start: Arr, end: Arr | None, has: Arr, last: Arr
+def _since(sel: Arr, lmp: Arr, has: Arr, last: Arr) -> tuple[Arr, Arr]:
+    """The rows *has* (cohort rows) with a last record on or after the HPHT *lmp* of the
+    pregnant rows *sel*, as places in *sel*, and those records' days."""
+    pos = np.minimum(np.searchsorted(sel, has), len(sel) - 1)
+    ok = (sel[pos] == has) & (last >= lmp[pos])
+    return pos[ok], last[ok]
+
+
+def _given(
+    run: Run, rule: RecurringRule, start: Arr, end: Arr | None, lasts: list[tuple[Arr, Arr]]
 ) -> tuple[Arr | None, Arr, Arr, Arr, Arr | None, Arr | None]:
-    """The items of every row, the rows *has* with a record on the day *last*, the others
-    as never given: the rows kept (None: all), earliest, overdue, status, latest and given.
+    """The items of every row, the rows with a record on the day of their last (*lasts*:
+    the rows and days of each part of the records, in order), the others as never given:
+    the rows kept (None: all), earliest, overdue, status, latest and given.
 
     Completed items are left out here, before their overdue day and status are
     found, when ``due_batch`` was not asked for them.
@@ -77,7 +84,8 @@ def _given(  # noqa: PLR0917 - internal: evaluate's arrays
     m = len(start)
     # the last record as days after lo - 1, as month tables index them; 0: no record
     at = np.zeros(m, dtype=np.intp)
-    at[has] = last - np.int32(cal.lo - 1)
+    for has, last in lasts:  # a row's last record is in the last part listing it
+        at[has] = last - np.int32(cal.lo - 1)
     # a record from before the age band opened does not bring the next one forward
     # (no record: the interval's days after no day, before any start)
     e = np.maximum(cal.after_at(rule.interval, at), start)

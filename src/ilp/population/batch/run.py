@@ -40,7 +40,16 @@ from ilp.population.batch.eligible import Eligible
 from ilp.population.batch.output import Output
 from ilp.population.batch.plan import Plan
 from ilp.population.batch.result import COMPLETED, DUE, MISSED, OVERDUE, UPCOMING
-from ilp.population.batch.segments import SPARSE, day_span, merge_sorted, segments_of_rows
+from ilp.population.batch.segments import (
+    SPARSE,
+    Pair,
+    day_span,
+    merge_sorted,
+    pair,
+    rest_of,
+    segments_of_rows,
+    whole,
+)
 from ilp.population.columns import History, Population
 
 __all__ = ["Run"]
@@ -70,6 +79,11 @@ class Run:
         #: The population's columns, rows in order of birth (so each age band is a slice).
         self.pop = columns_of(pop)
         cols = self.pop
+        #: The records handed over in two parts by the simulation (``keep_rest``): the
+        #: second, read as a part of its own when the rows are in order.
+        self.rest = rest_of(history)
+        if self.rest is not None and cols.inverse is not None:
+            history, self.rest = whole(history), None
         self.history = history
         self.d = d
         self.h = horizon
@@ -80,6 +94,8 @@ class Run:
         #: Each slot's items, as the kinds emit them.
         self.out = Output(len(plan.codes), Arena(plan.pool, len(pop)))
         self._records: dict[str, tuple[Arr, Arr] | None] = {}
+        #: Each code's records in ``rest`` (rows in order), as ``_records``.
+        self._rest: dict[str, tuple[Arr, Arr] | None] = {}
         #: The rows here of the persons of each code's records (None: rows are in order).
         self._places: dict[str, Arr | None] = {}
         #: The records with the rows here in order (None: the rows are in order, or the
@@ -135,7 +151,8 @@ class Run:
         Each person's records are consecutive and in day order. The persons
         are rows here, ascending, unless ``places`` is kept for *code* (the
         first call on a population out of order): then they are the caller's
-        rows, and ``places`` their rows here.
+        rows, and ``places`` their rows here. With a ``rest``, these are the
+        records of the first part (:meth:`rest_records`: the second).
         """
         if code not in self._records:
             person, day = self.history.of_code(code)
@@ -147,19 +164,36 @@ class Run:
                 else:  # the records with the rows here, sorted as the rows
                     rows, days = self.ordered
                     person, day = rows[at : at + len(person)], days[at : at + len(person)]
-            low, high = day_span(self.history, code)
-            if high > self.d:  # some records are after the date
-                keep = day <= self.d
-                person, day = person[keep], day[keep]
-                places = None if places is None else places[keep]
-                low = int(day.min()) if len(day) else low
-            self._places[code] = places
-            if len(day) and low < self.cal.lo:
-                # only a History built without its population can hold such a record
-                msg = f"history: a record of {code} is dated before every birth"
-                raise PopulationError(msg, field="rec_day", value=low)
-            self._records[code] = (person, day) if len(person) else None
+            found = self._up_to_date(self.history, code, person, day, places)
+            self._records[code] = None if found is None else found[:2]
+            self._places[code] = None if found is None else found[2]
         return self._records[code]
+
+    def rest_records(self, code: str) -> tuple[Arr, Arr] | None:
+        """``records`` of *code* in ``rest``: each person's after those of ``records``."""
+        if self.rest is None:
+            return None
+        if code not in self._rest:
+            person, day = self.rest.of_code(code)
+            found = self._up_to_date(self.rest, code, person, day, None)
+            self._rest[code] = None if found is None else found[:2]
+        return self._rest[code]
+
+    def _up_to_date(
+        self, history: History, code: str, person: Arr, day: Arr, places: Arr | None
+    ) -> tuple[Arr, Arr, Arr | None] | None:
+        """The records of *code* (of *history*) up to the date, with their *places*."""
+        low, high = day_span(history, code)
+        if high > self.d:  # some records are after the date
+            keep = day <= self.d
+            person, day = person[keep], day[keep]
+            places = None if places is None else places[keep]
+            low = int(day.min()) if len(day) else low
+        if len(day) and low < self.cal.lo:
+            # only a History built without its population can hold such a record
+            msg = f"history: a record of {code} is dated before every birth"
+            raise PopulationError(msg, field="rec_day", value=low)
+        return (person, day, places) if len(person) else None
 
     def segments(self, co: Cohort, code: str) -> Segments | None:
         """For each cohort row, where its records of *code* start and how many there are."""
@@ -169,22 +203,29 @@ class Run:
         found = self.records(code)
         if found is not None:
             person, day = found
-            lo, hi = co.lo, co.hi
-            inverse = None if self.ordered is not None else self.pop.inverse
-            if inverse is None:  # the records are sorted by row here
-                i, j = np.searchsorted(person, np.array([lo, hi], dtype=person.dtype))
-                if i < j and co.contiguous:
-                    # a cohort from the first row reads the records' rows as they are
-                    loc = person[i:j] - lo if lo else person[i:j]
-                    seg = Segments(loc, day[i:j], len(co), ascending=True)
-                elif len(co) * SPARSE < j - i:  # few rows for the records: searched per row
-                    seg = segments_of_rows(person[i:j], day[i:j], co.rows)
-                elif i < j:
-                    seg = self._without_holes(co, person[i:j], day[i:j])
-            else:
-                seg = self._unordered(co, code, day, inverse)
+            if self.ordered is None and self.pop.inverse is not None:
+                seg = self._unordered(co, code, day, self.pop.inverse)
+            else:  # the records are sorted by row here
+                seg = self._sorted(co, person, day)
+        rest = self.rest_records(code)
+        if rest is not None:
+            seg = pair(seg, self._sorted(co, *rest, rest=True))
         co.segments[code] = seg
         return seg
+
+    def _sorted(self, co: Cohort, person: Arr, day: Arr, *, rest: bool = False) -> Segments | None:
+        """``segments`` of records sorted by row here (*rest*: the second part's)."""
+        lo, hi = co.lo, co.hi
+        i, j = np.searchsorted(person, np.array([lo, hi], dtype=person.dtype))
+        if i < j and co.contiguous:
+            # a cohort from the first row reads the records' rows as they are
+            loc = person[i:j] - lo if lo else person[i:j]
+            return Segments(loc, day[i:j], len(co), ascending=True)
+        if len(co) * SPARSE < j - i:  # few rows for the records: searched per row
+            return segments_of_rows(person[i:j], day[i:j], co.rows)
+        if i < j:
+            return self._without_holes(co, person[i:j], day[i:j], rest=rest)
+        return None
 
     def _unordered(self, co: Cohort, code: str, day: Arr, inverse: Arr) -> Segments | None:
         """``segments`` of records whose persons are in no order (each one's consecutive)."""
@@ -212,7 +253,9 @@ class Run:
             co.cache["local"] = local
         return local
 
-    def _without_holes(self, co: Cohort, person: Arr, day: Arr) -> Segments | None:
+    def _without_holes(
+        self, co: Cohort, person: Arr, day: Arr, *, rest: bool = False
+    ) -> Segments | None:
         """``_mapped`` of the records (sorted by row) of the rows of a cohort's span.
 
         When the rows of the span out of the cohort (the holes: the dead,
@@ -223,7 +266,11 @@ class Run:
         of every record in a map of the span, nor a test of each.
         """
         lo = co.lo
-        if (co.hi - lo - len(co)) * FEW_HOLES > len(person):
+        out = co.hi - lo - len(co)
+        # the second part's records are few for the holes, but a search per hole costs less
+        # than a map of the span, unless the first part's made one
+        few = rest and "local" not in co.cache and out * 64 <= len(co)
+        if out * FEW_HOLES > len(person) and not few:
             return self._mapped(co, person, day, ascending=True)
         holes = self._holes(co).astype(person.dtype)
         a = np.searchsorted(person, holes, side="left")
@@ -291,7 +338,12 @@ class Run:
             return code
         key = "+".join((code, *credit))
         if key not in self._records:
-            found = [x for c in (code, *credit) if (x := self.records(c)) is not None]
+            found = [
+                x
+                for c in (code, *credit)
+                for x in (self.records(c), self.rest_records(c))
+                if x is not None
+            ]
             self._records[key] = found[0] if len(found) == 1 else merge_sorted(found)
         return key
 
@@ -341,26 +393,20 @@ class Run:
         seg = self.segments(co, code)
         if seg is None or not m:
             return out
-        loc, day = seg.loc, seg.day
-        at = loc  # each record's place in *out*
+        where = None  # each cohort row's place in *out*
         if sel is not None:
             where = np.full(len(co), -1, dtype=np.int32)
             where[sel] = np.arange(m, dtype=np.int32)
-            at = where[loc]
-        ok = day >= (lo if np.ndim(lo) == 0 else lo[at])  # type: ignore[index]
-        ok &= day <= (hi if np.ndim(hi) == 0 else hi[at])  # type: ignore[index]
-        if sel is not None:
-            ok &= at >= 0
-        if valid is not None:
-            ok &= valid[at]
-        idx = np.flatnonzero(ok)
-        if len(idx):
-            # each row's records are consecutive and in day order: its first one passing
-            a = at[idx]
-            first = np.empty(len(idx), dtype=np.bool_)
-            first[0] = True
-            np.not_equal(a[1:], a[:-1], out=first[1:])
-            out[a[first]] = day[idx[first]]
+        window = (lo, hi, valid)
+        if isinstance(seg, Pair) and seg.whole_unmade:
+            # each row's records of the first part are before its of the second: the first
+            # one passing is the first part's, unless it has none
+            _first_passing(out, seg.first.loc, seg.first.day, where, window)
+            rest = np.full(m, NO_DAY, dtype=np.int32)
+            _first_passing(rest, seg.then.loc, seg.then.day, where, window)
+            np.copyto(out, rest, where=out == NO_DAY)
+        else:
+            _first_passing(out, seg.loc, seg.day, where, window)
         return out
 
     # -- eligibility ---------------------------------------------------------------------
@@ -502,3 +548,30 @@ class Run:
             for x in (st, e, r, o, latest, given)
         )
         self.out.add(slot, co.out32, sel, None if n == m else keep, n, columns)
+
+
+def _first_passing(
+    out: Arr, loc: Arr, day: Arr, where: Arr | None, window: tuple[Arr | int, Arr | int, Arr | None]
+) -> None:
+    """Into *out*, each row's first record (rows *loc*, days *day*) passing its *window*.
+
+    One pass over the records: each is tested against its row's bounds, and
+    the first that passes in each row's run is kept (each row's records are
+    consecutive and in day order). *where* is each row's place in *out*
+    (-1: none; None: the row itself); rows whose valid is False have none.
+    """
+    lo, hi, valid = window
+    at = loc if where is None else where[loc]
+    ok = day >= (lo if np.ndim(lo) == 0 else lo[at])  # type: ignore[index]
+    ok &= day <= (hi if np.ndim(hi) == 0 else hi[at])  # type: ignore[index]
+    if where is not None:
+        ok &= at >= 0
+    if valid is not None:
+        ok &= valid[at]
+    idx = np.flatnonzero(ok)
+    if len(idx):
+        a = at[idx]
+        first = np.empty(len(idx), dtype=np.bool_)
+        first[0] = True
+        np.not_equal(a[1:], a[:-1], out=first[1:])
+        out[a[first]] = day[idx[first]]

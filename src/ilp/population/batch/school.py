@@ -152,9 +152,9 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
         seg = run.segments(co, rule.after)
         if seg is None:
             return
-        has, last = seg.last()
         prev_all = np.full(m, NO_DAY, dtype=np.int32)
-        prev_all[has] = last
+        for has, last in seg.lasts():  # a row's last record is in the last part listing it
+            prev_all[has] = last
         ok = prev_all != NO_DAY
         playing = ok if playing is None else playing & ok
     sy = school_year_of(d)

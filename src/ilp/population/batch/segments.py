@@ -16,6 +16,12 @@ those places, and the records of the cohort as one array each (``loc``,
 a history; :func:`keep_day_spans` lets code that builds histories and knows
 them (the simulation, every month) hand them over, instead of a pass over
 every record at the first call on each history.
+
+A history may be handed over with a second part of its records
+(:func:`keep_rest`: the simulation's records of its own run, each person's
+after those it was given): a cohort's records are then found in each part,
+and :class:`Pair` answers for the two (the per-row queries read each part
+as it is; the records as one array each are the two merged, when asked for).
 """
 
 from __future__ import annotations
@@ -29,15 +35,21 @@ import numpy as np
 
 from ilp.population._calendar import NO_DAY, Arr
 from ilp.population.columns import History
+from ilp.population.columns._model import _trusted_history
 
 __all__ = [
     "SPARSE",
+    "Pair",
     "Segments",
     "day_span",
     "day_spans",
     "keep_day_spans",
+    "keep_rest",
     "merge_sorted",
+    "pair",
+    "rest_of",
     "segments_of_rows",
+    "whole",
 ]
 
 
@@ -147,6 +159,43 @@ class Segments:
         """The position of the last record."""
         return len(self.day) - 1
 
+    @property
+    def size(self) -> int:
+        """How many records there are."""
+        if self._loc is not None:
+            return len(self._loc)
+        return int(self.count.sum())
+
+    def parts(self) -> tuple[Segments, ...]:
+        """The parts whose records, one after another for each row, are these (this one)."""
+        return (self,)
+
+    def lasts(self) -> list[tuple[Arr, Arr]]:
+        """:meth:`last` of each part, in order: a row's last record is in the last part
+        listing it (scattered in turn, the last one written stands)."""
+        return [part.last() for part in self.parts()]
+
+    def first_days(self) -> Arr:
+        """The day of each cohort row's first record, or NO_DAY.
+
+        Found from the records themselves (each row's are consecutive and in
+        day order: the first of each run of one row), without the start and
+        count of every cohort row.
+        """
+        rows, days = self.heads()
+        first = np.full(self.m, NO_DAY, dtype=days.dtype)
+        first[rows] = days
+        return first
+
+    def heads(self) -> tuple[Arr, Arr]:
+        """The rows that have a record, and the day of each one's first record."""
+        loc, day = self.loc, self.day
+        head = np.empty(len(loc), dtype=np.bool_)
+        head[:1] = True
+        np.not_equal(loc[1:], loc[:-1], out=head[1:])
+        at = np.flatnonzero(head)
+        return (loc, day) if len(at) == len(loc) else (loc.take(at), day.take(at))
+
     def places(self) -> tuple[Arr, Arr, Arr]:
         """Per cohort row, the position of its first record and how many there are, in the
         days returned with them (the code's own, for :meth:`of_rows`)."""
@@ -155,7 +204,7 @@ class Segments:
         return self.start, self.count, self.day
 
     def last(self) -> tuple[Arr, Arr]:
-        """The rows that have a record, and the day of each one's last record."""
+        """The rows that have a record (ascending), and the day of each one's last record."""
         if self._last is None:
             if self._at is not None and self._src is not None:
                 has = np.flatnonzero(self.count)
@@ -181,6 +230,142 @@ class Segments:
             at = at + k
         found: Arr = np.where(count > k, days.take(at, mode="clip"), np.int32(NO_DAY))
         return found
+
+
+class Pair(Segments):
+    """The records of one code for the rows of a cohort in two parts (:class:`Segments`
+    each): each row's records in *first*, then its records in *then* (on or after them).
+
+    :meth:`last`, :meth:`kth` and ``count`` read the two parts as they are;
+    ``loc``, ``day``, ``start``, ``top`` and :meth:`places` are those of the
+    one :class:`Segments` the two make (``whole``), made when first asked for.
+    """
+
+    __slots__ = ("_whole", "first", "then")
+
+    def __init__(self, first: Segments, then: Segments) -> None:
+        self.first, self.then = first, then
+        self.m = first.m
+        self.ascending = True
+        self._whole: Segments | None = None
+
+    @property
+    def whole(self) -> Segments:
+        """The two parts as one: each row's records of *first*, then of *then*."""
+        if self._whole is None:
+            a, b = self.first, self.then
+            loc_a, loc_b = a.loc, b.loc
+            # each record of *then* goes after those of *first* of its row
+            at = np.searchsorted(loc_a, loc_b, side="right")
+            at += np.arange(len(loc_b), dtype=at.dtype)
+            n = len(loc_a) + len(loc_b)
+            keep = np.ones(n, dtype=np.bool_)
+            keep[at] = False
+            loc = np.empty(n, dtype=loc_a.dtype)
+            day = np.empty(n, dtype=a.day.dtype)
+            loc[keep], day[keep] = loc_a, a.day
+            loc[at], day[at] = loc_b, b.day
+            self._whole = Segments(loc, day, self.m, ascending=True)
+        return self._whole
+
+    @property
+    def whole_unmade(self) -> bool:
+        """Whether ``whole`` is not made yet (the parts are then read as they are)."""
+        return self._whole is None
+
+    @property
+    def loc(self) -> Arr:
+        """Each record's row within the cohort (``whole``)."""
+        return self.whole.loc
+
+    @property
+    def day(self) -> Arr:
+        """Each record's day (``whole``)."""
+        return self.whole.day
+
+    @property
+    def start(self) -> Arr:
+        """Per cohort row, the position of its first record (``whole``)."""
+        return self.whole.start
+
+    @property
+    def count(self) -> Arr:
+        """Per cohort row, how many records it has."""
+        if self._whole is not None:
+            return self._whole.count
+        found: Arr = self.first.count + self.then.count
+        return found
+
+    @property
+    def top(self) -> int:
+        """The position of the last record (``whole``)."""
+        return self.whole.top
+
+    @property
+    def size(self) -> int:
+        """How many records there are."""
+        return self.first.size + self.then.size
+
+    def places(self) -> tuple[Arr, Arr, Arr]:
+        """As :meth:`Segments.places` (``whole``)."""
+        return self.whole.places()
+
+    def parts(self) -> tuple[Segments, ...]:
+        """The two parts (each row's records of the first, then of the second)."""
+        return (self.first, self.then)
+
+    def first_days(self) -> Arr:
+        """The day of each cohort row's first record, or NO_DAY."""
+        first = self.first.first_days()
+        rows, days = self.then.heads()
+        none = first.take(rows) == NO_DAY  # the rows with records in the second part only
+        first[rows[none]] = days[none]
+        return first
+
+    def heads(self) -> tuple[Arr, Arr]:
+        """As :meth:`Segments.heads` (``whole``)."""
+        return self.whole.heads()
+
+    def last(self) -> tuple[Arr, Arr]:
+        """The rows that have a record, and the day of each one's last record."""
+        has_a, day_a = self.first.last()
+        has_b, day_b = self.then.last()
+        if not len(has_a):
+            return has_b, day_b
+        # per row: its last record in the first part, then in the second (a day is never
+        # NO_DAY); a scatter each and one pass, no search of the rows of one among the other's
+        last = np.full(self.m, NO_DAY, dtype=day_a.dtype)
+        last[has_a] = day_a
+        last[has_b] = day_b
+        rows = np.flatnonzero(last != NO_DAY)
+        return rows, last.take(rows)
+
+    def kth(self, k: int, sel: Arr | None = None) -> Arr:
+        """The *k*-th record (from 0) of each cohort row (those *sel* picks), or NO_DAY."""
+        if self._whole is not None:
+            return self._whole.kth(k, sel)
+        at_a, count_a, days_a = self.first.places()
+        at_b, count_b, days_b = self.then.places()
+        if sel is not None:
+            at_a, count_a = at_a.take(sel), count_a.take(sel)
+            at_b, count_b = at_b.take(sel), count_b.take(sel)
+        in_a = days_a.take(at_a + k if k else at_a, mode="clip")
+        in_b = days_b.take(at_b + (k - count_a), mode="clip")
+        found: Arr = np.where(
+            count_a > k,
+            in_a,
+            np.where(count_a + count_b > k, in_b, np.int32(NO_DAY)),
+        )
+        return found
+
+
+def pair(first: Segments | None, then: Segments | None) -> Segments | None:
+    """The records of two parts (each row's of *first* before its of *then*), as one."""
+    if then is None:
+        return first
+    if first is None:
+        return then
+    return Pair(first, then)
 
 
 #: A cohort of fewer rows than the records of its span over this is searched row by row.
@@ -269,3 +454,67 @@ def day_span(history: History, code: str) -> tuple[int, int]:
         return 0, 0
     k = history.codes.index(code)
     return int(found[0, k]), int(found[1, k])
+
+
+_RESTS: Final[weakref.WeakKeyDictionary[History, History]] = weakref.WeakKeyDictionary()
+
+
+def keep_rest(history: History, rest: History) -> None:
+    """Keep with *history* a second part of its records, *rest* (same codes and people):
+    each person's records of a code in *rest* are on or after those in *history*.
+
+    Internal to ``ilp.population``, for the simulation: the records it was
+    given stay as they are, and each month's records join only those of the
+    run, which ``due_batch`` reads as a second part (a history with a rest
+    is never handed to a caller: :func:`whole` is its one sorted set).
+    """
+    with _LOCK:
+        _RESTS[history] = rest
+
+
+def rest_of(history: History) -> History | None:
+    """The second part of *history*'s records kept by :func:`keep_rest` (None: none)."""
+    with _LOCK:
+        return _RESTS.get(history)
+
+
+def merge_parts(first: History, then: History) -> tuple[Arr, Arr, Arr]:
+    """The columns of the records of *first* and *then* (same codes; each person's records
+    of a code in *then* on or after those in *first*) as one sorted set.
+
+    Each record of *then* goes after the records of its code and person in
+    *first* (found code by code, in the code's slice); the others move up
+    by the records of *then* before them.
+    """
+    at_first, at_then = first.offsets, then.offsets
+    person = first.rec_person
+    k = len(then)
+    at = np.empty(k, dtype=np.int64)
+    for c in np.flatnonzero(at_then[1:] > at_then[:-1]).tolist():
+        lo, hi = int(at_first[c]), int(at_first[c + 1])
+        block = slice(int(at_then[c]), int(at_then[c + 1]))
+        at[block] = lo + np.searchsorted(person[lo:hi], then.rec_person[block], side="right")
+    at += np.arange(k)
+    n = len(first) + k
+    keep = np.ones(n, dtype=np.bool_)
+    keep[at] = False
+    out = []
+    for a, b in (
+        (first.rec_person, then.rec_person),
+        (first.rec_code, then.rec_code),
+        (first.rec_day, then.rec_day),
+    ):
+        column = np.empty(n, dtype=a.dtype)
+        column[keep] = a
+        column[at] = b
+        out.append(column)
+    return out[0], out[1], out[2]
+
+
+def whole(history: History) -> History:
+    """*history* with the rest kept with it (:func:`keep_rest`), as one sorted set."""
+    rest = rest_of(history)
+    if rest is None:
+        return history
+    person, code, day = merge_parts(history, rest)
+    return _trusted_history(history.codes, person, code, day, history.persons)

@@ -98,14 +98,7 @@ def _first(run: Run, co: Cohort, code: str, sel: Arr | None) -> Arr | None:
     seg = run.segments(co, code)
     if seg is None:
         return None
-    loc = seg.loc
-    head = np.empty(len(loc), dtype=np.bool_)
-    head[:1] = True
-    np.not_equal(loc[1:], loc[:-1], out=head[1:])
-    at = np.flatnonzero(head)
-    rows, days = (loc, seg.day) if len(at) == len(loc) else (loc.take(at), seg.day.take(at))
-    first = np.full(seg.m, NO_DAY, dtype=seg.day.dtype)
-    first[rows] = days
+    first = seg.first_days()
     return take(first, sel)
 
 

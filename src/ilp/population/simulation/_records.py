@@ -1,34 +1,43 @@
 """A task's service records, sorted by (code, person, day), growing month by month.
 
-The records are what ``due_batch`` reads every month, so they must be one
-sorted :class:`~ilp.population.History` each month. Growing it with
-``np.insert`` (one pass per column, each sorting its insertion points and
-allocating a fresh array of the whole history) and checking the result
-again every month made the record growth the simulation's second cost.
-Here a month's new records are sorted among themselves (packed into one
-integer key: time in the new records only) and merged in one pass, the
-columns sharing one mask, into the one buffer kept with room to grow by
-half: from its end to its start, so that every old record is moved up
-before its place is written. The given records are read, not copied, until
-the first merge writes them into that buffer; a month allocates nothing of
-the size of the history (each fresh large array costs its page faults
-again, and a second buffer of the history's size as many again). The
-history handed to ``due_batch`` is built without the checks: the records
-were checked when they were given to ``simulate``, and every record added
-here is sorted into place by construction (the final history of a run is
-built checked, in ``_merge``).
+The records are what ``due_batch`` reads every month. Merging each month's
+new records into all of them moved every old record every month (one pass
+over the whole history at memory speed, a second of a year's run of a
+million people). So the records given to ``simulate`` (the base) are kept
+as they are, and each month's records are merged only into the run's own
+(the rest: every one on or after every record of the base). ``due_batch``
+is handed the base as a history with the rest kept beside it
+(``keep_rest``) and reads the two as parts, each row's records of the base
+before its records of the run; a history handed to anyone else (the
+records of some rows, the final columns) is the two merged.
+
+Each part is a :class:`_Sorted`: a month's new records are sorted among
+themselves (packed into one integer key: time in the new records only) and
+merged in one pass, the columns sharing one mask, into the one buffer kept
+with room to grow by half: from its end to its start, so that every old
+record is moved up before its place is written. The given records are read,
+not copied; a month allocates nothing of the size of the history (each
+fresh large array costs its page faults again). The history handed to
+``due_batch`` is built without the checks: the records were checked when
+they were given to ``simulate``, and every record added here is sorted into
+place by construction (the final history of a run is built checked, in
+``_merge``).
 """
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
-from ilp.population.batch.segments import day_spans, keep_day_spans
+from ilp.population.batch.segments import day_spans, keep_day_spans, keep_rest, merge_parts
 from ilp.population.columns import History
 from ilp.population.columns._model import _trusted_history, code_offsets
 from ilp.population.simulation._params import Arr
 
 __all__ = ["Records"]
+
+_EMPTY: Final = np.zeros(0, dtype=np.int32)
 
 #: Bits kept for the code in a packed sort key (History holds at most 32767 codes).
 _CODE_BITS = 15
@@ -56,12 +65,14 @@ def _columns(size: int) -> tuple[Arr, Arr, Arr]:
     )
 
 
-class Records:
-    """The records of one task: person (task row), code (index into *codes*) and day."""
+class _Sorted:
+    """Records sorted by (code, person, day), growing: person (task row), code (index into
+    *codes*) and day."""
 
-    def __init__(self, history: History) -> None:
+    def __init__(self, history: History, room: int = 0) -> None:
         self.codes = history.codes
         self.n = len(history)
+        self._room = room  # the records the first buffer has room for, at least
         # the given columns, only read: the first records added are merged into a buffer
         self._columns: tuple[Arr, Arr, Arr] = (
             history.rec_person,
@@ -71,7 +82,7 @@ class Records:
         self._owned = False  # True once the columns are this object's buffer
         self._mask = np.empty(_CHUNK, dtype=np.bool_)  # one chunk's: old record or new
         self._moved = np.empty(_CHUNK, dtype=np.int32)  # one chunk's old records, set aside
-        self._last_day = int(history.rec_day.max()) if self.n else 0
+        self.last_day = int(history.rec_day.max()) if self.n else 0
         self.offsets = history.offsets.copy()  # each code's slice
         #: The first and last day of each code's records (``day_spans``), kept as they grow.
         self.spans = day_spans(history.offsets, history.rec_day)
@@ -143,19 +154,26 @@ class Records:
 
     # -- growth -------------------------------------------------------------------------
 
+    def clear(self) -> None:
+        """No records (the buffers are kept)."""
+        self.n = 0
+        self.offsets[:] = 0
+        self.spans[:] = 0
+        self.last_day = 0
+
     def add(self, person: Arr, code: Arr, day: Arr) -> None:
         """Add records given in any order (*code*: indices into ``codes``)."""
         if not len(person):
             return
         person, code, day = _sorted(person, code, day)
         first = int(day.min())
-        if first < self._last_day:  # not all after the old ones: sort everything again
+        if first < self.last_day:  # not all after the old ones: sort everything again
             self._resort(person, code, day)
         else:
             had = self.offsets[1:] > self.offsets[:-1]
             self._merge(person, code, day)
             self._widen(had, code, day)
-        self._last_day = max(self._last_day, int(day.max()))
+        self.last_day = max(self.last_day, int(day.max()))
 
     def _widen(self, had: Arr, code: Arr, day: Arr) -> None:
         """Widen the day spans of the codes (*had*: those with records before) by the new
@@ -195,7 +213,7 @@ class Records:
             # old end held its code already, the rest is written
             lows = np.maximum(offsets[:-1], old[1:]).tolist()
         else:  # the given columns, or a full buffer: merged into a new one
-            columns = _columns(_capacity(m))
+            columns = _columns(max(_capacity(m), self._room))
             self._merge_chunks(columns, where, person, day, m)
             self._columns, self._owned = columns, True
             lows = offsets[:-1].tolist()
@@ -258,6 +276,97 @@ class Records:
         self.n = m
         self.offsets = code_offsets(self.code, len(self.codes))
         self.spans = day_spans(self.offsets, self.day)
+
+
+class Records:
+    """The records of one task, in two parts: those given to ``simulate`` (``base``, read,
+    never moved) and those of the run (``rest``, on or after them, merged month by month).
+
+    Each month's records are merged only into the run's own (a fraction of
+    the whole, growing from none), so the records given are not moved up
+    every month. ``due_batch`` reads the two parts as they are (the history
+    handed to it keeps the run's as its rest: ``keep_rest``); the records
+    of some rows, and the columns at the end, are the two merged.
+    """
+
+    def __init__(self, history: History) -> None:
+        self.codes = history.codes
+        self.base = _Sorted(history)
+        none = _trusted_history(
+            self.codes, _EMPTY, _EMPTY.astype(np.int16), _EMPTY, history.persons
+        )
+        # room for the run's records of a year or so (pages are touched only as written)
+        self.rest = _Sorted(none, room=len(history) // 2)
+
+    @property
+    def n(self) -> int:
+        """How many records there are."""
+        return self.base.n + self.rest.n
+
+    @property
+    def spans(self) -> Arr:
+        """The first and last day of each code's records (``day_spans``)."""
+        a, b = self.base.spans, self.rest.spans
+        has_a = self.base.offsets[1:] > self.base.offsets[:-1]
+        has_b = self.rest.offsets[1:] > self.rest.offsets[:-1]
+        low = np.where(has_a, a[0], b[0])
+        high = np.where(has_b, b[1], a[1])
+        return np.stack([low, high])
+
+    def _whole(self) -> tuple[Arr, Arr, Arr]:
+        base = self.base.history(0)
+        if not self.rest.n:
+            return base.rec_person, base.rec_code, base.rec_day
+        return merge_parts(base, self.rest.history(0))
+
+    @property
+    def person(self) -> Arr:
+        return self._whole()[0]
+
+    @property
+    def code(self) -> Arr:
+        return self._whole()[1]
+
+    @property
+    def day(self) -> Arr:
+        return self._whole()[2]
+
+    def history(self, persons: int) -> History:
+        """The records as a history of *persons* people, the run's kept as its rest
+        (``keep_rest``; views: valid until the next add)."""
+        history = self.base.history(persons)
+        if self.rest.n:
+            keep_rest(history, self.rest.history(persons))
+        return history
+
+    def of_rows(self, codes: tuple[str, ...], rows: Arr) -> History:
+        """The records of *codes* (in that order) of the people in *rows* (ascending), as a
+        history of ``len(rows)`` people numbered from 0 in that order."""
+        first = self.base.of_rows(codes, rows)
+        if not self.rest.n:
+            return first
+        person, code, day = merge_parts(first, self.rest.of_rows(codes, rows))
+        return _trusted_history(codes, person, code, day, len(rows))
+
+    def copies(self) -> tuple[Arr, Arr, Arr]:
+        """The three columns, copied out of the buffers."""
+        person, code, day = self._whole()
+        if not self.rest.n:
+            return person.copy(), code.copy(), day.copy()
+        return person, code, day
+
+    def add(self, person: Arr, code: Arr, day: Arr) -> None:
+        """Add records given in any order (*code*: indices into ``codes``)."""
+        if not len(person):
+            return
+        if int(day.min()) < max(self.base.last_day, self.rest.last_day):
+            # not all after the old ones: everything in one part, sorted again
+            if self.rest.n:
+                self.base.add(*self.rest.copies())
+                self.rest.clear()
+            self.base.add(person, code, day)
+        else:
+            self.rest.add(person, code, day)
 
 
 def _sorted(person: Arr, code: Arr, day: Arr) -> tuple[Arr, Arr, Arr]:
