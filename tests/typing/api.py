@@ -48,8 +48,10 @@ def due_per_code(people: list[ilp.Person], on: str) -> dict[str, int]:
     from ilp.population import Population, due_batch
 
     population, history = Population.from_people(people)
-    result = due_batch(population, history, on, horizon=0)
-    return result.counts(status=[Status.DUE, Status.OVERDUE])
+    result = due_batch(population, history, on, horizon=0, statuses=[Status.DUE, "overdue"])
+    kept: frozenset[Status] | None = result.statuses
+    assert kept is not None
+    return result.counts()
 
 
 def handle(path: str) -> str:

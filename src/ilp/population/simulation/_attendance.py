@@ -73,7 +73,7 @@ def _in_demand(status: Arr, earliest: Arr, latest: Arr, m0: int, *, missed: bool
     that closed within the month (on or after its first day)."""
     # overdue (1) or due (2): listed items have codes 1 to 5, so one test
     sel: Arr = status <= _DUE
-    if missed:
+    if missed and not sel.all():  # (all due or overdue: most chunks, completed not asked for)
         at = np.flatnonzero(status == _MISSED)  # few: test their window on them alone
         if len(at):
             end = latest.take(at)
