@@ -196,20 +196,19 @@ def history_days(
     days: dict[str, list[int]] = {}
     found = days.get
     try:
-        # the loop runs once per record of every call: type() before isinstance() and one
-        # dict look-up per record (about 5 % of the loop)
+        # the loop runs once per record of every call: type() before isinstance(), the day
+        # kept in *last* as it is compared (an assignment expression: no second local) and
+        # one dict look-up per record
         for r in history:
             if type(r) is not ServiceRecord and not isinstance(r, ServiceRecord):
                 return None
-            rd = r._day
-            if rd < last:  # before birth, or not in date order
+            if last > (last := r._day):  # before birth, or not in date order
                 return _any_order(b, death, history, codes, until)
-            last = rd
             same = found(r.code)
             if same is None:
-                days[r.code] = [rd]
+                days[r.code] = [last]
             else:
-                same.append(rd)
+                same.append(last)
     except AttributeError:  # a record made without __init__: the full check reads its date
         return None
     if (death is not None and last > death.toordinal()) or not days.keys() <= codes:
