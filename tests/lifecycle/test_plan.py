@@ -273,3 +273,92 @@ def test_the_context_counts_months_as_months_between(b: int, age: int) -> None:
     ctx = Ctx(Person("p", Sex.MALE, pendulum.Date.fromordinal(b)), b + age, {}, Region(), 0)
     assert ctx.months == months_between(b, b + age)
     assert ctx.year == pendulum.Date.fromordinal(b + age).year
+
+
+class TestServiceOrder:
+    """A band whose entries give their items in the order of their services is not sorted on it."""
+
+    def test_every_band_of_the_national_catalogue_is_ordered(self) -> None:
+        """For every kind of person and horizon: due() needs no sort on the services' order."""
+        from ilp.lifecycle._plan import _build
+
+        for sex in Sex:
+            for pregnant in (False, True):
+                for schooled in (False, True):
+                    for h in (0, 30, 400):
+                        plan = _build(CAT, (h, sex, pregnant, schooled))
+                        assert all(plan.ordered), (sex, pregnant, schooled, h)
+
+    def test_the_band_is_in_the_order_of_the_first_services(self) -> None:
+        """Entries in catalogue order B, A: the band holds A first."""
+        from .conftest import catalogue_of
+
+        cat = catalogue_of(
+            "- code: B\nrule: {kind: once, earliest: 0d}",
+            "- code: A\nrule: {kind: once, earliest: 0d}",
+        )
+        baby = Person("b", Sex.FEMALE, pendulum.Date(2025, 1, 1))
+        plan = plan_for(cat, baby, 30)
+        assert [c[0].services[0].code for c in plan.candidates(10)] == ["A", "B"]
+        assert all(plan.ordered)
+        assert due(baby, pendulum.Date(2025, 1, 11), catalogue=cat).codes == ("A", "B")
+
+    def test_a_series_not_in_the_order_of_its_codes_is_sorted(self) -> None:
+        """Doses ZZ-1 then AA-2 given the same day: the band is not ordered, AA-2 comes first."""
+        from .conftest import catalogue_of
+
+        cat = catalogue_of(
+            """
+            - series: Q
+            rule:
+              kind: series
+              doses:
+                - {code: ZZ-1, earliest: 0d}
+                - {code: AA-2, earliest: 0d, min_interval: 0d}
+            """
+        )
+        baby = Person("b", Sex.FEMALE, pendulum.Date(2025, 1, 1))
+        given = pendulum.Date(2025, 1, 5)
+        history = (ServiceRecord("ZZ-1", given), ServiceRecord("AA-2", given))
+        assert not plan_for(cat, baby, 30).candidates_for(31, set())[1]
+        got = due(baby, pendulum.Date(2025, 2, 1), history=history, catalogue=cat)
+        assert got.codes == ("AA-2", "ZZ-1")
+
+    def test_entries_in_force_together_whose_services_interleave_are_sorted(self) -> None:
+        """A series A-1, C-1 and a single B in force together: B is listed between them."""
+        from .conftest import catalogue_of
+
+        cat = catalogue_of(
+            """
+            - series: S
+            rule:
+              kind: series
+              doses:
+                - {code: A-1, earliest: 0d}
+                - {code: C-1, earliest: 0d, min_interval: 0d}
+            """,
+            "- code: B\nrule: {kind: once, earliest: 0d}",
+        )
+        baby = Person("b", Sex.FEMALE, pendulum.Date(2025, 1, 1))
+        given = pendulum.Date(2025, 1, 5)
+        history = tuple(ServiceRecord(c, given) for c in ("A-1", "B", "C-1"))
+        assert not plan_for(cat, baby, 30).candidates_for(31, set())[1]
+        got = due(baby, pendulum.Date(2025, 2, 1), history=history, catalogue=cat)
+        assert got.codes == ("A-1", "B", "C-1")
+
+    def test_editions_of_a_series_in_force_apart_leave_the_band_ordered(self) -> None:
+        """Two editions of a series share their codes, never their days in force: ordered."""
+        from .conftest import catalogue_of
+
+        series = """
+            - series: S
+            effective: {%s: "2025-01-01"}
+            rule:
+              kind: series
+              doses:
+                - {code: S-1, earliest: 0d}
+                - {code: S-2, earliest: 1m}
+            """
+        cat = catalogue_of(series % "before", series % "from")
+        baby = Person("b", Sex.FEMALE, pendulum.Date(2024, 6, 1))
+        assert all(plan_for(cat, baby, 30).ordered)

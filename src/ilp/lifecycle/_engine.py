@@ -272,9 +272,8 @@ def due(
     age = d - ctx.b
     items: list[DueItem] = []
     # only the entries whose ages (and sex, pregnancy) may admit the person: ilp.lifecycle._plan
-    for entry, first, last, floor, codes, evaluate, test in plan_for(
-        catalogue, person, horizon
-    ).candidates_for(age, recs.keys()):
+    candidates, ordered = plan_for(catalogue, person, horizon).candidates_for(age, recs.keys())
+    for entry, first, last, floor, codes, evaluate, test in candidates:
         if d < first or d > last or (age < floor and recs.keys().isdisjoint(codes)):
             continue
         if test == SURE:  # an age band alone, and the person is well inside it
@@ -298,6 +297,8 @@ def due(
             items += [x for x in ahead if x.status is _UPCOMING]
         else:
             evaluate(entry, ctx, items)
+    if not ordered:  # (the plan's entries give their items in the order of their services)
+        items.sort(key=_BY_SERVICE)
     _sort(items)
     return _due_list(person.id, day, tuple(items))
 
@@ -359,17 +360,18 @@ def _checked_records(
     return recs
 
 
-# the order of semantics.order_key, (rank, recommended, code, dose or 0), by three stable
-# sorts on keys read in C, least significant first: a Python key function called per item
-# cost about 10 % of due() (the differential test compares due()'s order with
-# BatchResult.items_of's) (a DueItem is (service, status, earliest, recommended, ...))
+# the order of semantics.order_key, (rank, recommended, code, dose or 0), by stable sorts
+# on keys read in C, least significant first: a Python key function called per item cost
+# about 10 % of due() (the differential test compares due()'s order with
+# BatchResult.items_of's) (a DueItem is (service, status, earliest, recommended, ...)).
+# The first, on the services' order, only where the plan's band is not ordered: the
+# entries of an ordered band give their items in that order (ilp.lifecycle._plan.Plan)
 _BY_SERVICE: Final = attrgetter("service._order")
 _BY_RECOMMENDED: Final = itemgetter(3)
 _BY_STATUS: Final = attrgetter("status._rank")
 
 
 def _sort(items: list[DueItem]) -> None:
-    """Put *items* in due-list order (``semantics.order_key``)."""
-    items.sort(key=_BY_SERVICE)
+    """Put *items*, in the order of their services, in due-list order (``order_key``)."""
     items.sort(key=_BY_RECOMMENDED)
     items.sort(key=_BY_STATUS)

@@ -64,9 +64,18 @@ _Row = tuple[
 
 
 class Plan:
-    """The entries of a catalogue by the ages (in days) they may admit, for one kind of person."""
+    """The entries of a catalogue by the ages (in days) they may admit, for one kind of person.
 
-    __slots__ = ("bands", "cuts", "lean")
+    Each band holds its entries in the order of their services (``Service._order``, the
+    order of a due list among items of the same status and date), catalogue order among
+    equals. Where no two entries of a band that may be in force on the same day interleave
+    their services' orders, and each lists its services in that order, the items due()
+    gathers from the band are already in that order, as every rule appends its items in
+    the order of its entry's services (``RuleBase.evaluate``): the band is *ordered* and
+    due() does not sort them on it.
+    """
+
+    __slots__ = ("bands", "cuts", "lean", "ordered")
 
     def __init__(self, rows: list[_Row]) -> None:
         ages = {a for lo, hi, _, _ in rows for a in (lo, hi + 1)}
@@ -74,6 +83,7 @@ class Plan:
         ages |= {c[3] for _, _, _, c in rows if c[3] > 0}  # each band below or above each floor
         #: Age in days where a new band starts (sorted); band i holds ages cuts[i-1]..cuts[i]-1.
         self.cuts: list[int] = sorted(ages)
+        rows = sorted(rows, key=lambda row: _orders(row[3][0])[0])  # stable: catalogue order
         bands: list[tuple[Candidate, ...]] = []
         lean: list[tuple[tuple[Candidate, ...], frozenset[str]]] = []
         for i in range(len(self.cuts) + 1):
@@ -93,18 +103,44 @@ class Plan:
         #: Per band, its entries without those below their floor (see ``Candidate``) and the
         #: codes of those: a person with no record of these codes is asked the first only.
         self.lean: tuple[tuple[tuple[Candidate, ...], frozenset[str]], ...] = tuple(lean)
+        #: Per band, whether its entries' items come in the order of their services (above).
+        self.ordered: tuple[bool, ...] = tuple(map(_in_order, bands))
 
     def candidates(self, age: int) -> tuple[Candidate, ...]:
-        """The entries whose age bounds may admit a person *age* days old, in catalogue order."""
+        """The entries whose age bounds may admit a person *age* days old, in services order."""
         return self.bands[bisect_right(self.cuts, age)]
 
-    def candidates_for(self, age: int, codes: Set[str]) -> tuple[Candidate, ...]:
+    def candidates_for(self, age: int, codes: Set[str]) -> tuple[tuple[Candidate, ...], bool]:
         """:meth:`candidates`, without the entries below their floor when *codes* (the codes
-        with records) holds none of theirs: those list nothing (``RuleBase.floor_days``).
+        with records) holds none of theirs: those list nothing (``RuleBase.floor_days``);
+        and whether the band is ordered (the class's description).
         """
         i = bisect_right(self.cuts, age)
         lean, held = self.lean[i]
-        return lean if not held or codes.isdisjoint(held) else self.bands[i]
+        return (lean if not held or codes.isdisjoint(held) else self.bands[i]), self.ordered[i]
+
+
+def _orders(entry: Entry) -> tuple[str, str, bool]:
+    """The first and the last order of *entry*'s services, and whether they are listed in it."""
+    orders = [s._order for s in entry.services]
+    return min(orders), max(orders), orders == sorted(orders)
+
+
+def _in_order(band: tuple[Candidate, ...]) -> bool:
+    """Whether the items of *band*'s entries, in turn, are in the order of their services.
+
+    The entries are in the order of their first service: true when each lists its
+    services in order and none that may be in force on a day the other is (first and
+    last day, ``Candidate``) has a service after the first of a later entry.
+    """
+    spans = [(*_orders(c[0]), c[1], c[2]) for c in band]
+    if not all(listed for _, _, listed, _, _ in spans):
+        return False
+    return all(
+        high <= spans[j][0] or last < spans[j][3] or spans[j][4] < first
+        for i, (_, high, _, first, last) in enumerate(spans)
+        for j in range(i + 1, len(spans))
+    )
 
 
 def _test(sure: tuple[int, int] | None, age: int) -> int:

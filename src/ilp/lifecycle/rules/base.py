@@ -74,7 +74,11 @@ class RuleBase(abc.ABC):
 
     @abc.abstractmethod
     def evaluate(self, entry: Entry, ctx: Ctx, out: list[DueItem]) -> None:
-        """Append the person's items of *entry* on the date to *out* (per person)."""
+        """Append the person's items of *entry* on the date to *out* (per person).
+
+        At most one item per service, in the order of ``entry.services``: ``due()``
+        relies on it to leave out a sort (:class:`ilp.lifecycle._plan.Plan`).
+        """
 
     def references(self) -> tuple[str, ...]:
         """Codes of other entries the rule depends on (checked to exist)."""
