@@ -90,14 +90,14 @@ def in_grades(
     listed: list[Arr] = []
     picked = recorded[:0]
     if len(recorded):
-        wanted = np.zeros(14, dtype=np.bool_)  # grade (0 and 13: out of 1-12) -> in *grades*
-        wanted[[g for g in grades if 1 <= g <= 12]] = True
+        # a bit per grade (0 and 13: out of 1-12): the grades' bits, tested in one pass
+        wanted = sum(1 << g for g in set(grades) if 1 <= g <= 12)
         for year in years:
-            now = co.cache.get(("grade in", year))
-            if now is None:  # the recorded grade moved up to *year* (shared by the entries)
+            bit = co.cache.get(("grade bit", year))
+            if bit is None:  # the recorded grade moved up to *year* (shared by the entries)
                 now = np.clip(np.where(at == 0, grade, grade + year - at), 0, 13)
-                co.cache["grade in", year] = now
-            listed.append(wanted[now])
+                bit = co.cache["grade bit", year] = np.left_shift(1, now)
+            listed.append((bit & wanted) != 0)
         chosen = listed[0] | listed[1] | listed[2]
         picked = recorded[chosen]
         listed = [x[chosen] for x in listed]
