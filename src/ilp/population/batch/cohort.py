@@ -352,6 +352,21 @@ ROWS_A_DAY_APART = 16
 
 
 def spread(co: Cohort, cols: Columns) -> tuple[Arr, Arr] | None:
+    """One row of each birth day of a cohort and how many are born on it, or None
+    (:func:`_spread`, kept with the cohort)."""
+    at = co.cache.get("spread at")
+    if at is None:
+        found = _spread(co, cols)
+        at, counts = (_NOT_SPREAD, _NOT_SPREAD) if found is None else found
+        co.cache["spread at"], co.cache["spread counts"] = at, counts
+    # a cohort has rows: no position at all says it is not spread
+    return (at, co.cache["spread counts"]) if len(at) else None
+
+
+_NOT_SPREAD: Final = np.zeros(0, dtype=np.intp)
+
+
+def _spread(co: Cohort, cols: Columns) -> tuple[Arr, Arr] | None:
     """One row of each birth day of a cohort and how many are born on it, or None.
 
     For a cohort of ``ROWS_A_DAY`` or more rows to a day on average over
@@ -383,7 +398,10 @@ def by_day(co: Cohort, cols: Columns, f: Callable[[Arr], Arr]) -> Arr:
     if found is None:
         return f(co.b)
     at, counts = found
-    out: Arr = np.repeat(f(co.b.take(at)), counts)
+    heads = co.cache.get("spread births")
+    if heads is None:  # the birth day at each position (shared by the lookups)
+        heads = co.cache["spread births"] = co.b.take(at)
+    out: Arr = np.repeat(f(heads), counts)
     return out
 
 
