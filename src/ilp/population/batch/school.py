@@ -130,6 +130,19 @@ def in_grades(
     return rows, valid
 
 
+def _first(run: Run, co: Cohort, code: str) -> Arr | None:
+    """Each cohort row's first record of *code*, or NO_DAY (None: no records).
+
+    With records in two parts (a simulation's), from the runs of each part's
+    records rather than from the two joined, which ``kth`` reads; with one,
+    ``kth`` (its start and count are read again by the windows' look-ups).
+    """
+    seg = run.segments(co, code)
+    if seg is None:
+        return None
+    return seg.first_days() if len(seg.parts()) > 1 else seg.kth(0)
+
+
 def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     """``SchoolRule.evaluate`` over the cohort's rows."""
     rule = entry.rule
@@ -139,7 +152,7 @@ def evaluate(run: Run, entry: Entry, co: Cohort, slot: int) -> None:
     m = len(co)
     playing: Arr | None = None  # the rows still in play, over the cohort
     if not rule.each_grade:
-        first = run.kth(co, code, 0)
+        first = _first(run, co, code)
         if first is not None:
             done = np.flatnonzero(first != NO_DAY)
             if len(done):
