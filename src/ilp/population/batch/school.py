@@ -124,7 +124,8 @@ def in_grades(
                 ok[i:j] = True
         valid.append(ok)
     if len(picked):
-        pos = np.searchsorted(rows, picked)  # the place in *rows* of each listed recorded row
+        # the place in *rows* of each listed recorded row: the rows of *mask* before it
+        pos = np.cumsum(mask, dtype=np.intp).take(picked - lo) - 1
         for k, ok in enumerate(valid):
             ok[pos] = listed[k]
     return rows, valid
