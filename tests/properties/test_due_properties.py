@@ -129,7 +129,8 @@ class TestPurity:
     def test_a_longer_horizon_only_adds_upcoming_items(
         self, case: tuple[Person, pendulum.Date, tuple[ServiceRecord, ...], Region], extra: int
     ) -> None:
-        """Widening the horizon only adds upcoming items; one may take the place of a past occurrence."""
+        """Widening the horizon only adds upcoming items (with the given doses of their series);
+        one may take the place of a past occurrence."""
         person, on, history, region = case
         short = {
             (i.code, i.dose, i.status)
@@ -139,7 +140,12 @@ class TestPurity:
             (i.code, i.dose, i.status)
             for i in due(person, on, history=history, region=region, horizon=extra)
         }
-        assert {k for k in wide if k[2] is not Status.UPCOMING} <= short
+        # a series brought into view by the horizon lists its doses given so far (by
+        # credit too) beside the upcoming one, as it does for anyone in its age band
+        coming = {code for code, _, status in wide if status is Status.UPCOMING}
+        for code, dose, status in {k for k in wide if k[2] is not Status.UPCOMING} - short:
+            assert status is Status.COMPLETED, (code, dose)
+            assert code in coming, (code, dose)
         for code, dose, status in short - wide:
             assert status in (Status.COMPLETED, Status.MISSED)
             assert (code, dose, Status.UPCOMING) in wide
@@ -197,3 +203,16 @@ def test_every_code_is_due_for_someone_on_some_date() -> None:
     for year in range(2008, 2017):  # one schoolgirl per birth year, for each school-grade rule
         _walk(rng, Person(f"g{year}", "F", pendulum.Date(year, 3, 15)), start, end, seen)
     assert set(CAT.codes) - seen == set()
+
+
+def test_a_series_in_view_by_the_horizon_lists_its_credited_dose() -> None:
+    """A girl 3 weeks short of TD-WUS's 10 years, with BIAS-DT (credit for it): horizon 7
+    brings the series into view with dose 1 completed and dose 2 upcoming; horizon 0 has none."""
+    girl = Person(id="0", sex="female", birth_date=pendulum.Date(2005, 1, 8))
+    history = (ServiceRecord("BIAS-DT", pendulum.Date(2005, 1, 8)),)
+    on = pendulum.Date(2015, 1, 1)
+    short = {(i.code, i.dose, i.status) for i in due(girl, on, history=history, horizon=0)}
+    wide = {(i.code, i.dose, i.status) for i in due(girl, on, history=history, horizon=7)}
+    assert not {k for k in short if k[0] == "TD-WUS"}
+    assert ("TD-WUS", 1, Status.COMPLETED) in wide
+    assert ("TD-WUS", 2, Status.UPCOMING) in wide
